@@ -1,0 +1,156 @@
+//! `keyproj run`: the imperative shell of the nightly job. Reads the clock (only when no date is
+//! given), the drop folder and the config; writes the month's reports; everything in between is
+//! `pipeline::assess`.
+
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+use clap::Args;
+use tracing::{info, warn};
+
+use super::{parse_date_arg, parse_month_arg, Outcome};
+use crate::calendar::Calendar;
+use crate::config::Config;
+use crate::ingest::discover::discover;
+use crate::ingest::header::AliasTable;
+use crate::ingest::{load_file, FileOutcome};
+use crate::pipeline::{assess, has_rejections, month_label};
+use crate::report::ranking::{ranking_grid, ranking_xlsx};
+use crate::units::UnitResolver;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The drop folder with the units' submissions.
+    #[arg(long, default_value = "inputs")]
+    pub inputs: PathBuf,
+    /// Where the month's report folder is written.
+    #[arg(long, default_value = "reports")]
+    pub reports: PathBuf,
+    /// A TOML config replacing the built-in default for 长子县.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Evaluate as of the end of this day (YYYY-MM-DD); default today.
+    #[arg(long, value_parser = parse_date_arg, conflicts_with = "month")]
+    pub as_of: Option<NaiveDate>,
+    /// Evaluate as of the last day of this month (YYYY-MM).
+    #[arg(long, value_parser = parse_month_arg)]
+    pub month: Option<NaiveDate>,
+}
+
+pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let config = Config::load(args.config.as_deref())?;
+    let calendar = Calendar::with_years(&config.calendar)?;
+    let as_of = args
+        .as_of
+        .or(args.month)
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    // A date the calendar does not cover is an error before any input is read.
+    calendar.is_workday(as_of)?;
+    info!(as_of = %as_of, inputs = %args.inputs.display(), "run started");
+
+    let files = read_inputs(&args.inputs, &config)?;
+    let assessment = assess(&config, as_of, &files).context("计算考核指标时出错")?;
+
+    let month = month_label(as_of);
+    let grid = ranking_grid(&month, &assessment.scores);
+    let outputs = vec![
+        (
+            format!("考核排名_{month}.xlsx"),
+            ranking_xlsx(&grid, as_of)?,
+        ),
+        (format!("考核排名_{month}.csv"), grid.to_csv()?),
+    ];
+    let folder = args.reports.join(&month);
+    replace_folder(&folder, &outputs)?;
+
+    let problems: Vec<_> = files
+        .iter()
+        .flat_map(FileOutcome::all_problems)
+        .chain(&assessment.problems)
+        .collect();
+    let rejected = problems
+        .iter()
+        .filter(|p| p.severity == crate::ingest::problem::Severity::Rejected)
+        .count();
+    let rows: usize = files
+        .iter()
+        .flat_map(|f| &f.sheets)
+        .map(|s| s.counts.read)
+        .sum();
+    info!(
+        files = files.len(),
+        rows,
+        rejections = rejected,
+        outputs = outputs.len(),
+        folder = %folder.display(),
+        seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
+        "run finished"
+    );
+    Ok(if has_rejections(problems) {
+        Outcome::WithRejections
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Discover and stage every submission; a file that cannot be read is a problem, not an error.
+fn read_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Vec<FileOutcome>> {
+    if !inputs.is_dir() {
+        bail!("报送文件夹 {} 不存在或不是文件夹", inputs.display());
+    }
+    let found = discover(inputs, config.settle_seconds, SystemTime::now())
+        .with_context(|| format!("无法读取报送文件夹 {}", inputs.display()))?;
+    for ignored in &found.ignored {
+        info!(file = %ignored.path, reason = %ignored.reason, "ignored");
+    }
+    let aliases = AliasTable::new(&config.extra_header_aliases());
+    let units = UnitResolver::new(config);
+    let files: Vec<FileOutcome> = found
+        .files
+        .iter()
+        .map(|input| load_file(input, &aliases, &units))
+        .collect();
+    for problem in files.iter().flat_map(|f| &f.problems) {
+        warn!(file = %problem.file, reason = %problem.reason, "file rejected");
+    }
+    Ok(files)
+}
+
+/// Write the month's files into a fresh folder beside the target, then swap it in, so a failed
+/// run leaves the previous reports as they were.
+fn replace_folder(folder: &Path, outputs: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+    let parent = folder.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("无法创建报表文件夹 {}", parent.display()))?;
+    let name = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-"))
+        .tempdir_in(parent)
+        .with_context(|| format!("无法在 {} 中写入", parent.display()))?;
+    for (file, bytes) in outputs {
+        let path = staging.path().join(file);
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+    }
+    let retired = parent.join(format!(".{name}.old"));
+    if retired.exists() {
+        std::fs::remove_dir_all(&retired)
+            .with_context(|| format!("无法清理 {}", retired.display()))?;
+    }
+    if folder.exists() {
+        std::fs::rename(folder, &retired)
+            .with_context(|| format!("无法替换 {}", folder.display()))?;
+    }
+    let staged = staging.keep();
+    std::fs::rename(&staged, folder).with_context(|| format!("无法写入 {}", folder.display()))?;
+    if retired.exists() {
+        std::fs::remove_dir_all(&retired)
+            .with_context(|| format!("无法清理 {}", retired.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,736 @@
+//! Typed configuration: the county's units, leaders, scoring rules and thresholds.
+//!
+//! The default for 长子县 is compiled in (`config/default.toml`); `--config FILE` replaces it.
+//! Loading checks every value before any input is read, and every error names the file and key.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::YearCalendarConfig;
+use crate::indicator::Indicator;
+use crate::ingest::schema::Table;
+
+/// The embedded default configuration (长子县).
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+/// How the embedded default is named in messages.
+pub const DEFAULT_SOURCE: &str = "内置默认配置";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// County name, shown in report titles.
+    pub county: String,
+    /// Day of month m+1 by which the ledger of month m is due (月报按时报送).
+    #[serde(default = "default_due_day")]
+    pub due_day: u32,
+    /// Files modified more recently than this are checked twice before reading.
+    #[serde(default = "default_settle_seconds")]
+    pub settle_seconds: u64,
+    /// Ranking groups, in the order the ranking lists them.
+    pub groups: Vec<String>,
+    pub units: Vec<UnitConfig>,
+    #[serde(default)]
+    pub leaders: Vec<LeaderConfig>,
+    #[serde(default)]
+    pub scoring: ScoringConfig,
+    #[serde(default)]
+    pub lights: LightsConfig,
+    /// Holiday notices for years the shipped calendar does not cover (or corrections).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendar: Vec<YearCalendarConfig>,
+    /// Header names a county uses beyond the built-in alias table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub header_aliases: Vec<HeaderAliasConfig>,
+}
+
+/// Extra header names for one canonical column of one input table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderAliasConfig {
+    /// The table's Chinese name: 项目台账, 督办事项, 调度任务 or 现场调研.
+    pub table: String,
+    /// The canonical column name, e.g. 总投资.
+    pub column: String,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitConfig {
+    pub name: String,
+    pub group: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The unit's head (包联单位负责人), matched against 调研人.
+    #[serde(default)]
+    pub head: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeaderConfig {
+    pub name: String,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NaPolicy {
+    /// Leave not-applicable indicators out and rescale the rest to 100.
+    Rescale,
+    /// Give not-applicable indicators full marks.
+    Full,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringConfig {
+    pub na: NaPolicy,
+    pub weights: Weights,
+    #[serde(default)]
+    pub deductions: Vec<Deduction>,
+    pub grades: Vec<Grade>,
+}
+
+/// Points per indicator; the keys are the indicators' Chinese names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    #[serde(rename = "按时开工", default)]
+    pub start: f64,
+    #[serde(rename = "按时竣工", default)]
+    pub completion: f64,
+    #[serde(rename = "前期按时完成", default)]
+    pub prelim: f64,
+    #[serde(rename = "投资完成", default)]
+    pub investment: f64,
+    #[serde(rename = "督办按时复函", default)]
+    pub reply: f64,
+    #[serde(rename = "督办按期办结", default)]
+    pub closure: f64,
+    #[serde(rename = "调度任务落实", default)]
+    pub tasks: f64,
+    #[serde(rename = "现场调研覆盖", default)]
+    pub visits: f64,
+    #[serde(rename = "月报按时报送", default)]
+    pub monthly_report: f64,
+}
+
+impl Weights {
+    pub fn get(&self, indicator: Indicator) -> f64 {
+        match indicator {
+            Indicator::Start => self.start,
+            Indicator::Completion => self.completion,
+            Indicator::Prelim => self.prelim,
+            Indicator::Investment => self.investment,
+            Indicator::Reply => self.reply,
+            Indicator::Closure => self.closure,
+            Indicator::Tasks => self.tasks,
+            Indicator::Visits => self.visits,
+            Indicator::MonthlyReport => self.monthly_report,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeductionKind {
+    /// A notice whose 办理时限 ≤ D and that is not 办结 by D.
+    #[serde(rename = "督办逾期未办结")]
+    OverdueNotice,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deduction {
+    pub kind: DeductionKind,
+    /// Points per item.
+    pub points: f64,
+    /// At most this many points in all.
+    pub cap: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    pub name: String,
+    /// Lowest total that earns this grade; the last grade has none and takes the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LightsConfig {
+    /// Investment lag (percentage points of time progress) above which a project is yellow.
+    pub invest_lag_yellow_pp: f64,
+    /// … and red.
+    pub invest_lag_red_pp: f64,
+    /// Days past 计划开工日期 without a start that turn a project red.
+    pub start_overdue_red_days: i64,
+    /// Days past 前期工作计划完成日期 without completion that turn a project red.
+    pub prelim_overdue_red_days: i64,
+}
+
+fn default_due_day() -> u32 {
+    5
+}
+
+fn default_settle_seconds() -> u64 {
+    60
+}
+
+/// The shipped defaults for the sections a replacement config may leave out.
+fn shipped() -> Config {
+    // The embedded file is checked by a unit test, so parsing it cannot fail at run time.
+    toml::from_str(DEFAULT_TOML).expect("embedded default config parses")
+}
+
+impl Default for ScoringConfig {
+    fn default() -> Self {
+        shipped().scoring
+    }
+}
+
+impl Default for LightsConfig {
+    fn default() -> Self {
+        shipped().lights
+    }
+}
+
+/// A configuration that could not be loaded; the message is for people (Chinese).
+#[derive(Debug, thiserror::Error)]
+#[error("配置错误（{source_name}）：{message}")]
+pub struct ConfigError {
+    pub source_name: String,
+    pub message: String,
+}
+
+impl Config {
+    /// The embedded default, checked.
+    pub fn embedded() -> Result<Config, ConfigError> {
+        Config::parse(DEFAULT_TOML, DEFAULT_SOURCE)
+    }
+
+    /// Load `path`, or the embedded default when `None`.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        match path {
+            None => Config::embedded(),
+            Some(path) => {
+                let name = path.display().to_string();
+                let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+                    source_name: name.clone(),
+                    message: format!("无法读取文件：{e}"),
+                })?;
+                Config::parse(&text, &name)
+            }
+        }
+    }
+
+    /// Parse and check a TOML text; `source_name` names it in errors.
+    pub fn parse(text: &str, source_name: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError {
+            source_name: source_name.to_string(),
+            message: describe_toml_error(text, &e),
+        })?;
+        let problems = config.problems();
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError {
+                source_name: source_name.to_string(),
+                message: problems.join("；"),
+            })
+        }
+    }
+
+    /// Every value that is well-formed TOML but wrong for the job, each naming its key.
+    fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.county.trim().is_empty() {
+            out.push("county：县名不能为空".to_string());
+        }
+        if !(1..=28).contains(&self.due_day) {
+            out.push(format!("due_day = {}：应为 1 到 28 之间的日", self.due_day));
+        }
+        if self.groups.is_empty() {
+            out.push("groups：至少需要一个分组".to_string());
+        }
+        check_unique(&self.groups, "groups", &mut out);
+        if self.units.is_empty() {
+            out.push("units：至少需要一个单位".to_string());
+        }
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        for (i, unit) in self.units.iter().enumerate() {
+            let key = format!("units[{}]", i + 1);
+            if unit.name.trim().is_empty() {
+                out.push(format!("{key}.name：单位名称不能为空"));
+            }
+            if !self.groups.contains(&unit.group) {
+                out.push(format!(
+                    "{key}.group = \"{}\"（{}）：不是 groups 中的分组，应为 {}",
+                    unit.group,
+                    unit.name,
+                    self.groups.join("、")
+                ));
+            }
+            for name in std::iter::once(&unit.name).chain(&unit.aliases) {
+                let folded = crate::text::fold(name);
+                if let Some(owner) = names.get(&folded) {
+                    if owner != &unit.name {
+                        out.push(format!("{key}：名称或别名“{name}”已被单位“{owner}”使用"));
+                    }
+                } else {
+                    names.insert(folded, unit.name.clone());
+                }
+            }
+        }
+        let leader_names: Vec<String> = self.leaders.iter().map(|l| l.name.clone()).collect();
+        check_unique(&leader_names, "leaders", &mut out);
+        self.scoring.problems(&mut out);
+        self.lights.problems(&mut out);
+        for (i, extra) in self.header_aliases.iter().enumerate() {
+            let key = format!("header_aliases[{}]", i + 1);
+            match Table::ALL.iter().find(|t| t.label() == extra.table) {
+                None => out.push(format!(
+                    "{key}.table = \"{}\"：应为 项目台账、督办事项、调度任务、现场调研 之一",
+                    extra.table
+                )),
+                Some(table) if !table.columns().iter().any(|c| c.name == extra.column) => {
+                    out.push(format!(
+                        "{key}.column = \"{}\"：{}没有这一列",
+                        extra.column, extra.table
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        for (i, year) in self.calendar.iter().enumerate() {
+            if let Err(e) = year.check() {
+                out.push(format!("calendar[{}]：{e}", i + 1));
+            }
+        }
+        out
+    }
+
+    /// The config's extra header aliases as (table, canonical column, alias) triples.
+    pub fn extra_header_aliases(&self) -> Vec<(Table, String, String)> {
+        self.header_aliases
+            .iter()
+            .filter_map(|extra| {
+                let table = *Table::ALL.iter().find(|t| t.label() == extra.table)?;
+                Some(
+                    extra
+                        .aliases
+                        .iter()
+                        .map(move |alias| (table, extra.column.clone(), alias.clone())),
+                )
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// The configured unit with this exact canonical name.
+    pub fn unit(&self, name: &str) -> Option<&UnitConfig> {
+        self.units.iter().find(|u| u.name == name)
+    }
+
+    /// Position of a group in the configured order (unknown groups sort last).
+    pub fn group_rank(&self, group: &str) -> usize {
+        self.groups
+            .iter()
+            .position(|g| g == group)
+            .unwrap_or(self.groups.len())
+    }
+
+    /// The effective config as a commented TOML a user can start from.
+    pub fn to_commented_toml(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "# keyproj 配置文件。用 `keyproj run --config 本文件` 使用；它整体替换内置默认配置。\n\
+             # 未知的键或不合法的值会让运行在读取任何报送文件之前停止，并指出键名。\n"
+        );
+        let _ = writeln!(s, "# 县名，出现在报表标题中。");
+        let _ = writeln!(s, "county = {}", toml_value(&self.county));
+        let _ = writeln!(
+            s,
+            "# 月报截止日：报告期为 m 月的项目台账应在 m+1 月的这一天（含）之前报送。"
+        );
+        let _ = writeln!(s, "due_day = {}", self.due_day);
+        let _ = writeln!(
+            s,
+            "# 修改时间在这么多秒以内的文件，先隔约 2 秒再看一次，仍在变化的本次跳过。"
+        );
+        let _ = writeln!(s, "settle_seconds = {}", self.settle_seconds);
+        let _ = writeln!(s, "# 排名分组，按此顺序列出。");
+        let _ = writeln!(s, "groups = {}\n", toml_value(&self.groups));
+
+        let _ = writeln!(
+            s,
+            "# 单位：name 为规范名称；group 为排名分组；aliases 为报送文件中可能出现的其他写法；\n\
+             # head 为单位负责人（现场调研中按此识别“包联单位负责人”）。"
+        );
+        for unit in &self.units {
+            let _ = writeln!(s, "[[units]]");
+            let _ = writeln!(s, "name = {}", toml_value(&unit.name));
+            let _ = writeln!(s, "group = {}", toml_value(&unit.group));
+            let _ = writeln!(s, "aliases = {}", toml_value(&unit.aliases));
+            if let Some(head) = &unit.head {
+                let _ = writeln!(s, "head = {}", toml_value(head));
+            }
+            s.push('\n');
+        }
+
+        let _ = writeln!(s, "# 包项目的县级领导。");
+        for leader in &self.leaders {
+            let _ = writeln!(s, "[[leaders]]");
+            let _ = writeln!(s, "name = {}", toml_value(&leader.name));
+            if let Some(title) = &leader.title {
+                let _ = writeln!(s, "title = {}", toml_value(title));
+            }
+            s.push('\n');
+        }
+
+        let scoring = &self.scoring;
+        let _ = writeln!(s, "[scoring]");
+        let _ = writeln!(
+            s,
+            "# 不适用指标的处理：\"rescale\" 不计该项，其余权重按比例折算到 100 分；\"full\" 该项给满分。"
+        );
+        let na = match scoring.na {
+            NaPolicy::Rescale => "rescale",
+            NaPolicy::Full => "full",
+        };
+        let _ = writeln!(s, "na = \"{na}\"\n");
+        let _ = writeln!(s, "# 各指标分值（得分 = 分值 × 完成率，完成率封顶为 1）。");
+        let _ = writeln!(s, "[scoring.weights]");
+        for indicator in Indicator::ALL {
+            let _ = writeln!(
+                s,
+                "\"{}\" = {}",
+                indicator.label(),
+                plain_number(scoring.weights.get(indicator))
+            );
+        }
+        s.push('\n');
+        let _ = writeln!(
+            s,
+            "# 扣分：kind 为扣分事项（督办逾期未办结：办理时限已到仍未办结的督办通知书），\n\
+             # points 为每件扣分，cap 为该项最多扣分。"
+        );
+        for deduction in &scoring.deductions {
+            let _ = writeln!(s, "[[scoring.deductions]]");
+            let kind = match deduction.kind {
+                DeductionKind::OverdueNotice => "督办逾期未办结",
+            };
+            let _ = writeln!(s, "kind = \"{kind}\"");
+            let _ = writeln!(s, "points = {}", plain_number(deduction.points));
+            let _ = writeln!(s, "cap = {}\n", plain_number(deduction.cap));
+        }
+        let _ = writeln!(
+            s,
+            "# 等次：按总分从高到低，总分不低于 min 即得该等次；最后一个等次不设 min，收其余。"
+        );
+        for grade in &scoring.grades {
+            let _ = writeln!(s, "[[scoring.grades]]");
+            let _ = writeln!(s, "name = {}", toml_value(&grade.name));
+            if let Some(min) = grade.min {
+                let _ = writeln!(s, "min = {}", plain_number(min));
+            }
+            s.push('\n');
+        }
+
+        let lights = &self.lights;
+        let _ = writeln!(s, "# 项目红黄绿灯阈值。");
+        let _ = writeln!(s, "[lights]");
+        let _ = writeln!(
+            s,
+            "# 投资滞后（时序进度 − 本年完成/年度计划，百分点）超过此值亮黄灯 / 红灯。"
+        );
+        let _ = writeln!(
+            s,
+            "invest_lag_yellow_pp = {}",
+            plain_number(lights.invest_lag_yellow_pp)
+        );
+        let _ = writeln!(
+            s,
+            "invest_lag_red_pp = {}",
+            plain_number(lights.invest_lag_red_pp)
+        );
+        let _ = writeln!(
+            s,
+            "# 计划开工日期已过仍未开工超过此天数亮红灯（未超过为黄灯）。"
+        );
+        let _ = writeln!(
+            s,
+            "start_overdue_red_days = {}",
+            lights.start_overdue_red_days
+        );
+        let _ = writeln!(
+            s,
+            "# 前期工作计划完成日期已过仍未完成超过此天数亮红灯（未超过为黄灯）。"
+        );
+        let _ = writeln!(
+            s,
+            "prelim_overdue_red_days = {}",
+            lights.prelim_overdue_red_days
+        );
+
+        let _ = writeln!(
+            s,
+            "\n# 工作日历：程序内置 2020—2026 年国务院办公厅节假日安排。新的一年的通知发布后，\n\
+             # 在此补充（也可更正已有年份，整年替换）：off 为放假日期（可写区间 \"2027-01-01..2027-01-03\"），\n\
+             # work 为调休上班的周末日期，notice 为通知文号。例如：\n\
+             # [[calendar]]\n\
+             # year = 2027\n\
+             # notice = \"国办发明电〔2026〕×号\"\n\
+             # off = [\"2027-01-01\", \"2027-02-06..2027-02-14\"]\n\
+             # work = [\"2027-02-20\"]"
+        );
+        for year in &self.calendar {
+            let _ = writeln!(s, "[[calendar]]");
+            let _ = writeln!(s, "year = {}", year.year);
+            if let Some(notice) = &year.notice {
+                let _ = writeln!(s, "notice = {}", toml_value(notice));
+            }
+            let _ = writeln!(s, "off = {}", toml_value(&year.off));
+            let _ = writeln!(s, "work = {}\n", toml_value(&year.work));
+        }
+        let _ = writeln!(
+            s,
+            "\n# 表头别名：报送表中的列名与内置别名表（见 README）都不同时，在此补充。例如：\n\
+             # [[header_aliases]]\n\
+             # table = \"项目台账\"\n\
+             # column = \"总投资\"\n\
+             # aliases = [\"项目总投资额\"]"
+        );
+        for extra in &self.header_aliases {
+            let _ = writeln!(s, "[[header_aliases]]");
+            let _ = writeln!(s, "table = {}", toml_value(&extra.table));
+            let _ = writeln!(s, "column = {}", toml_value(&extra.column));
+            let _ = writeln!(s, "aliases = {}\n", toml_value(&extra.aliases));
+        }
+        s
+    }
+}
+
+impl ScoringConfig {
+    fn problems(&self, out: &mut Vec<String>) {
+        let mut total = 0.0;
+        for indicator in Indicator::ALL {
+            let w = self.weights.get(indicator);
+            if !w.is_finite() || w < 0.0 {
+                out.push(format!(
+                    "scoring.weights.{} = {w}：分值应为不小于 0 的数",
+                    indicator.label()
+                ));
+            } else {
+                total += w;
+            }
+        }
+        if total <= 0.0 {
+            out.push("scoring.weights：各指标分值之和应大于 0".to_string());
+        }
+        for (i, d) in self.deductions.iter().enumerate() {
+            if !d.points.is_finite() || d.points < 0.0 {
+                out.push(format!(
+                    "scoring.deductions[{}].points = {}：每件扣分应为不小于 0 的数",
+                    i + 1,
+                    d.points
+                ));
+            }
+            if !d.cap.is_finite() || d.cap < 0.0 {
+                out.push(format!(
+                    "scoring.deductions[{}].cap = {}：扣分上限应为不小于 0 的数",
+                    i + 1,
+                    d.cap
+                ));
+            }
+        }
+        if self.grades.is_empty() {
+            out.push("scoring.grades：至少需要一个等次".to_string());
+        }
+        let mut previous = f64::INFINITY;
+        let last = self.grades.len().saturating_sub(1);
+        for (i, grade) in self.grades.iter().enumerate() {
+            match (i == last, grade.min) {
+                (true, Some(_)) => out.push(format!(
+                    "scoring.grades[{}].min：最后一个等次（{}）不设 min，它收其余所有总分",
+                    i + 1,
+                    grade.name
+                )),
+                (false, None) => out.push(format!(
+                    "scoring.grades[{}].min：等次“{}”缺少 min",
+                    i + 1,
+                    grade.name
+                )),
+                (false, Some(min)) if !min.is_finite() || min >= previous => out.push(format!(
+                    "scoring.grades[{}].min = {min}：等次应按 min 从高到低排列",
+                    i + 1
+                )),
+                (false, Some(min)) => previous = min,
+                (true, None) => {}
+            }
+        }
+        let names: Vec<String> = self.grades.iter().map(|g| g.name.clone()).collect();
+        check_unique(&names, "scoring.grades", out);
+    }
+}
+
+impl LightsConfig {
+    fn problems(&self, out: &mut Vec<String>) {
+        let (yellow, red) = (self.invest_lag_yellow_pp, self.invest_lag_red_pp);
+        if !(yellow.is_finite() && red.is_finite() && 0.0 <= yellow && yellow <= red) {
+            out.push(format!(
+                "lights.invest_lag_yellow_pp = {yellow}, lights.invest_lag_red_pp = {red}：应满足 0 ≤ 黄灯阈值 ≤ 红灯阈值"
+            ));
+        }
+        if self.start_overdue_red_days < 0 {
+            out.push(format!(
+                "lights.start_overdue_red_days = {}：天数不能为负",
+                self.start_overdue_red_days
+            ));
+        }
+        if self.prelim_overdue_red_days < 0 {
+            out.push(format!(
+                "lights.prelim_overdue_red_days = {}：天数不能为负",
+                self.prelim_overdue_red_days
+            ));
+        }
+    }
+}
+
+fn check_unique(values: &[String], key: &str, out: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    for v in values {
+        if !seen.insert(v) {
+            out.push(format!("{key}：“{v}”重复出现"));
+        }
+    }
+}
+
+/// A toml error as "第 L 行第 C 列：…", with toml's own description of the key and problem.
+fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim();
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let found = text.get(span.clone()).unwrap_or("").trim();
+            format!("第 {line} 行第 {column} 列（{found}）：{message}")
+        }
+        None => message.to_string(),
+    }
+}
+
+fn toml_value<T: Serialize + ?Sized>(value: &T) -> String {
+    toml::Value::try_from(value)
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+/// A number as a user writes it: `20`, not `20.0`.
+fn plain_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_is_valid() {
+        let config = Config::embedded().unwrap();
+        assert_eq!(config.county, "长子县");
+        assert_eq!(config.due_day, 5);
+        let total: f64 = Indicator::ALL
+            .iter()
+            .map(|i| config.scoring.weights.get(*i))
+            .sum();
+        assert_eq!(total, 100.0);
+        for name in [
+            "县政府办公室",
+            "县发改局",
+            "县工信局",
+            "县统计局",
+            "县招商中心",
+            "县行政审批局",
+            "县住建局",
+            "县自然资源局",
+            "生态环境长子分局",
+            "县财政局",
+            "县应急局",
+            "开发区",
+        ] {
+            assert_eq!(config.unit(name).unwrap().group, "县直部门", "{name}");
+        }
+        assert_eq!(config.unit("丹朱镇").unwrap().group, "乡镇");
+    }
+
+    #[test]
+    fn commented_toml_round_trips() {
+        let config = Config::embedded().unwrap();
+        let text = config.to_commented_toml();
+        assert!(text.contains("# 单位："));
+        let again = Config::parse(&text, "printed").unwrap();
+        assert_eq!(again, config);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_file() {
+        let text = DEFAULT_TOML.replace("due_day = 5", "due_day = 5\nduedays = 3");
+        let err = Config::parse(&text, "my.toml").unwrap_err().to_string();
+        assert!(err.contains("my.toml"), "{err}");
+        assert!(err.contains("duedays"), "{err}");
+        assert!(err.contains("第 3 行"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_name_their_keys() {
+        let text = DEFAULT_TOML
+            .replace("due_day = 5", "due_day = 31")
+            .replace("\"按时开工\" = 20", "\"按时开工\" = -1")
+            .replace(
+                "group = \"乡镇\"\naliases = [\"丹朱镇人民政府\"",
+                "group = \"镇\"\naliases = [\"丹朱镇人民政府\"",
+            );
+        let err = Config::parse(&text, "bad.toml").unwrap_err().to_string();
+        assert!(err.contains("due_day = 31"), "{err}");
+        assert!(err.contains("scoring.weights.按时开工"), "{err}");
+        assert!(err.contains("units[13].group = \"镇\""), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_is_reported_with_position() {
+        let text = DEFAULT_TOML.replace("settle_seconds = 60", "settle_seconds = \"sixty\"");
+        let err = Config::parse(&text, "t.toml").unwrap_err().to_string();
+        assert!(err.contains("第 3 行"), "{err}");
+        assert!(err.contains("sixty"), "{err}");
+    }
+
+    #[test]
+    fn alias_shared_by_two_units_is_an_error() {
+        let text =
+            DEFAULT_TOML.replace("aliases = [\"工信局\"", "aliases = [\"发改局\", \"工信局\"");
+        let err = Config::parse(&text, "t.toml").unwrap_err().to_string();
+        assert!(err.contains("“发改局”已被单位“县发改局”使用"), "{err}");
+    }
+
+    #[test]
+    fn replacement_config_may_omit_scoring_and_lights() {
+        let text = "county = \"测试县\"\ngroups = [\"乡镇\"]\n[[units]]\nname = \"甲镇\"\ngroup = \"乡镇\"\n";
+        let config = Config::parse(text, "min.toml").unwrap();
+        assert_eq!(config.scoring.weights.start, 20.0);
+        assert_eq!(config.lights.start_overdue_red_days, 90);
+        assert_eq!(config.settle_seconds, 60);
+    }
+}

@@ -1,0 +1,212 @@
+//! Ingestion: drop folder → sheets → staged tables, with every problem as a value.
+//!
+//! `discover` and `load_file` do IO; everything else here is pure.
+
+pub mod cell;
+pub mod discover;
+pub mod header;
+pub mod problem;
+pub mod read;
+pub mod schema;
+pub mod stage;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use self::discover::InputFile;
+use self::header::AliasTable;
+use self::problem::{Problem, Severity};
+use self::stage::{stage_sheet, SheetOutcome, SheetSource};
+use crate::units::UnitResolver;
+
+/// Everything learned from one input file.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    pub rel: String,
+    pub size: u64,
+    pub sha256: String,
+    pub mtime: i64,
+    pub sheets: Vec<SheetOutcome>,
+    /// Problems with the file as a whole (unreadable, not a workbook).
+    pub problems: Vec<Problem>,
+}
+
+/// How a file's sheets were classified and counted, for the manifest and `check`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetSummary {
+    pub sheet: String,
+    pub table: Option<&'static str>,
+    pub unit: Option<String>,
+    pub rows_read: usize,
+    pub rows_accepted: usize,
+    pub rows_rejected: usize,
+    pub rows_skipped: usize,
+}
+
+impl FileOutcome {
+    pub fn summaries(&self) -> Vec<SheetSummary> {
+        self.sheets
+            .iter()
+            .map(|s| SheetSummary {
+                sheet: s.sheet.clone(),
+                table: s.table.map(|t| t.label()),
+                unit: s.unit.clone(),
+                rows_read: s.counts.read,
+                rows_accepted: s.counts.accepted,
+                rows_rejected: s.counts.rejected,
+                rows_skipped: s.counts.skipped,
+            })
+            .collect()
+    }
+
+    /// Every problem of the file and its sheets.
+    pub fn all_problems(&self) -> impl Iterator<Item = &Problem> {
+        self.problems
+            .iter()
+            .chain(self.sheets.iter().flat_map(|s| s.problems.iter()))
+    }
+}
+
+/// Read one file from disk and stage it. Never fails: an unreadable file is a problem.
+pub fn load_file(input: &InputFile, aliases: &AliasTable, units: &UnitResolver) -> FileOutcome {
+    match std::fs::read(&input.path) {
+        Ok(bytes) => ingest_bytes(&bytes, input, aliases, units),
+        Err(e) => FileOutcome {
+            rel: input.rel.clone(),
+            size: input.size,
+            sha256: String::new(),
+            mtime: input.mtime,
+            sheets: Vec::new(),
+            problems: vec![file_problem(input, units, format!("无法读取文件：{e}"))],
+        },
+    }
+}
+
+/// Stage the bytes of one file.
+pub fn ingest_bytes(
+    bytes: &[u8],
+    input: &InputFile,
+    aliases: &AliasTable,
+    units: &UnitResolver,
+) -> FileOutcome {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let extension = discover::extension_of(&input.path);
+    let mut outcome = FileOutcome {
+        rel: input.rel.clone(),
+        size: bytes.len() as u64,
+        sha256,
+        mtime: input.mtime,
+        sheets: Vec::new(),
+        problems: Vec::new(),
+    };
+    let sheets = match read::read_sheets(bytes, &extension) {
+        Ok(sheets) => sheets,
+        Err(reason) => {
+            outcome.problems.push(file_problem(input, units, reason));
+            return outcome;
+        }
+    };
+    let source = sheet_source(input, units);
+    outcome.sheets = sheets
+        .iter()
+        .map(|sheet| stage_sheet(sheet, &source, aliases, units))
+        .collect();
+    outcome
+}
+
+fn file_problem(input: &InputFile, units: &UnitResolver, reason: String) -> Problem {
+    let source = sheet_source(input, units);
+    Problem {
+        unit: source.folder_unit.or(source.file_unit),
+        file: input.rel.clone(),
+        sheet: String::new(),
+        row: None,
+        column: String::new(),
+        value: String::new(),
+        severity: Severity::Rejected,
+        reason,
+        fix: "请修正后重新报送".into(),
+    }
+}
+
+/// What the path says: the nearest folder named after a unit, a unit and a month in the name.
+pub fn sheet_source(input: &InputFile, units: &UnitResolver) -> SheetSource {
+    let parts: Vec<&str> = input.rel.split('/').collect();
+    let (folders, name) = parts.split_at(parts.len().saturating_sub(1));
+    let folder_unit = folders
+        .iter()
+        .rev()
+        .find_map(|f| units.resolve(f))
+        .map(str::to_string);
+    let file_name = name.first().copied().unwrap_or_default();
+    SheetSource {
+        file: input.rel.clone(),
+        folder_unit,
+        file_unit: units.find_in(file_name).map(str::to_string),
+        file_month: month_in_name(file_name),
+        mtime: input.mtime,
+    }
+}
+
+/// A month written in a file name: "2026年3月", "2026-03", "2026.3", "202603".
+pub fn month_in_name(name: &str) -> Option<NaiveDate> {
+    let chars: Vec<char> = name.chars().map(crate::text::to_half_width).collect();
+    for start in 0..chars.len() {
+        if !(chars[start] == '2' && chars.get(start + 1) == Some(&'0')) {
+            continue;
+        }
+        if start > 0 && chars[start - 1].is_ascii_digit() {
+            continue;
+        }
+        let year: String = chars[start..].iter().take(4).collect();
+        let Ok(year) = year.parse::<i32>() else {
+            continue;
+        };
+        let rest = &chars[(start + 4).min(chars.len())..];
+        let (skip, month_digits) = match rest.first() {
+            Some('年' | '-' | '.' | '_') => (
+                1,
+                rest[1..].iter().take_while(|c| c.is_ascii_digit()).count(),
+            ),
+            Some(c) if c.is_ascii_digit() => {
+                (0, rest.iter().take_while(|c| c.is_ascii_digit()).count())
+            }
+            _ => continue,
+        };
+        if !(1..=2).contains(&month_digits) {
+            continue;
+        }
+        let month: String = rest[skip..skip + month_digits].iter().collect();
+        if let Some(d) = month
+            .parse()
+            .ok()
+            .and_then(|m| NaiveDate::from_ymd_opt(year, m, 1))
+        {
+            return Some(d);
+        }
+    }
+    None
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_in_file_names() {
+        let d = |y, m| NaiveDate::from_ymd_opt(y, m, 1);
+        assert_eq!(
+            month_in_name("丹朱镇重点项目台账（2026年3月）.xlsx"),
+            d(2026, 3)
+        );
+        assert_eq!(month_in_name("台账2026-10.xlsx"), d(2026, 10));
+        assert_eq!(month_in_name("台账202611.xlsx"), d(2026, 11));
+        assert_eq!(month_in_name("挂牌督办事项台账.xlsx"), None);
+        assert_eq!(month_in_name("2026年台账.xlsx"), None);
+    }
+}

@@ -1,0 +1,67 @@
+//! A problem found in the inputs: where, what was found, why, and how to fix it. Bad data is a
+//! value: readers return these beside what they accepted.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Severity {
+    /// The row (or the whole sheet or file) was not used.
+    Rejected,
+    /// The row was kept; a value may have been dropped or needs a look.
+    Warning,
+    /// Something worth knowing that changes nothing (an ignored column, a skipped total row).
+    Note,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Rejected => "退回",
+            Severity::Warning => "警告",
+            Severity::Note => "提示",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Problem {
+    /// The unit the problem goes back to, when known.
+    pub unit: Option<String>,
+    /// Path relative to the inputs folder, with `/`.
+    pub file: String,
+    pub sheet: String,
+    /// The row number as Excel shows it; `None` for a whole sheet or file.
+    pub row: Option<u32>,
+    pub column: String,
+    pub value: String,
+    pub severity: Severity,
+    pub reason: String,
+    pub fix: String,
+}
+
+impl Problem {
+    /// A one-line description for the terminal: where, what, why, fix.
+    pub fn line(&self) -> String {
+        let mut place = self.file.clone();
+        if !self.sheet.is_empty() {
+            place.push_str(&format!(" 工作表“{}”", self.sheet));
+        }
+        if let Some(row) = self.row {
+            place.push_str(&format!(" 第{row}行"));
+        }
+        if !self.column.is_empty() {
+            place.push_str(&format!(" 列“{}”", self.column));
+        }
+        let value = if self.value.is_empty() {
+            String::new()
+        } else {
+            format!("（填写的是“{}”）", self.value)
+        };
+        format!(
+            "[{}] {place}：{}{value}；{}",
+            self.severity.label(),
+            self.reason,
+            self.fix
+        )
+    }
+}

@@ -1,0 +1,968 @@
+//! Staging: one raw sheet → typed columns of one table, plus its problems and row accounting.
+//! Renames, trims and casts; never joins. Pure: the file's facts come in as a [`SheetSource`].
+
+use chrono::NaiveDate;
+
+use super::cell::{self, Cell, DateRole};
+use super::header::{find_header, read_meta, AliasTable, HeaderMatch, MappedColumn};
+use super::problem::{Problem, Severity};
+use super::read::RawSheet;
+use super::schema::{enum_value, ColumnDef, Kind, Required, Table};
+use crate::text::fold;
+use crate::units::UnitResolver;
+
+/// What is known about a sheet from outside its cells.
+#[derive(Debug, Clone, Default)]
+pub struct SheetSource {
+    /// Path relative to the inputs folder, with `/`.
+    pub file: String,
+    /// The nearest enclosing folder named after a configured unit.
+    pub folder_unit: Option<String>,
+    /// A configured unit named in the file name.
+    pub file_unit: Option<String>,
+    /// A month named in the file name ("（2026年3月）").
+    pub file_month: Option<NaiveDate>,
+    /// Modification time, seconds since the epoch (the last tie-break between ledgers).
+    pub mtime: i64,
+}
+
+/// A typed value of one cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+    Bool(bool),
+}
+
+/// One column of accepted rows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnValues {
+    Text(Vec<Option<String>>),
+    Number(Vec<Option<f64>>),
+    Date(Vec<Option<NaiveDate>>),
+    Bool(Vec<Option<bool>>),
+}
+
+impl ColumnValues {
+    /// An empty column of the type `kind` parses into.
+    pub fn for_kind(kind: Kind) -> ColumnValues {
+        match kind {
+            Kind::Text | Kind::Unit | Kind::Enum(_) => ColumnValues::Text(Vec::new()),
+            Kind::Money => ColumnValues::Number(Vec::new()),
+            Kind::DatePlanned | Kind::DateActual | Kind::Month => ColumnValues::Date(Vec::new()),
+            Kind::YesNo => ColumnValues::Bool(Vec::new()),
+        }
+    }
+
+    fn push(&mut self, value: Option<Value>) {
+        match (self, value) {
+            (ColumnValues::Text(v), Some(Value::Text(s))) => v.push(Some(s)),
+            (ColumnValues::Number(v), Some(Value::Number(x))) => v.push(Some(x)),
+            (ColumnValues::Date(v), Some(Value::Date(d))) => v.push(Some(d)),
+            (ColumnValues::Bool(v), Some(Value::Bool(b))) => v.push(Some(b)),
+            (ColumnValues::Text(v), _) => v.push(None),
+            (ColumnValues::Number(v), _) => v.push(None),
+            (ColumnValues::Date(v), _) => v.push(None),
+            (ColumnValues::Bool(v), _) => v.push(None),
+        }
+    }
+}
+
+/// The accepted rows of one sheet, column by column in the order of `table.columns()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StagedSheet {
+    pub table: Table,
+    pub file: String,
+    pub sheet: String,
+    pub mtime: i64,
+    pub excel_rows: Vec<u32>,
+    pub columns: Vec<ColumnValues>,
+}
+
+/// Rows read = accepted + rejected + skipped (blank rows and total rows).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SheetCounts {
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub skipped: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetOutcome {
+    pub sheet: String,
+    /// `None` when the sheet matches no table.
+    pub table: Option<Table>,
+    /// The submitting unit written for the sheet as a whole, when there is one.
+    pub unit: Option<String>,
+    pub counts: SheetCounts,
+    pub staged: Option<StagedSheet>,
+    pub problems: Vec<Problem>,
+}
+
+/// First cells that begin the notes below a table.
+const NOTE_PREFIXES: [&str; 10] = [
+    "填表说明",
+    "说明",
+    "注:",
+    "注：",
+    "备注:",
+    "填报人",
+    "审核人",
+    "联系电话",
+    "制表",
+    "负责人",
+];
+const TOTAL_MARKERS: [&str; 4] = ["合计", "总计", "小计", "全县合计"];
+
+/// Stage one sheet: find its header, resolve its unit and month, parse and check every row.
+pub fn stage_sheet(
+    sheet: &RawSheet,
+    source: &SheetSource,
+    aliases: &AliasTable,
+    units: &UnitResolver,
+) -> SheetOutcome {
+    let mut outcome = SheetOutcome {
+        sheet: sheet.name.clone(),
+        table: None,
+        unit: None,
+        counts: SheetCounts::default(),
+        staged: None,
+        problems: Vec::new(),
+    };
+    let sheet_problem =
+        |unit: Option<String>, severity, column: &str, reason: String, fix: &str| Problem {
+            unit,
+            file: source.file.clone(),
+            sheet: sheet.name.clone(),
+            row: None,
+            column: column.to_string(),
+            value: String::new(),
+            severity,
+            reason,
+            fix: fix.to_string(),
+        };
+    if sheet.rows.iter().all(|r| r.iter().all(Cell::is_blank)) {
+        return outcome;
+    }
+    let Some(header) = find_header(sheet, aliases) else {
+        outcome.problems.push(sheet_problem(
+            source.folder_unit.clone().or(source.file_unit.clone()),
+            Severity::Note,
+            "",
+            "未找到表头，无法识别为项目台账、督办事项、调度任务或现场调研中的任何一种表".into(),
+            "如该表需要报送，请使用 keyproj template 生成的模板表头",
+        ));
+        return outcome;
+    };
+    outcome.table = Some(header.table);
+
+    let meta = read_meta(&sheet.rows[..header.row]);
+    let meta_unit = meta.unit.as_deref().map(|u| (u, units.resolve(u)));
+    let sheet_unit: Option<String> = match meta_unit {
+        Some((_, Some(unit))) => Some(unit.to_string()),
+        _ => source.folder_unit.clone().or(source.file_unit.clone()),
+    };
+    outcome.unit = sheet_unit.clone();
+    let sheet_month = meta
+        .month
+        .as_deref()
+        .and_then(|m| cell::parse_month(&Cell::Text(m.to_string())).ok().flatten())
+        .or(source.file_month);
+    let sheet_fill_date = meta.fill_date.as_deref().and_then(|d| {
+        cell::parse_date(&Cell::Text(d.to_string()), DateRole::Actual)
+            .ok()
+            .flatten()
+            .map(|p| p.value)
+    });
+
+    if !header.missing.is_empty() {
+        outcome.problems.push(sheet_problem(
+            sheet_unit,
+            Severity::Rejected,
+            &header.missing.join("、"),
+            format!(
+                "识别为{}，但缺少必填列：{}",
+                header.table.label(),
+                header.missing.join("、")
+            ),
+            "请补上这些列（列名可用模板中的名称）后重新报送",
+        ));
+        count_rejected_rows(sheet, &header, &mut outcome.counts);
+        return outcome;
+    }
+    if !header.unknown.is_empty() {
+        outcome.problems.push(sheet_problem(
+            sheet_unit.clone(),
+            Severity::Note,
+            &header.unknown.join("、"),
+            format!("这些列不属于{}，未读取", header.table.label()),
+            "无需处理；如其中有应读取的内容，请改用模板中的列名",
+        ));
+    }
+    let has_unit_column = header.columns.iter().any(|c| c.def.field == "submitter");
+    if sheet_unit.is_none() && !has_unit_column {
+        let found = meta.unit.clone().unwrap_or_default();
+        let mut problem = sheet_problem(
+            None,
+            Severity::Rejected,
+            "填报单位",
+            if found.is_empty() {
+                "无法确定填报单位：表中没有“填报单位”列或“填报单位：”行，所在文件夹和文件名也不含已配置的单位名称".into()
+            } else {
+                "填报单位不是已配置的单位".into()
+            },
+            "请在表头上方写明“填报单位：单位全称”，或把文件放入以单位命名的文件夹",
+        );
+        problem.value = found;
+        outcome.problems.push(problem);
+        count_rejected_rows(sheet, &header, &mut outcome.counts);
+        return outcome;
+    }
+
+    let defaults = RowDefaults {
+        unit: sheet_unit,
+        month: sheet_month,
+        fill_date: sheet_fill_date,
+    };
+    let table = header.table;
+    let mut staged = StagedSheet {
+        table,
+        file: source.file.clone(),
+        sheet: sheet.name.clone(),
+        mtime: source.mtime,
+        excel_rows: Vec::new(),
+        columns: table
+            .columns()
+            .iter()
+            .map(|c| ColumnValues::for_kind(c.kind))
+            .collect(),
+    };
+    let mut skipped_totals = Vec::new();
+    for (index, row) in sheet.rows.iter().enumerate().skip(header.row + 1) {
+        if row.iter().all(Cell::is_blank) {
+            outcome.counts.read += 1;
+            outcome.counts.skipped += 1;
+            continue;
+        }
+        if is_note_line(row) {
+            break;
+        }
+        outcome.counts.read += 1;
+        let excel_row = sheet.excel_row(index);
+        if is_total_row(row, &header) {
+            outcome.counts.skipped += 1;
+            skipped_totals.push(excel_row);
+            continue;
+        }
+        let parsed = parse_row(row, &header, &defaults, units);
+        let unit = parsed.unit.clone();
+        let place = |column: &str, value: &str, severity, reason: &str, fix: &str| Problem {
+            unit: unit.clone(),
+            file: source.file.clone(),
+            sheet: sheet.name.clone(),
+            row: Some(excel_row),
+            column: column.to_string(),
+            value: value.to_string(),
+            severity,
+            reason: reason.to_string(),
+            fix: fix.to_string(),
+        };
+        for issue in &parsed.issues {
+            outcome.problems.push(place(
+                &issue.column,
+                &issue.value,
+                issue.severity,
+                &issue.reason,
+                &issue.fix,
+            ));
+        }
+        if parsed
+            .issues
+            .iter()
+            .any(|i| i.severity == Severity::Rejected)
+        {
+            outcome.counts.rejected += 1;
+            continue;
+        }
+        outcome.counts.accepted += 1;
+        staged.excel_rows.push(excel_row);
+        for (column, value) in staged.columns.iter_mut().zip(parsed.values) {
+            column.push(value);
+        }
+    }
+    if !skipped_totals.is_empty() {
+        let rows: Vec<String> = skipped_totals.iter().map(u32::to_string).collect();
+        outcome.problems.push(sheet_problem(
+            defaults.unit.clone(),
+            Severity::Note,
+            "",
+            format!("第{}行是合计行，未作为数据读取", rows.join("、")),
+            "无需处理",
+        ));
+    }
+    outcome.staged = Some(staged);
+    outcome
+}
+
+/// Every non-blank row under a rejected header counts as rejected (nothing is dropped silently).
+fn count_rejected_rows(sheet: &RawSheet, header: &HeaderMatch, counts: &mut SheetCounts) {
+    for row in sheet.rows.iter().skip(header.row + 1) {
+        if row.iter().all(Cell::is_blank) {
+            counts.read += 1;
+            counts.skipped += 1;
+        } else if is_note_line(row) {
+            break;
+        } else {
+            counts.read += 1;
+            counts.rejected += 1;
+        }
+    }
+}
+
+fn first_text(row: &[Cell]) -> Option<String> {
+    row.iter().find(|c| !c.is_blank()).map(|c| fold(&c.shown()))
+}
+
+fn is_note_line(row: &[Cell]) -> bool {
+    let filled = row.iter().filter(|c| !c.is_blank()).count();
+    filled <= 3
+        && first_text(row).is_some_and(|t| NOTE_PREFIXES.iter().any(|p| t.starts_with(&fold(p))))
+}
+
+fn is_total_row(row: &[Cell], header: &HeaderMatch) -> bool {
+    let name_index = header
+        .columns
+        .iter()
+        .find(|c| c.def.field == "name" || c.def.field == "project_name")
+        .map(|c| c.index);
+    let leading = first_text(row);
+    let in_name = name_index
+        .and_then(|i| row.get(i))
+        .map(|c| fold(&c.shown()));
+    [leading, in_name]
+        .into_iter()
+        .flatten()
+        .any(|t| TOTAL_MARKERS.contains(&t.as_str()))
+}
+
+struct RowDefaults {
+    unit: Option<String>,
+    month: Option<NaiveDate>,
+    fill_date: Option<NaiveDate>,
+}
+
+struct RowIssue {
+    column: String,
+    value: String,
+    severity: Severity,
+    reason: String,
+    fix: String,
+}
+
+struct ParsedRow {
+    values: Vec<Option<Value>>,
+    unit: Option<String>,
+    issues: Vec<RowIssue>,
+}
+
+fn parse_row(
+    row: &[Cell],
+    header: &HeaderMatch,
+    defaults: &RowDefaults,
+    units: &UnitResolver,
+) -> ParsedRow {
+    let columns = header.table.columns();
+    let mut values: Vec<Option<Value>> = vec![None; columns.len()];
+    let mut bad: Vec<Option<(String, String, String)>> = vec![None; columns.len()];
+    let mut issues = Vec::new();
+    for mapped in &header.columns {
+        let Some(slot) = columns.iter().position(|c| c.name == mapped.def.name) else {
+            continue;
+        };
+        let cell = row.get(mapped.index).unwrap_or(&Cell::Empty);
+        match parse_cell(cell, mapped, units) {
+            Ok(Some((value, warning))) => {
+                values[slot] = Some(value);
+                if let Some(reason) = warning {
+                    issues.push(RowIssue {
+                        column: mapped.header.clone(),
+                        value: cell.shown(),
+                        severity: Severity::Warning,
+                        reason,
+                        fix: "请改填具体日期".into(),
+                    });
+                }
+            }
+            Ok(None) => {}
+            Err(reason) => bad[slot] = Some((mapped.header.clone(), cell.shown(), reason)),
+        }
+    }
+    // Sheet-level unit, month and fill date stand in for empty columns.
+    let fill = |values: &mut Vec<Option<Value>>, field: &str, value: Option<Value>| {
+        if let Some(slot) = columns.iter().position(|c| c.field == field) {
+            if values[slot].is_none() && bad[slot].is_none() {
+                values[slot] = value;
+            }
+        }
+    };
+    fill(
+        &mut values,
+        "submitter",
+        defaults.unit.clone().map(Value::Text),
+    );
+    fill(&mut values, "report_month", defaults.month.map(Value::Date));
+    fill(
+        &mut values,
+        "fill_date",
+        defaults.fill_date.map(Value::Date),
+    );
+
+    let stage = text_of(&values, columns, "stage");
+    for (slot, def) in columns.iter().enumerate() {
+        let required = match def.required {
+            Required::Always => true,
+            Required::Optional => false,
+            Required::ForStages(stages) => stage.as_deref().is_some_and(|s| stages.contains(&s)),
+        };
+        let header_name = header
+            .columns
+            .iter()
+            .find(|m| m.def.name == def.name)
+            .map_or(def.name.to_string(), |m| m.header.clone());
+        match (&bad[slot], values[slot].is_some(), required) {
+            (Some((column, value, reason)), _, true) => issues.push(RowIssue {
+                column: column.clone(),
+                value: value.clone(),
+                severity: Severity::Rejected,
+                reason: format!("必填项的值无法识别：{reason}"),
+                fix: "请按要求的格式改正后重新报送".into(),
+            }),
+            (Some((column, value, reason)), _, false) => issues.push(RowIssue {
+                column: column.clone(),
+                value: value.clone(),
+                severity: Severity::Warning,
+                reason: format!("值无法识别，已按空值处理：{reason}"),
+                fix: "请按要求的格式改正".into(),
+            }),
+            (None, false, true) => issues.push(RowIssue {
+                column: header_name,
+                value: String::new(),
+                severity: Severity::Rejected,
+                reason: match (def.required, &stage) {
+                    (Required::ForStages(_), Some(s)) => {
+                        format!("阶段为“{s}”的项目必须填写{}", def.name)
+                    }
+                    _ => format!("必填项{}为空", def.name),
+                },
+                fix: format!("请填写{}后重新报送", def.name),
+            }),
+            _ => {}
+        }
+    }
+    if header.table == Table::Projects {
+        project_checks(&values, columns, header, &mut issues);
+    }
+    let names_a_project = text_of(&values, columns, "project_name").is_some()
+        || text_of(&values, columns, "project_code").is_some();
+    if matches!(header.table, Table::Notices | Table::Visits) && !names_a_project {
+        issues.push(RowIssue {
+            column: "项目名称/项目代码".into(),
+            value: String::new(),
+            severity: Severity::Rejected,
+            reason: "项目名称和项目代码都为空，至少应填一项".into(),
+            fix: "请填写所涉项目的名称或项目代码".into(),
+        });
+    }
+    let unit = text_of(&values, columns, "submitter");
+    if unit.is_none() && !issues.iter().any(|i| i.column.contains("填报单位")) {
+        issues.push(RowIssue {
+            column: "填报单位".into(),
+            value: String::new(),
+            severity: Severity::Rejected,
+            reason: "无法确定填报单位".into(),
+            fix: "请填写“填报单位”列或在表头上方写明“填报单位：单位全称”".into(),
+        });
+    }
+    if header.table == Table::Projects
+        && text_of(&values, columns, "report_month").is_none()
+        && date_of(&values, columns, "report_month").is_none()
+    {
+        issues.push(RowIssue {
+            column: "报告期".into(),
+            value: String::new(),
+            severity: Severity::Rejected,
+            reason: "无法确定报告期（项目台账按报告期选取当期台账）".into(),
+            fix: "请填写“报告期”列，或在表头上方写明“报告期：2026年10月”".into(),
+        });
+    }
+    ParsedRow {
+        values,
+        unit,
+        issues,
+    }
+}
+
+type ParsedCell = Option<(Value, Option<String>)>;
+
+fn parse_cell(
+    cell: &Cell,
+    mapped: &MappedColumn,
+    units: &UnitResolver,
+) -> Result<ParsedCell, String> {
+    let def: &ColumnDef = mapped.def;
+    match def.kind {
+        Kind::Text => Ok(cell.text().map(|s| (Value::Text(s), None))),
+        Kind::Money => {
+            cell::parse_money(cell, mapped.unit).map(|v| v.map(|x| (Value::Number(x), None)))
+        }
+        Kind::DatePlanned | Kind::DateActual => {
+            let role = if def.kind == Kind::DatePlanned {
+                DateRole::Planned
+            } else {
+                DateRole::Actual
+            };
+            cell::parse_date(cell, role).map(|v| v.map(|p| (Value::Date(p.value), p.warning)))
+        }
+        Kind::Month => cell::parse_month(cell).map(|v| v.map(|d| (Value::Date(d), None))),
+        Kind::YesNo => cell::parse_yes_no(cell).map(|v| v.map(|b| (Value::Bool(b), None))),
+        Kind::Unit => match cell.text() {
+            None => Ok(None),
+            Some(written) => units
+                .resolve(&written)
+                .map(|u| Some((Value::Text(u.to_string()), None)))
+                .ok_or_else(|| "不是已配置的单位（单位名称或别名见配置文件）".to_string()),
+        },
+        Kind::Enum(values) => match cell.text() {
+            None => Ok(None),
+            Some(written) => enum_value(values, &fold(&written))
+                .map(|v| Some((Value::Text(v.to_string()), None)))
+                .ok_or_else(|| {
+                    let allowed: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+                    format!("应为 {} 之一", allowed.join("、"))
+                }),
+        },
+    }
+}
+
+fn slot(columns: &[ColumnDef], field: &str) -> Option<usize> {
+    columns.iter().position(|c| c.field == field)
+}
+
+fn text_of(values: &[Option<Value>], columns: &[ColumnDef], field: &str) -> Option<String> {
+    match slot(columns, field).and_then(|i| values[i].as_ref()) {
+        Some(Value::Text(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn date_of(values: &[Option<Value>], columns: &[ColumnDef], field: &str) -> Option<NaiveDate> {
+    match slot(columns, field).and_then(|i| values[i].as_ref()) {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    }
+}
+
+fn number_of(values: &[Option<Value>], columns: &[ColumnDef], field: &str) -> Option<f64> {
+    match slot(columns, field).and_then(|i| values[i].as_ref()) {
+        Some(Value::Number(x)) => Some(*x),
+        _ => None,
+    }
+}
+
+/// The 项目台账 row checks of SPEC §1.
+fn project_checks(
+    values: &[Option<Value>],
+    columns: &[ColumnDef],
+    header: &HeaderMatch,
+    issues: &mut Vec<RowIssue>,
+) {
+    let header_of = |field: &str| {
+        header
+            .columns
+            .iter()
+            .find(|m| m.def.field == field)
+            .map_or_else(
+                || {
+                    columns
+                        .iter()
+                        .find(|c| c.field == field)
+                        .map_or(String::new(), |c| c.name.to_string())
+                },
+                |m| m.header.clone(),
+            )
+    };
+    let money = |x: f64| cell::format_number(x);
+    let mut reject = |field: &str, value: String, reason: String, fix: &str| {
+        issues.push(RowIssue {
+            column: header_of(field),
+            value,
+            severity: Severity::Rejected,
+            reason,
+            fix: fix.to_string(),
+        })
+    };
+    let total = number_of(values, columns, "total_investment");
+    if let Some(total) = total.filter(|t| *t <= 0.0) {
+        reject(
+            "total_investment",
+            money(total),
+            "总投资应大于 0".into(),
+            "请填写项目总投资（万元）",
+        );
+    }
+    let ytd = number_of(values, columns, "ytd_investment");
+    if let Some(ytd) = ytd.filter(|x| *x < 0.0) {
+        reject(
+            "ytd_investment",
+            money(ytd),
+            "本年完成投资不能为负数".into(),
+            "请核实本年完成投资",
+        );
+    }
+    if let Some(filled) = date_of(values, columns, "fill_date") {
+        for field in [
+            "actual_start",
+            "actual_completion",
+            "feasibility_date",
+            "review_date",
+            "approval_date",
+        ] {
+            if let Some(d) = date_of(values, columns, field) {
+                if (d - filled).num_days() > 1 {
+                    reject(
+                        field,
+                        d.format("%Y-%m-%d").to_string(),
+                        format!("实际日期晚于填报日期 {}", filled.format("%Y-%m-%d")),
+                        "实际发生的日期不能晚于填报日期，请核实",
+                    );
+                }
+            }
+        }
+    }
+    let mut warn = |field: &str, value: String, reason: String, fix: &str| {
+        issues.push(RowIssue {
+            column: header_of(field),
+            value,
+            severity: Severity::Warning,
+            reason,
+            fix: fix.to_string(),
+        })
+    };
+    let plan = number_of(values, columns, "annual_plan");
+    if let (Some(ytd), Some(plan)) = (ytd, plan) {
+        if ytd > plan * 2.0 {
+            warn(
+                "ytd_investment",
+                money(ytd),
+                format!("本年完成投资超过年度计划投资（{}）的 2 倍", money(plan)),
+                "请核实金额及单位（万元）",
+            );
+        }
+    }
+    if let (Some(plan), Some(total)) = (plan, total) {
+        if plan > total {
+            warn(
+                "annual_plan",
+                money(plan),
+                format!("年度计划投资大于总投资（{}）", money(total)),
+                "请核实金额及单位（万元）",
+            );
+        }
+    }
+    let start = date_of(values, columns, "actual_start");
+    let done = date_of(values, columns, "actual_completion");
+    if let (Some(start), Some(done)) = (start, done) {
+        if done < start {
+            warn(
+                "actual_completion",
+                done.format("%Y-%m-%d").to_string(),
+                format!("实际竣工日期早于实际开工日期 {}", start.format("%Y-%m-%d")),
+                "请核实开工、竣工日期",
+            );
+        }
+    }
+    let stage = text_of(values, columns, "stage");
+    if stage.as_deref() == Some("在建") && start.is_none() {
+        warn(
+            "actual_start",
+            String::new(),
+            "阶段为在建，但未填实际开工日期".into(),
+            "请补填实际开工日期",
+        );
+    }
+    if stage.as_deref() == Some("竣工") && done.is_none() {
+        warn(
+            "actual_completion",
+            String::new(),
+            "阶段为竣工，但未填实际竣工日期".into(),
+            "请补填实际竣工日期",
+        );
+    }
+    if let Some(code) = text_of(values, columns, "code") {
+        if !is_project_code(&code) {
+            warn(
+                "code",
+                code,
+                "项目代码格式不符（应为 24 位，形如 2025-140428-47-01-012345）".into(),
+                "请按全国投资项目在线审批监管平台赋予的代码填写",
+            );
+        }
+    }
+}
+
+/// The national project code shape `YYYY-AAAAAA-DD-TT-RRRRRC` (GB/T 40058-2021).
+pub fn is_project_code(code: &str) -> bool {
+    let parts: Vec<&str> = code.split('-').collect();
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    code.len() == 24
+        && parts.len() == 5
+        && [4, 6, 2, 2]
+            .iter()
+            .zip(&parts)
+            .all(|(n, p)| p.len() == *n && digits(p))
+        && parts[4].len() == 6
+        && digits(&parts[4][..5])
+        && parts[4][5..].chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn text_row(cells: &[&str]) -> Vec<Cell> {
+        cells
+            .iter()
+            .map(|s| {
+                if s.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(s.to_string())
+                }
+            })
+            .collect()
+    }
+
+    fn stage(rows: Vec<Vec<Cell>>, source: SheetSource) -> SheetOutcome {
+        let config = Config::embedded().unwrap();
+        let sheet = RawSheet {
+            name: "台账".into(),
+            first_row: 0,
+            first_col: 0,
+            rows,
+        };
+        stage_sheet(
+            &sheet,
+            &source,
+            &AliasTable::new(&[]),
+            &UnitResolver::new(&config),
+        )
+    }
+
+    const HEADER: [&str; 12] = [
+        "项目名称",
+        "所属板块",
+        "项目阶段",
+        "牵头责任单位",
+        "包联领导",
+        "总投资（亿元）",
+        "年度计划投资",
+        "本年完成投资",
+        "计划开工日期",
+        "实际开工日期",
+        "计划竣工日期",
+        "备注",
+    ];
+
+    #[test]
+    fn stages_rows_with_accounting_and_row_numbers() {
+        let rows = vec![
+            text_row(&["长子县重点项目台账"]),
+            text_row(&[
+                "填报单位：丹朱镇人民政府",
+                "",
+                "报告期：2026年10月",
+                "填报日期：2026-11-03",
+            ]),
+            text_row(&HEADER),
+            text_row(&[
+                "甲道路工程",
+                "基础设施",
+                "续建",
+                "丹朱镇",
+                "马国华",
+                "1.2",
+                "3000",
+                "1500",
+                "2026-03-01",
+                "2026/3/10",
+                "2026-12-31",
+                "",
+            ]),
+            text_row(&[]),
+            text_row(&[
+                "",
+                "基础设施",
+                "在建",
+                "丹朱镇",
+                "马国华",
+                "1",
+                "100",
+                "10",
+                "2026-03-01",
+                "",
+                "2026-12-31",
+                "",
+            ]),
+            text_row(&[
+                "乙学校",
+                "社会民生",
+                "筹建中",
+                "丹朱镇",
+                "",
+                "0.5",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]),
+            text_row(&[
+                "丙园区",
+                "产业转型",
+                "前期",
+                "丹朱镇",
+                "罗晓燕",
+                "2",
+                "",
+                "",
+                "2026-06",
+                "2026-11-20",
+                "",
+                "",
+            ]),
+            text_row(&["合计", "", "", "", "", "4.7", "", "", "", "", "", ""]),
+            text_row(&["填报人：张三"]),
+            text_row(&["不应读取的行", "基础设施", "在建"]),
+        ];
+        let outcome = stage(
+            rows,
+            SheetSource {
+                file: "丹朱镇/台账.xlsx".into(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(outcome.table, Some(Table::Projects));
+        assert_eq!(outcome.unit.as_deref(), Some("丹朱镇"));
+        let c = outcome.counts;
+        assert_eq!((c.read, c.accepted, c.rejected, c.skipped), (6, 1, 3, 2));
+        assert_eq!(c.read, c.accepted + c.rejected + c.skipped);
+        let staged = outcome.staged.unwrap();
+        assert_eq!(staged.excel_rows, vec![4]);
+        let ColumnValues::Number(totals) = &staged.columns[10] else {
+            panic!()
+        };
+        assert_eq!(totals[0], Some(12000.0));
+        let rejected: Vec<(u32, &str)> = outcome
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Rejected)
+            .map(|p| (p.row.unwrap(), p.column.as_str()))
+            .collect();
+        assert_eq!(
+            rejected,
+            // Row 8 is 前期, which needs 前期工作计划完成日期, a column this sheet lacks.
+            vec![
+                (6, "项目名称"),
+                (7, "项目阶段"),
+                (8, "前期工作计划完成日期"),
+                (8, "实际开工日期")
+            ]
+        );
+        let month_warning = outcome
+            .problems
+            .iter()
+            .find(|p| p.row == Some(8) && p.severity == Severity::Warning);
+        assert!(month_warning.unwrap().reason.contains("月末"));
+        assert!(outcome
+            .problems
+            .iter()
+            .any(|p| p.severity == Severity::Note && p.column == "备注"));
+        assert!(outcome
+            .problems
+            .iter()
+            .any(|p| p.reason.contains("第9行是合计行")));
+    }
+
+    #[test]
+    fn unit_from_folder_and_missing_unit_rejects_the_sheet() {
+        let rows = vec![
+            text_row(&HEADER),
+            text_row(&[
+                "甲道路工程",
+                "基础设施",
+                "在建",
+                "丹朱镇",
+                "马国华",
+                "1.2",
+                "3000",
+                "1500",
+                "2026-03-01",
+                "2026/3/10",
+                "2026-12-31",
+                "",
+            ]),
+        ];
+        let with_folder = stage(
+            rows.clone(),
+            SheetSource {
+                file: "丹朱镇/x.xlsx".into(),
+                folder_unit: Some("丹朱镇".into()),
+                file_month: NaiveDate::from_ymd_opt(2026, 10, 1),
+                ..Default::default()
+            },
+        );
+        assert_eq!(with_folder.counts.accepted, 1);
+        let without = stage(
+            rows,
+            SheetSource {
+                file: "x.xlsx".into(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(without.counts.rejected, 1);
+        assert!(without
+            .problems
+            .iter()
+            .any(|p| p.severity == Severity::Rejected && p.reason.contains("无法确定填报单位")));
+    }
+
+    #[test]
+    fn missing_required_column_rejects_the_sheet() {
+        let rows = vec![
+            text_row(&["项目名称", "所属板块", "项目阶段", "牵头责任单位"]),
+            text_row(&["甲", "基础设施", "在建", "丹朱镇"]),
+            text_row(&["乙", "基础设施", "在建", "丹朱镇"]),
+        ];
+        let outcome = stage(
+            rows,
+            SheetSource {
+                file: "丹朱镇/x.xlsx".into(),
+                folder_unit: Some("丹朱镇".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(outcome.counts.rejected, 2);
+        assert_eq!(outcome.problems[0].column, "总投资");
+    }
+
+    #[test]
+    fn project_code_shape() {
+        assert!(is_project_code("2025-140428-47-01-012345"));
+        assert!(!is_project_code("2025-140428-47-01-01234"));
+        assert!(!is_project_code("2025-14042A-47-01-012345"));
+    }
+}

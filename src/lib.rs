@@ -1,0 +1,18 @@
+//! keyproj: the nightly batch job of a county's Key Project Office (县重点项目办公室).
+//!
+//! See ARCHITECTURE.md for the map: the shell (`cli`) reads files and writes reports; everything
+//! else is a pure function of data, the config and the as-of date.
+
+pub mod calendar;
+pub mod cli;
+pub mod config;
+pub mod indicator;
+pub mod ingest;
+pub mod metrics;
+pub mod model;
+pub mod pipeline;
+pub mod report;
+pub mod sample;
+pub mod scoring;
+pub mod text;
+pub mod units;

@@ -1,0 +1,187 @@
+//! Due items (SPEC §3): an item with a deadline T and a completion date C, judged at the end of
+//! day D. Pure polars: the frames come in, frames go out.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use super::Ratio;
+use crate::model::frames::strings;
+
+/// Column names the due-item frame adds.
+pub const T: &str = "due_date";
+pub const C: &str = "done_date";
+pub const DUE: &str = "is_due";
+pub const IN_SCOPE: &str = "in_scope";
+pub const ON_TIME: &str = "on_time";
+pub const DAYS_LATE: &str = "days_late";
+pub const STATUS: &str = "status";
+
+/// Item states as the reports name them.
+pub const OVERDUE_OPEN: &str = "逾期未完成";
+pub const OVERDUE_DONE: &str = "逾期完成";
+pub const DONE_ON_TIME: &str = "按时完成";
+pub const NOT_DUE: &str = "未到期";
+
+/// Judge every item of `items` whose `deadline` is set: adds T, C (null when after D), whether the
+/// item is due, in scope for D's year, on time, its status and how many days late it is.
+pub fn judge(items: LazyFrame, deadline: &str, done: &str, as_of: NaiveDate) -> LazyFrame {
+    let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+    let c_known = col(done).lt_eq(lit(as_of)).fill_null(lit(false));
+    let days = |e: Expr| e.cast(DataType::Int32);
+    items
+        .filter(col(deadline).is_not_null())
+        .with_columns([
+            col(deadline).alias(T),
+            when(c_known)
+                .then(col(done))
+                .otherwise(lit(NULL).cast(DataType::Date))
+                .alias(C),
+        ])
+        .with_columns([col(T).lt_eq(lit(as_of)).alias(DUE)])
+        .with_columns([
+            col(C)
+                .is_not_null()
+                .and(col(C).lt_eq(col(T)))
+                .alias(ON_TIME),
+            col(DUE)
+                .and(col(T).gt_eq(lit(year_start)).or(col(C).is_null()))
+                .alias(IN_SCOPE),
+        ])
+        .with_columns([
+            when(col(C).is_null().and(col(DUE)))
+                .then(lit(OVERDUE_OPEN))
+                .when(col(C).is_not_null().and(col(C).gt(col(T))))
+                .then(lit(OVERDUE_DONE))
+                .when(col(ON_TIME))
+                .then(lit(DONE_ON_TIME))
+                .otherwise(lit(NOT_DUE))
+                .alias(STATUS),
+            when(col(C).is_null())
+                .then(lit(crate::model::frames::epoch_days(as_of)) - days(col(T)))
+                .otherwise(days(col(C)) - days(col(T)))
+                .alias(DAYS_LATE),
+        ])
+}
+
+/// Per unit: items on time over items in scope, from a judged frame.
+pub fn unit_ratios(judged: LazyFrame, unit: &str) -> PolarsResult<BTreeMap<String, Ratio>> {
+    let per_unit = judged
+        .filter(col(unit).is_not_null())
+        .group_by([col(unit)])
+        .agg([
+            col(IN_SCOPE).cast(DataType::UInt32).sum().alias("scope"),
+            col(IN_SCOPE)
+                .and(col(ON_TIME))
+                .cast(DataType::UInt32)
+                .sum()
+                .alias("met"),
+        ])
+        .collect()?;
+    let units = strings(&per_unit, unit)?;
+    let scope: Vec<u32> = per_unit
+        .column("scope")?
+        .u32()?
+        .iter()
+        .map(|x| x.unwrap_or(0))
+        .collect();
+    let met: Vec<u32> = per_unit
+        .column("met")?
+        .u32()?
+        .iter()
+        .map(|x| x.unwrap_or(0))
+        .collect();
+    Ok(units
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, u)| {
+            u.map(|u| {
+                (
+                    u,
+                    Ratio {
+                        met: met[i],
+                        scope: scope[i],
+                    },
+                )
+            })
+        })
+        .collect())
+}
+
+/// The items behind lost points: due and late (open or done late), oldest deadline first.
+pub fn late_items(judged: LazyFrame, unit: &str) -> LazyFrame {
+    judged.filter(col(IN_SCOPE).and(col(ON_TIME).not())).sort(
+        [unit, T],
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::frames::{dates, epoch_days};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn frame(rows: &[(&str, Option<NaiveDate>, Option<NaiveDate>)]) -> LazyFrame {
+        let unit: Vec<&str> = rows.iter().map(|r| r.0).collect();
+        let t: Vec<Option<i32>> = rows.iter().map(|r| r.1.map(epoch_days)).collect();
+        let c: Vec<Option<i32>> = rows.iter().map(|r| r.2.map(epoch_days)).collect();
+        DataFrame::new(
+            rows.len(),
+            vec![
+                Column::new("unit".into(), unit),
+                Column::new("t".into(), t).cast(&DataType::Date).unwrap(),
+                Column::new("c".into(), c).cast(&DataType::Date).unwrap(),
+            ],
+        )
+        .unwrap()
+        .lazy()
+    }
+
+    #[test]
+    fn judges_due_items_as_of_d() {
+        let as_of = d(2026, 11, 30);
+        let items = frame(&[
+            ("甲", Some(d(2026, 11, 30)), None), // due exactly on D, open: late
+            ("甲", Some(d(2026, 3, 1)), Some(d(2026, 3, 1))), // on time
+            ("甲", Some(d(2026, 3, 1)), Some(d(2026, 4, 1))), // done late
+            ("甲", Some(d(2025, 6, 30)), None),  // 2025 backlog still open: in scope
+            ("甲", Some(d(2025, 6, 30)), Some(d(2025, 9, 1))), // closed late in 2025: out of scope
+            ("甲", Some(d(2026, 12, 31)), None), // not yet due
+            ("甲", Some(d(2026, 5, 1)), Some(d(2026, 12, 2))), // completion after D: treated as open
+            ("乙", Some(d(2026, 12, 31)), None),               // nothing due: N/A
+            ("乙", None, None),                                // no deadline: not an item
+        ]);
+        let judged = judge(items, "t", "c", as_of);
+        let ratios = unit_ratios(judged.clone(), "unit").unwrap();
+        assert_eq!(ratios["甲"], Ratio { met: 1, scope: 5 });
+        assert_eq!(ratios["乙"], Ratio { met: 0, scope: 0 });
+        assert_eq!(ratios["乙"].rate(), None);
+        let late = late_items(judged, "unit").collect().unwrap();
+        let due: Vec<_> = dates(&late, T).unwrap();
+        assert_eq!(
+            due,
+            vec![
+                Some(d(2025, 6, 30)),
+                Some(d(2026, 3, 1)),
+                Some(d(2026, 5, 1)),
+                Some(d(2026, 11, 30))
+            ]
+        );
+        let days: Vec<Option<i32>> = late
+            .column(DAYS_LATE)
+            .unwrap()
+            .i32()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(days, vec![Some(518), Some(31), Some(213), Some(0)]);
+        let status = strings(&late, STATUS).unwrap();
+        assert_eq!(status[1].as_deref(), Some(OVERDUE_DONE));
+        assert_eq!(status[2].as_deref(), Some(OVERDUE_OPEN));
+    }
+}

@@ -1,0 +1,192 @@
+//! The current project ledger (SPEC §1 "Which rows count"): each unit's latest 项目台账 as of D,
+//! one row per project, the lead unit's row winning when two units list the same project.
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::frames::{dates, strings, FILE, MTIME, ROW, SHEET};
+use crate::ingest::problem::{Problem, Severity};
+use crate::text::fold;
+
+/// A ledger left out of the run because its 填报日期 is after D.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LateSubmission {
+    pub file: String,
+    pub sheet: String,
+    pub unit: String,
+    pub fill_date: String,
+}
+
+#[derive(Debug)]
+pub struct CurrentLedger {
+    /// One row per project, with a `project_key` column; sorted by lead unit, then key.
+    pub projects: DataFrame,
+    /// The submissions chosen as current: submitter, file, sheet, report_month, fill_date.
+    pub submissions: DataFrame,
+    pub not_yet_submitted: Vec<LateSubmission>,
+    pub warnings: Vec<Problem>,
+}
+
+/// Choose the current ledger of every unit from all staged 项目台账 rows.
+pub fn current_ledger(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<CurrentLedger> {
+    let month_start = as_of.with_day(1).unwrap_or(as_of);
+    let per_submission = [col("submitter"), col(FILE), col(SHEET)];
+
+    let late = staged
+        .clone()
+        .lazy()
+        .filter(col("fill_date").gt(lit(as_of)))
+        .group_by(per_submission.clone())
+        .agg([col("fill_date").max()])
+        .sort([FILE, SHEET, "submitter"], SortMultipleOptions::default())
+        .collect()?;
+    let not_yet_submitted = late_submissions(&late)?;
+
+    let eligible = staged.clone().lazy().filter(
+        col("report_month").lt_eq(lit(month_start)).and(
+            col("fill_date")
+                .is_null()
+                .or(col("fill_date").lt_eq(lit(as_of))),
+        ),
+    );
+    let submissions = eligible
+        .clone()
+        .group_by(per_submission.clone())
+        .agg([
+            col("report_month").max(),
+            col("fill_date").max(),
+            col(MTIME).max(),
+        ])
+        .sort(
+            ["submitter", "report_month", "fill_date", MTIME, FILE, SHEET],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, true, true, true, false, false])
+                .with_nulls_last(true),
+        )
+        .unique_stable_generic(Some(vec![col("submitter")]), UniqueKeepStrategy::First)
+        .collect()?;
+
+    let rows = eligible
+        .join(
+            submissions.clone().lazy().select(per_submission.clone()),
+            per_submission.clone(),
+            per_submission,
+            JoinArgs::new(JoinType::Semi),
+        )
+        .collect()?;
+    let rows = with_project_key(rows)?;
+    let (projects, warnings) = one_row_per_project(rows)?;
+    Ok(CurrentLedger {
+        projects,
+        submissions,
+        not_yet_submitted,
+        warnings,
+    })
+}
+
+fn late_submissions(late: &DataFrame) -> PolarsResult<Vec<LateSubmission>> {
+    let files = strings(late, FILE)?;
+    let sheets = strings(late, SHEET)?;
+    let units = strings(late, "submitter")?;
+    let fill = dates(late, "fill_date")?;
+    Ok((0..late.height())
+        .map(|i| LateSubmission {
+            file: files[i].clone().unwrap_or_default(),
+            sheet: sheets[i].clone().unwrap_or_default(),
+            unit: units[i].clone().unwrap_or_default(),
+            fill_date: fill[i]
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// A project is its 项目代码 when present, else its folded name within its lead unit.
+pub fn project_key(code: Option<&str>, name: Option<&str>, lead_unit: Option<&str>) -> String {
+    match code.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => format!("代码:{}", fold(code)),
+        None => format!(
+            "名称:{}@{}",
+            fold(name.unwrap_or_default()),
+            lead_unit.unwrap_or_default()
+        ),
+    }
+}
+
+fn with_project_key(mut rows: DataFrame) -> PolarsResult<DataFrame> {
+    let keys: Vec<String> = {
+        let code = rows.column("code")?.str()?;
+        let name = rows.column("name")?.str()?;
+        let lead = rows.column("lead_unit")?.str()?;
+        code.iter()
+            .zip(name.iter())
+            .zip(lead.iter())
+            .map(|((c, n), l)| project_key(c, n, l))
+            .collect()
+    };
+    rows.with_column(Column::new("project_key".into(), keys))?;
+    Ok(rows)
+}
+
+/// Keep one row per project: the lead unit's own ledger first, then by submitter name.
+fn one_row_per_project(rows: DataFrame) -> PolarsResult<(DataFrame, Vec<Problem>)> {
+    let ordered = rows
+        .lazy()
+        .with_column(
+            col("submitter")
+                .eq(col("lead_unit"))
+                .fill_null(lit(false))
+                .alias("from_lead"),
+        )
+        .sort(
+            ["project_key", "from_lead", "submitter", FILE, SHEET, ROW],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, true, false, false, false, false]),
+        )
+        .collect()?;
+    let warnings = duplicate_listings(&ordered)?;
+    let projects = ordered
+        .lazy()
+        .unique_stable_generic(Some(vec![col("project_key")]), UniqueKeepStrategy::First)
+        .drop(cols(["from_lead"]))
+        .sort(["lead_unit", "project_key"], SortMultipleOptions::default())
+        .collect()?;
+    Ok((projects, warnings))
+}
+
+/// A warning on every row that lost to another unit's listing of the same project.
+fn duplicate_listings(ordered: &DataFrame) -> PolarsResult<Vec<Problem>> {
+    let keys = strings(ordered, "project_key")?;
+    let names = strings(ordered, "name")?;
+    let units = strings(ordered, "submitter")?;
+    let files = strings(ordered, FILE)?;
+    let sheets = strings(ordered, SHEET)?;
+    let rows: Vec<Option<u32>> = ordered.column(ROW)?.u32()?.iter().collect();
+    let mut warnings = Vec::new();
+    for i in 1..ordered.height() {
+        if keys[i] != keys[i - 1] {
+            continue;
+        }
+        let winner = (0..i)
+            .rev()
+            .take_while(|j| keys[*j] == keys[i])
+            .last()
+            .unwrap_or(i - 1);
+        let winner_unit = units[winner].clone().unwrap_or_default();
+        warnings.push(Problem {
+            unit: units[i].clone(),
+            file: files[i].clone().unwrap_or_default(),
+            sheet: sheets[i].clone().unwrap_or_default(),
+            row: rows[i],
+            column: "项目名称".into(),
+            value: names[i].clone().unwrap_or_default(),
+            severity: Severity::Warning,
+            reason: format!(
+                "该项目也出现在“{winner_unit}”的当期台账中，采用“{winner_unit}”填报的数据"
+            ),
+            fix: "同一项目只由牵头责任单位填报；如牵头单位有误，请与县重点办核实".into(),
+        });
+    }
+    Ok(warnings)
+}

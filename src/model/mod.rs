@@ -1,0 +1,5 @@
+//! Normalized tables: staged frames conformed into one row per real-world thing.
+
+pub mod events;
+pub mod frames;
+pub mod ledger;

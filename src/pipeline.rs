@@ -1,0 +1,109 @@
+//! The functional core of a run: staged files → normalized tables → metrics → scores.
+//! Takes values, returns values; the shell (`cli::run`) does the reading and writing.
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use crate::config::Config;
+use crate::ingest::problem::{Problem, Severity};
+use crate::ingest::schema::Table;
+use crate::ingest::stage::StagedSheet;
+use crate::ingest::FileOutcome;
+use crate::metrics::{projects, IndicatorOutcome};
+use crate::model::events;
+use crate::model::frames::table_frame;
+use crate::model::ledger::{current_ledger, CurrentLedger};
+use crate::scoring::{score, ScoreRow, ScoringInput};
+
+/// Everything a run computes for the assessment month of D.
+#[derive(Debug)]
+pub struct Assessment {
+    pub as_of: NaiveDate,
+    /// The assessment month as `YYYY-MM`.
+    pub month: String,
+    pub ledger: CurrentLedger,
+    /// Notices as of D, one row per 通知书编号 (the latest submission's).
+    pub notices: DataFrame,
+    /// Tasks as of D, one row per 任务编号.
+    pub tasks: DataFrame,
+    /// Visits as of D, duplicates once, 身份 and 所在单位 inferred.
+    pub visits: DataFrame,
+    pub indicators: Vec<IndicatorOutcome>,
+    pub scores: Vec<ScoreRow>,
+    /// Problems found while normalizing (not those of single files).
+    pub problems: Vec<Problem>,
+}
+
+/// `YYYY-MM` of a date.
+pub fn month_label(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// Staged sheets of one table, across all files, in file order.
+fn staged_of(files: &[FileOutcome], table: Table) -> Vec<&StagedSheet> {
+    files
+        .iter()
+        .flat_map(|f| f.sheets.iter())
+        .filter_map(|s| s.staged.as_ref())
+        .filter(|s| s.table == table)
+        .collect()
+}
+
+/// Assess the month of `as_of` from the staged files.
+pub fn assess(
+    config: &Config,
+    as_of: NaiveDate,
+    files: &[FileOutcome],
+) -> PolarsResult<Assessment> {
+    let frame = |table| table_frame(table, &staged_of(files, table));
+    let staged_projects = frame(Table::Projects)?;
+    let ledger = current_ledger(&staged_projects, as_of)?;
+    let notices = events::latest_by_key(&frame(Table::Notices)?, "notice_no", as_of)?;
+    let tasks = events::latest_by_key(&frame(Table::Tasks)?, "task_no", as_of)?;
+    let visits = events::visits(&frame(Table::Visits)?, config, as_of)?;
+    let mut problems = ledger.warnings.clone();
+    for (rows, table, unit) in [
+        (&notices, Table::Notices, "target_unit"),
+        (&tasks, Table::Tasks, "unit"),
+        (&visits, Table::Visits, "submitter"),
+    ] {
+        problems.extend(events::unknown_project_warnings(
+            rows,
+            table.label(),
+            unit,
+            &staged_projects,
+        )?);
+    }
+    let indicators = projects::start_and_completion(&ledger.projects, as_of)?;
+    let input = ScoringInput {
+        indicators: indicators.iter().map(|o| o.indicator).collect(),
+        rates: indicators
+            .iter()
+            .flat_map(|o| {
+                o.ratios.iter().filter_map(move |(unit, r)| {
+                    r.rate().map(|rate| ((o.indicator, unit.clone()), rate))
+                })
+            })
+            .collect(),
+        deductions: None,
+    };
+    let scores = score(config, &input);
+    Ok(Assessment {
+        as_of,
+        month: month_label(as_of),
+        ledger,
+        notices,
+        tasks,
+        visits,
+        indicators,
+        scores,
+        problems,
+    })
+}
+
+/// Whether any row, sheet or file was rejected.
+pub fn has_rejections<'a>(problems: impl IntoIterator<Item = &'a Problem>) -> bool {
+    problems
+        .into_iter()
+        .any(|p| p.severity == Severity::Rejected)
+}

@@ -1,0 +1,49 @@
+//! The command line: config printing, config errors, dates the calendar does not cover.
+
+use crate::{keyproj, Workspace};
+
+#[test]
+fn config_prints_a_commented_toml_that_loads_back() {
+    let output = keyproj(&["config"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("# 单位："));
+    let ws = Workspace::fresh();
+    let path = ws.path("printed.toml");
+    std::fs::write(&path, &text).unwrap();
+    let again = keyproj(&["config", "--config", path.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
+}
+
+#[test]
+fn unknown_config_key_fails_before_reading_inputs() {
+    let ws = Workspace::fresh();
+    let path = ws.path("keyproj.toml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("due_day = 5", "due_dya = 5");
+    std::fs::write(&path, text).unwrap();
+    let output = ws.run(&["--month", "2026-11"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("due_dya"), "{stderr}");
+    assert!(stderr.contains("keyproj.toml"), "{stderr}");
+    assert!(!ws.path("reports").exists());
+}
+
+#[test]
+fn a_year_outside_the_calendar_is_an_error() {
+    let ws = Workspace::fresh();
+    let output = ws.run(&["--as-of", "2031-03-01"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("2031 年不在工作日历中"), "{stderr}");
+}
+
+#[test]
+fn as_of_and_month_conflict() {
+    let ws = Workspace::fresh();
+    let output = ws.run(&["--as-of", "2026-11-03", "--month", "2026-11"]);
+    assert_eq!(output.status.code(), Some(2));
+}
