@@ -759,3 +759,169 @@ fn check_command_prints_classification_counts_and_problems() {
         String::from_utf8_lossy(&output.stdout)
     );
 }
+
+/// Two snapshots of the office's notice ledger and a visit record with a duplicate: the latest
+/// snapshot wins per 通知书编号, the duplicate visit counts once, unknown projects are warned.
+#[test]
+fn normalized_notices_tasks_and_visits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let snapshot = |month: u32, filled: &str, rows: &[[&str; 7]]| {
+        let path = root.join(format!("县重点办/督办台账（2026年{month}月）.xlsx"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        write_row(
+            sheet,
+            0,
+            &[&format!(
+                "填报单位：县重点项目办公室  报告期：2026年{month}月  填报日期：{filled}"
+            )],
+        );
+        write_row(
+            sheet,
+            1,
+            &[
+                "通知书编号",
+                "项目名称",
+                "督办事项",
+                "督办对象",
+                "下发日期",
+                "办理时限",
+                "办结日期",
+            ],
+        );
+        for (r, row) in rows.iter().enumerate() {
+            write_row(sheet, 2 + r as u32, row);
+        }
+        workbook.save(&path).unwrap();
+        path
+    };
+    let march = snapshot(
+        3,
+        "2026-04-02",
+        &[[
+            "长重督〔2026〕1号",
+            "鲍店镇物流园（一期）",
+            "用地",
+            "鲍店镇",
+            "2026-03-01",
+            "2026-03-20",
+            "",
+        ]],
+    );
+    let april = snapshot(
+        4,
+        "2026-05-03",
+        &[
+            [
+                "长重督〔2026〕1号",
+                "鲍店镇物流园（一期）",
+                "用地",
+                "鲍店镇",
+                "2026-03-01",
+                "2026-03-20",
+                "2026-04-10",
+            ],
+            [
+                "长重督〔2026〕2号",
+                "无此项目",
+                "资金",
+                "县财政局",
+                "2026-04-01",
+                "2026-04-30",
+                "",
+            ],
+        ],
+    );
+    let ledger_path = workbook_fixture(root);
+    let files: Vec<FileOutcome> = [ledger_path, march, april]
+        .iter()
+        .map(|p| load(p, root))
+        .collect();
+    let config = Config::embedded().unwrap();
+
+    let as_of = NaiveDate::from_ymd_opt(2026, 5, 31).unwrap();
+    let assessment = keyproj::pipeline::assess(&config, as_of, &files).unwrap();
+    let notices = &assessment.notices;
+    assert_eq!(notices.height(), 2);
+    let closed = keyproj::model::frames::dates(notices, "closed").unwrap();
+    assert_eq!(closed, vec![d(2026, 4, 10), None]);
+    let visits = &assessment.visits;
+    // Three visit rows, one an exact duplicate.
+    assert_eq!(visits.height(), 2);
+    let roles = keyproj::model::frames::strings(visits, "role").unwrap();
+    let units = keyproj::model::frames::strings(visits, "visitor_unit").unwrap();
+    // 马国华 is a configured leader; 曹俊峰 heads 鲍店镇.
+    assert_eq!(
+        roles,
+        vec![Some("包项目领导".into()), Some("包联单位负责人".into())]
+    );
+    assert_eq!(units, vec![None, Some("鲍店镇".into())]);
+    let unknown: Vec<(&str, Option<u32>, &str)> = assessment
+        .problems
+        .iter()
+        .filter(|p| p.reason.contains("不在任何单位的项目台账中"))
+        .map(|p| (p.file.as_str(), p.row, p.value.as_str()))
+        .collect();
+    assert_eq!(
+        unknown,
+        vec![("县重点办/督办台账（2026年4月）.xlsx", Some(4), "无此项目")]
+    );
+
+    // As of 2026-04-30 the April snapshot (filled 05-03) had not been made: March's row counts.
+    let earlier = keyproj::pipeline::assess(
+        &config,
+        NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
+        &files,
+    )
+    .unwrap();
+    assert_eq!(earlier.notices.height(), 1);
+    assert_eq!(
+        keyproj::model::frames::dates(&earlier.notices, "closed").unwrap(),
+        vec![None]
+    );
+}
+
+#[test]
+fn config_header_aliases_extend_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("丹朱镇/台账2026-10.csv");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "项目名称,所属板块,项目阶段,牵头责任单位,项目总投资额,前期工作计划完成日期\n甲,基础设施,谋划,丹朱镇,100,2026-12-31\n").unwrap();
+    let text = format!(
+        "{}\n[[header_aliases]]\ntable = \"项目台账\"\ncolumn = \"总投资\"\naliases = [\"项目总投资额\"]\n",
+        keyproj::config::DEFAULT_TOML
+    );
+    let config = Config::parse(&text, "t.toml").unwrap();
+    let input = InputFile {
+        path: path.clone(),
+        rel: "丹朱镇/台账2026-10.csv".into(),
+        size: 0,
+        mtime: 0,
+    };
+    let without = load_file(&input, &AliasTable::new(&[]), &UnitResolver::new(&config));
+    assert_eq!(without.sheets[0].counts.rejected, 1);
+    assert_eq!(without.sheets[0].problems[0].column, "总投资");
+    let with = load_file(
+        &input,
+        &AliasTable::new(&config.extra_header_aliases()),
+        &UnitResolver::new(&config),
+    );
+    assert_eq!(
+        with.sheets[0].counts.accepted, 1,
+        "{:?}",
+        with.sheets[0].problems
+    );
+    assert_eq!(
+        numbers(&with.sheets[0], "total_investment"),
+        vec![Some(100.0)]
+    );
+
+    let bad = text.replace("column = \"总投资\"", "column = \"投资总额\"");
+    let err = Config::parse(&bad, "t.toml").unwrap_err().to_string();
+    assert!(
+        err.contains("header_aliases[1].column = \"投资总额\""),
+        "{err}"
+    );
+}
