@@ -4,12 +4,13 @@
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
+use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::ingest::problem::{Problem, Severity};
 use crate::ingest::schema::Table;
 use crate::ingest::stage::StagedSheet;
 use crate::ingest::FileOutcome;
-use crate::metrics::{projects, IndicatorOutcome};
+use crate::metrics::{self, Metrics, Tables};
 use crate::model::events;
 use crate::model::frames::table_frame;
 use crate::model::ledger::{current_ledger, CurrentLedger};
@@ -28,7 +29,7 @@ pub struct Assessment {
     pub tasks: DataFrame,
     /// Visits as of D, duplicates once, 身份 and 所在单位 inferred.
     pub visits: DataFrame,
-    pub indicators: Vec<IndicatorOutcome>,
+    pub metrics: Metrics,
     pub scores: Vec<ScoreRow>,
     /// Problems found while normalizing (not those of single files).
     pub problems: Vec<Problem>,
@@ -52,13 +53,15 @@ fn staged_of(files: &[FileOutcome], table: Table) -> Vec<&StagedSheet> {
 /// Assess the month of `as_of` from the staged files.
 pub fn assess(
     config: &Config,
+    calendar: &Calendar,
     as_of: NaiveDate,
     files: &[FileOutcome],
 ) -> PolarsResult<Assessment> {
     let frame = |table| table_frame(table, &staged_of(files, table));
     let staged_projects = frame(Table::Projects)?;
     let ledger = current_ledger(&staged_projects, as_of)?;
-    let notices = events::latest_by_key(&frame(Table::Notices)?, "notice_no", as_of)?;
+    let mut notices = events::latest_by_key(&frame(Table::Notices)?, "notice_no", as_of)?;
+    events::with_project_refs(&mut notices)?;
     let tasks = events::latest_by_key(&frame(Table::Tasks)?, "task_no", as_of)?;
     let visits = events::visits(&frame(Table::Visits)?, config, as_of)?;
     let mut problems = ledger.warnings.clone();
@@ -74,10 +77,19 @@ pub fn assess(
             &staged_projects,
         )?);
     }
-    let indicators = projects::start_and_completion(&ledger.projects, as_of)?;
+    let tables = Tables {
+        all_ledgers: &staged_projects,
+        projects: &ledger.projects,
+        notices: &notices,
+        tasks: &tasks,
+        visits: &visits,
+    };
+    let metrics = metrics::compute(tables, config, calendar, as_of)?;
+    problems.extend(metrics.problems.iter().cloned());
     let input = ScoringInput {
-        indicators: indicators.iter().map(|o| o.indicator).collect(),
-        rates: indicators
+        indicators: metrics.indicators.iter().map(|o| o.indicator).collect(),
+        rates: metrics
+            .indicators
             .iter()
             .flat_map(|o| {
                 o.ratios.iter().filter_map(move |(unit, r)| {
@@ -85,7 +97,7 @@ pub fn assess(
                 })
             })
             .collect(),
-        deductions: None,
+        overdue_notices: Some(metrics.overdue_notices.clone()),
     };
     let scores = score(config, &input);
     Ok(Assessment {
@@ -95,7 +107,7 @@ pub fn assess(
         notices,
         tasks,
         visits,
-        indicators,
+        metrics,
         scores,
         problems,
     })

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::{Config, NaPolicy};
+use crate::config::{Config, DeductionKind, NaPolicy};
 use crate::indicator::Indicator;
 
 /// One indicator of one unit in the ranking.
@@ -40,15 +40,14 @@ pub struct ScoringInput {
     pub indicators: Vec<Indicator>,
     /// (indicator, unit) → rate; a missing entry means not applicable.
     pub rates: BTreeMap<(Indicator, String), f64>,
-    /// Unit → points deducted before the cap; `None` when deductions are not computed yet.
-    pub deductions: Option<BTreeMap<String, f64>>,
+    /// Unit → notices past 办理时限 and not closed by D; `None` when notices are not assessed.
+    pub overdue_notices: Option<BTreeMap<String, u32>>,
 }
 
 /// Score and rank every configured unit, in group order then rank.
 pub fn score(config: &Config, input: &ScoringInput) -> Vec<ScoreRow> {
     let weights = &config.scoring.weights;
     let full_weight: f64 = input.indicators.iter().map(|i| weights.get(*i)).sum();
-    let cap: f64 = config.scoring.deductions.iter().map(|d| d.cap).sum();
     let mut rows: Vec<ScoreRow> = config
         .units
         .iter()
@@ -85,10 +84,17 @@ pub fn score(config: &Config, input: &ScoringInput) -> Vec<ScoreRow> {
                     }
                 })
                 .collect();
-            let deduction = input
-                .deductions
-                .as_ref()
-                .map(|d| d.get(&unit.name).copied().unwrap_or(0.0).min(cap));
+            let deduction = input.overdue_notices.as_ref().map(|overdue| {
+                let count = f64::from(overdue.get(&unit.name).copied().unwrap_or(0));
+                config
+                    .scoring
+                    .deductions
+                    .iter()
+                    .map(|d| match d.kind {
+                        DeductionKind::OverdueNotice => (count * d.points).min(d.cap),
+                    })
+                    .sum::<f64>()
+            });
             let total = assessed.then(|| {
                 let sum: f64 = indicators.iter().filter_map(|s| s.score).sum();
                 round2(sum - deduction.unwrap_or(0.0))
@@ -214,7 +220,7 @@ group = "县直部门"
                 .iter()
                 .map(|(i, u, r)| ((*i, u.to_string()), *r))
                 .collect(),
-            deductions: None,
+            overdue_notices: None,
         }
     }
 
@@ -266,7 +272,7 @@ group = "县直部门"
     #[test]
     fn deductions_are_capped() {
         let mut input = input(&[(Indicator::Start, "甲镇", 1.0)]);
-        input.deductions = Some([("甲镇".to_string(), 14.0)].into_iter().collect());
+        input.overdue_notices = Some([("甲镇".to_string(), 7)].into_iter().collect());
         let rows = score(&config(), &input);
         assert_eq!(rows[0].deduction, Some(10.0));
         assert_eq!(rows[0].total, Some(90.0));

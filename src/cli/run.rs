@@ -52,7 +52,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     info!(as_of = %as_of, inputs = %args.inputs.display(), "run started");
 
     let files = read_inputs(&args.inputs, &config)?;
-    let assessment = assess(&config, as_of, &files).context("计算考核指标时出错")?;
+    let assessment = assess(&config, &calendar, as_of, &files).context("计算考核指标时出错")?;
 
     let month = month_label(as_of);
     let grid = ranking_grid(&month, &assessment.scores);

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::Ratio;
+use super::{IndicatorOutcome, Ratio};
+use crate::indicator::Indicator;
 use crate::model::frames::strings;
 
 /// Column names the due-item frame adds.
@@ -17,6 +18,8 @@ pub const IN_SCOPE: &str = "in_scope";
 pub const ON_TIME: &str = "on_time";
 pub const DAYS_LATE: &str = "days_late";
 pub const STATUS: &str = "status";
+/// The credited unit, in every late-item frame.
+pub const UNIT: &str = "unit";
 
 /// Item states as the reports name them.
 pub const OVERDUE_OPEN: &str = "逾期未完成";
@@ -100,13 +103,37 @@ pub fn unit_ratios(judged: LazyFrame, unit: &str) -> PolarsResult<BTreeMap<Strin
                 (
                     u,
                     Ratio {
-                        met: met[i],
-                        scope: scope[i],
+                        met: f64::from(met[i]),
+                        scope: f64::from(scope[i]),
                     },
                 )
             })
         })
         .collect())
+}
+
+/// One due-item indicator: judge `items` by `deadline`/`done` as of D, rate them per `unit`, and
+/// keep the late ones with `item_columns`, the unit as `unit`, and the judgement.
+pub fn due_indicator(
+    indicator: Indicator,
+    items: LazyFrame,
+    unit: &str,
+    deadline: &str,
+    done: &str,
+    as_of: NaiveDate,
+    item_columns: &[&str],
+) -> PolarsResult<IndicatorOutcome> {
+    let judged = judge(items, deadline, done, as_of);
+    let ratios = unit_ratios(judged.clone(), unit)?;
+    let mut columns = vec![col(unit).alias(UNIT)];
+    columns.extend(item_columns.iter().map(|c| col(*c)));
+    columns.extend([T, C, STATUS, DAYS_LATE].map(col));
+    let late = late_items(judged, unit).select(columns).collect()?;
+    Ok(IndicatorOutcome {
+        indicator,
+        ratios,
+        late,
+    })
 }
 
 /// The items behind lost points: due and late (open or done late), oldest deadline first.
@@ -158,8 +185,20 @@ mod tests {
         ]);
         let judged = judge(items, "t", "c", as_of);
         let ratios = unit_ratios(judged.clone(), "unit").unwrap();
-        assert_eq!(ratios["甲"], Ratio { met: 1, scope: 5 });
-        assert_eq!(ratios["乙"], Ratio { met: 0, scope: 0 });
+        assert_eq!(
+            ratios["甲"],
+            Ratio {
+                met: 1.0,
+                scope: 5.0
+            }
+        );
+        assert_eq!(
+            ratios["乙"],
+            Ratio {
+                met: 0.0,
+                scope: 0.0
+            }
+        );
         assert_eq!(ratios["乙"].rate(), None);
         let late = late_items(judged, "unit").collect().unwrap();
         let due: Vec<_> = dates(&late, T).unwrap();

@@ -2,25 +2,36 @@
 //! as-of date D. No file reads, no clock.
 
 pub mod due;
+pub mod investment;
+pub mod lights;
+pub mod notices;
 pub mod projects;
+pub mod reports;
+pub mod tasks;
+pub mod visits;
 
 use std::collections::BTreeMap;
 
-use polars::prelude::DataFrame;
+use chrono::NaiveDate;
+use polars::prelude::{DataFrame, PolarsResult};
 use serde::Serialize;
 
+use crate::calendar::Calendar;
+use crate::config::Config;
 use crate::indicator::Indicator;
+use crate::ingest::problem::Problem;
 
-/// Items met over items in scope; the rate is not applicable when nothing is in scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+/// A numerator over a scope (items on time over items in scope; 万元 done over 万元 due); the
+/// rate is not applicable when the scope is zero.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Ratio {
-    pub met: u32,
-    pub scope: u32,
+    pub met: f64,
+    pub scope: f64,
 }
 
 impl Ratio {
     pub fn rate(self) -> Option<f64> {
-        (self.scope > 0).then(|| f64::from(self.met) / f64::from(self.scope))
+        (self.scope > 0.0).then(|| self.met / self.scope)
     }
 }
 
@@ -39,4 +50,80 @@ impl IndicatorOutcome {
     pub fn rate(&self, unit: &str) -> Option<f64> {
         self.ratios.get(unit).and_then(|r| r.rate())
     }
+}
+
+/// The normalized tables the metrics read.
+#[derive(Debug, Clone, Copy)]
+pub struct Tables<'a> {
+    /// Every staged ledger row, all months (for 月报按时报送).
+    pub all_ledgers: &'a DataFrame,
+    /// The current ledger, one row per project.
+    pub projects: &'a DataFrame,
+    pub notices: &'a DataFrame,
+    pub tasks: &'a DataFrame,
+    pub visits: &'a DataFrame,
+}
+
+/// Every metric of SPEC §3 for the as-of date.
+#[derive(Debug)]
+pub struct Metrics {
+    /// One outcome per indicator, in `Indicator::ALL` order.
+    pub indicators: Vec<IndicatorOutcome>,
+    /// Time progress p of D's year.
+    pub time_progress: f64,
+    /// Replies missing some of the five 落实 items.
+    pub incomplete_replies: DataFrame,
+    /// Per unit, notices past 办理时限 and not closed by D.
+    pub overdue_notices: BTreeMap<String, u32>,
+    /// Visit coverage by leader (not scored).
+    pub leader_visits: DataFrame,
+    /// The current projects with their light and reasons.
+    pub lights: DataFrame,
+    pub problems: Vec<Problem>,
+}
+
+impl Metrics {
+    pub fn indicator(&self, indicator: Indicator) -> Option<&IndicatorOutcome> {
+        self.indicators.iter().find(|o| o.indicator == indicator)
+    }
+}
+
+pub fn compute(
+    tables: Tables,
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+) -> PolarsResult<Metrics> {
+    let mut indicators = projects::project_indicators(tables.projects, as_of)?;
+    indicators.push(investment::investment_indicator(tables.projects, as_of)?);
+    let notice_metrics = notices::notice_metrics(tables.notices, calendar, as_of)?;
+    indicators.push(notice_metrics.reply);
+    indicators.push(notice_metrics.closure);
+    indicators.push(tasks::task_indicator(tables.tasks, as_of)?);
+    let visit_metrics = visits::visit_metrics(tables.projects, tables.visits, config, as_of)?;
+    indicators.push(visit_metrics.coverage);
+    indicators.push(reports::monthly_report_indicator(
+        tables.all_ledgers,
+        tables.projects,
+        config.due_day,
+        as_of,
+    )?);
+    indicators.sort_by_key(|o| o.indicator);
+    let time_progress = investment::time_progress(as_of);
+    let lights = lights::project_lights(
+        tables.projects,
+        tables.notices,
+        &config.lights,
+        time_progress,
+        as_of,
+    )?;
+    Ok(Metrics {
+        indicators,
+        time_progress,
+        incomplete_replies: notice_metrics.incomplete,
+        overdue_notices: notice_metrics.overdue_open,
+        leader_visits: visit_metrics.leaders,
+        lights,
+        problems: notice_metrics.problems,
+    })
 }

@@ -1,20 +1,49 @@
-//! The project indicators judged as due items: 按时开工 and 按时竣工.
+//! The project indicators judged as due items: 按时开工, 按时竣工 and 前期按时完成.
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::due::{judge, late_items, unit_ratios, C, DAYS_LATE, STATUS, T};
+use super::due::due_indicator;
 use super::IndicatorOutcome;
 use crate::indicator::Indicator;
 
 /// The unit credited with a project's items.
 pub const LEAD_UNIT: &str = "lead_unit";
+/// Columns that identify a project in item lists.
+pub const PROJECT_COLUMNS: [&str; 4] = ["name", "code", "stage", "leader"];
+/// 前期 done: the latest of the three approvals, only when all three are there.
+pub const PRELIM_DONE: &str = "prelim_done";
 
-/// 按时开工 (计划开工日期 vs 实际开工日期) and 按时竣工 (计划竣工日期 vs 实际竣工日期), per lead unit.
-pub fn start_and_completion(
+/// The latest of 可研批复/专家评审/立项赋码, null unless all three are present.
+pub fn prelim_done() -> Expr {
+    let (a, b, c) = (
+        col("feasibility_date"),
+        col("review_date"),
+        col("approval_date"),
+    );
+    let latest_ab = when(a.clone().gt_eq(b.clone()))
+        .then(a.clone())
+        .otherwise(b.clone());
+    when(
+        a.is_not_null()
+            .and(b.is_not_null())
+            .and(c.clone().is_not_null()),
+    )
+    .then(
+        when(latest_ab.clone().gt_eq(c.clone()))
+            .then(latest_ab)
+            .otherwise(c),
+    )
+    .otherwise(lit(NULL).cast(DataType::Date))
+    .alias(PRELIM_DONE)
+}
+
+/// 按时开工, 按时竣工 and 前期按时完成 per lead unit, from the current ledger.
+pub fn project_indicators(
     projects: &DataFrame,
     as_of: NaiveDate,
 ) -> PolarsResult<Vec<IndicatorOutcome>> {
+    let lf = projects.clone().lazy().with_column(prelim_done());
     [
         (Indicator::Start, "planned_start", "actual_start"),
         (
@@ -22,29 +51,19 @@ pub fn start_and_completion(
             "planned_completion",
             "actual_completion",
         ),
+        (Indicator::Prelim, "prelim_due", PRELIM_DONE),
     ]
     .into_iter()
     .map(|(indicator, deadline, done)| {
-        let judged = judge(projects.clone().lazy(), deadline, done, as_of);
-        let ratios = unit_ratios(judged.clone(), LEAD_UNIT)?;
-        let late = late_items(judged, LEAD_UNIT)
-            .select([
-                col(LEAD_UNIT),
-                col("name"),
-                col("code"),
-                col("stage"),
-                col("leader"),
-                col(T),
-                col(C),
-                col(STATUS),
-                col(DAYS_LATE),
-            ])
-            .collect()?;
-        Ok(IndicatorOutcome {
+        due_indicator(
             indicator,
-            ratios,
-            late,
-        })
+            lf.clone(),
+            LEAD_UNIT,
+            deadline,
+            done,
+            as_of,
+            &PROJECT_COLUMNS,
+        )
     })
     .collect()
 }

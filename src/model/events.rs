@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::frames::{strings, FILE, MTIME, ROW, SHEET};
+use super::frames::{strings, with_folded, FILE, MTIME, ROW, SHEET};
 use crate::config::Config;
 use crate::ingest::problem::{Problem, Severity};
 use crate::text::fold;
@@ -81,7 +81,15 @@ pub fn visits(staged: &DataFrame, config: &Config, as_of: NaiveDate) -> PolarsRe
     let mut out = deduped;
     out.with_column(Column::new("role".into(), inferred_roles))?;
     out.with_column(Column::new("visitor_unit".into(), inferred_units))?;
+    with_folded(&mut out, "visitor", "visitor_ref")?;
+    with_project_refs(&mut out)?;
     Ok(out)
+}
+
+/// Add `ref_code` and `ref_name`, the folded project reference of a notice, task or visit.
+pub fn with_project_refs(df: &mut DataFrame) -> PolarsResult<()> {
+    with_folded(df, "project_code", "ref_code")?;
+    with_folded(df, "project_name", "ref_name")
 }
 
 /// Warn on each row whose project (by 项目代码, else by name) is in no ledger at all.

@@ -119,3 +119,15 @@ pub fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> 
         .map(|s| s.map(str::to_string))
         .collect())
 }
+
+/// Add `target`: the folded text of `source` (for matching names written in different ways).
+pub fn with_folded(df: &mut DataFrame, source: &str, target: &str) -> PolarsResult<()> {
+    let folded: Vec<Option<String>> = df
+        .column(source)?
+        .str()?
+        .iter()
+        .map(|s| s.map(crate::text::fold).filter(|f| !f.is_empty()))
+        .collect();
+    df.with_column(Column::new(target.into(), folded))?;
+    Ok(())
+}

@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::frames::{dates, strings, FILE, MTIME, ROW, SHEET};
+use super::frames::{dates, strings, with_folded, FILE, MTIME, ROW, SHEET};
 use crate::ingest::problem::{Problem, Severity};
 use crate::text::fold;
 
@@ -126,6 +126,9 @@ fn with_project_key(mut rows: DataFrame) -> PolarsResult<DataFrame> {
             .collect()
     };
     rows.with_column(Column::new("project_key".into(), keys))?;
+    with_folded(&mut rows, "code", "code_ref")?;
+    with_folded(&mut rows, "name", "name_ref")?;
+    with_folded(&mut rows, "leader", "leader_ref")?;
     Ok(rows)
 }
 

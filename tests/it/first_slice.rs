@@ -258,62 +258,61 @@ fn ranking_from_current_ledgers_matches_hand_computed_rates() {
 
     let folder = ws.path("reports/2026-11");
     let csv = read_csv(&folder.join("考核排名_2026-11.csv"));
-    let header = &csv[0];
-    assert_eq!(
-        header,
-        &[
-            "考核月份",
-            "单位",
-            "分组",
-            "按时开工率",
-            "按时开工得分",
-            "按时竣工率",
-            "按时竣工得分",
-            "总分",
-            "组内排名",
-            "等次"
-        ]
-    );
-    let row = |unit: &str| {
+    let header = csv[0].clone();
+    let cell = |unit: &str, column: &str| -> String {
+        let c = header
+            .iter()
+            .position(|h| h == column)
+            .unwrap_or_else(|| panic!("{column}"));
         csv.iter()
             .find(|r| r[1] == unit)
-            .unwrap_or_else(|| panic!("{unit}"))
+            .unwrap_or_else(|| panic!("{unit}"))[c]
             .clone()
     };
+    let number = |unit: &str, column: &str| -> f64 { cell(unit, column).parse().unwrap() };
+    let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-9, "{a} != {b}");
+
     // 丹朱镇 按时开工: in scope P1 (on time), P2 (due on D, open), P3 (2025 backlog) → 1/3;
     // P4 closed late in 2025 and P5 not due are out. 按时竣工: P1 late → 0/1.
-    // Score: (20·1/3 + 10·0)·100/30 = 22.22.
-    assert_eq!(
-        row("丹朱镇"),
-        [
-            "2026-11",
-            "丹朱镇",
-            "乡镇",
-            "0.3333333333333333",
-            "22.22222222222222",
-            "0",
-            "0",
-            "22.22",
-            "1",
-            "较差"
-        ]
+    close(number("丹朱镇", "按时开工率"), 1.0 / 3.0);
+    close(number("丹朱镇", "按时竣工率"), 0.0);
+    // 前期: P2, P3, P5 due 2026-06-30 without approvals → 0/3.
+    close(number("丹朱镇", "前期按时完成率"), 0.0);
+    // 投资: (300 + 200) / ((500 + 600) × 11/12).
+    close(
+        number("丹朱镇", "投资完成率"),
+        500.0 / (1100.0 * 11.0 / 12.0),
     );
+    // No notices or tasks: not applicable.
+    assert_eq!(cell("丹朱镇", "督办按时复函率"), "");
+    assert_eq!(cell("丹朱镇", "调度任务落实得分"), "");
+    // Five active projects, none visited in November.
+    close(number("丹朱镇", "现场调研覆盖率"), 0.0);
+    // Ledgers for January–October were due; only September's (filled 10-05) was on time.
+    close(number("丹朱镇", "月报按时报送率"), 0.1);
+    assert_eq!(cell("丹朱镇", "扣分"), "0");
+    // (20·1/3 + 20·0.49587 + 5·0.1) · 100/75, the applicable weights being 75.
+    let danzhu = (20.0 / 3.0 + 20.0 * 500.0 / (1100.0 * 11.0 / 12.0) + 0.5) * 100.0 / 75.0;
+    close(number("丹朱镇", "按时开工得分"), 20.0 / 3.0 * 100.0 / 75.0);
     assert_eq!(
-        row("县住建局"),
-        [
-            "2026-11",
-            "县住建局",
-            "县直部门",
-            "1",
-            "66.66666666666667",
-            "1",
-            "33.333333333333336",
-            "100",
-            "1",
-            "优秀"
-        ]
+        cell("丹朱镇", "总分"),
+        format!("{}", keyproj::scoring::round2(danzhu))
     );
-    assert_eq!(row("县统计局")[7..], ["", "", "无考核事项"]);
+    assert_eq!(cell("丹朱镇", "总分"), "22.78");
+    assert_eq!(cell("丹朱镇", "组内排名"), "1");
+    assert_eq!(cell("丹朱镇", "等次"), "较差");
+
+    // 县住建局: everything on time; investment 1500/(1500·11/12) shown uncapped, scored as 1.
+    close(number("县住建局", "按时开工率"), 1.0);
+    close(number("县住建局", "按时竣工率"), 1.0);
+    assert_eq!(cell("县住建局", "前期按时完成率"), "");
+    close(number("县住建局", "投资完成率"), 12.0 / 11.0);
+    close(number("县住建局", "投资完成得分"), 20.0 * 100.0 / 65.0);
+    assert_eq!(cell("县住建局", "总分"), "77.69");
+    assert_eq!(cell("县住建局", "等次"), "一般");
+    assert_eq!(cell("县统计局", "总分"), "");
+    assert_eq!(cell("县统计局", "组内排名"), "");
+    assert_eq!(cell("县统计局", "等次"), "无考核事项");
     // One row per configured unit, 乡镇 first.
     assert_eq!(csv.len(), 1 + 21);
     assert_eq!(csv[1][2], "乡镇");
@@ -341,5 +340,6 @@ fn as_of_before_a_completion_treats_it_as_not_happened() {
     );
     let csv = read_csv(&ws.path("reports/2026-11/考核排名_2026-11.csv"));
     let danzhu = csv.iter().find(|r| r[1] == "丹朱镇").unwrap();
-    assert_eq!(danzhu[3..8], ["0", "0", "0", "0", "0"]);
+    // 按时开工 0/2, 按时竣工 0/2; September's rows are 在建 with no 前期 deadline: not applicable.
+    assert_eq!(danzhu[3..9], ["0", "0", "0", "0", "", ""]);
 }

@@ -842,7 +842,13 @@ fn normalized_notices_tasks_and_visits() {
     let config = Config::embedded().unwrap();
 
     let as_of = NaiveDate::from_ymd_opt(2026, 5, 31).unwrap();
-    let assessment = keyproj::pipeline::assess(&config, as_of, &files).unwrap();
+    let assessment = keyproj::pipeline::assess(
+        &config,
+        &keyproj::calendar::Calendar::shipped(),
+        as_of,
+        &files,
+    )
+    .unwrap();
     let notices = &assessment.notices;
     assert_eq!(notices.height(), 2);
     let closed = keyproj::model::frames::dates(notices, "closed").unwrap();
@@ -872,6 +878,7 @@ fn normalized_notices_tasks_and_visits() {
     // As of 2026-04-30 the April snapshot (filled 05-03) had not been made: March's row counts.
     let earlier = keyproj::pipeline::assess(
         &config,
+        &keyproj::calendar::Calendar::shipped(),
         NaiveDate::from_ymd_opt(2026, 4, 30).unwrap(),
         &files,
     )

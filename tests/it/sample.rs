@@ -82,3 +82,57 @@ fn sample_run_writes_the_ranking_for_november() {
     assert_eq!(statistics[9], "无考核事项");
     assert!(reports.join("2026-11/考核排名_2026-11.xlsx").is_file());
 }
+
+/// The sample ingests with exactly the rejections the generator planted, and every planted
+/// warning is reported.
+#[test]
+fn sample_rejections_are_exactly_the_planted_ones() {
+    use keyproj::ingest::problem::Severity;
+    use keyproj::sample::PlantedKind;
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::embedded().unwrap();
+    let output = generate(&SampleParams::county_sample(), &config, dir.path()).unwrap();
+    let aliases = keyproj::ingest::header::AliasTable::new(&[]);
+    let units = keyproj::units::UnitResolver::new(&config);
+    let found =
+        keyproj::ingest::discover::discover(dir.path(), 0, std::time::SystemTime::now()).unwrap();
+    let files: Vec<_> = found
+        .files
+        .iter()
+        .map(|f| keyproj::ingest::load_file(f, &aliases, &units))
+        .collect();
+    let problems: Vec<_> = files.iter().flat_map(|f| f.all_problems()).collect();
+    let mut rejected: Vec<(String, String, u32)> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Rejected)
+        .map(|p| (p.file.clone(), p.sheet.clone(), p.row.unwrap_or(0)))
+        .collect();
+    rejected.sort();
+    rejected.dedup();
+    let mut planted: Vec<(String, String, u32)> = output
+        .planted
+        .iter()
+        .filter(|p| p.kind == PlantedKind::Rejection)
+        .map(|p| (p.file.clone(), p.sheet.clone(), p.row))
+        .collect();
+    planted.sort();
+    assert!(planted.len() >= 6);
+    assert_eq!(rejected, planted);
+    for warning in output
+        .planted
+        .iter()
+        .filter(|p| p.kind == PlantedKind::Warning)
+    {
+        assert!(
+            problems.iter().any(|p| p.severity == Severity::Warning
+                && p.file == warning.file
+                && p.sheet == warning.sheet
+                && p.row == Some(warning.row)),
+            "planted warning not reported: {} {} row {} {}",
+            warning.file,
+            warning.sheet,
+            warning.row,
+            warning.column
+        );
+    }
+}

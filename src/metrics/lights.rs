@@ -1,0 +1,177 @@
+//! Project lights (红黄绿灯): each current project gets the worst light of its reasons, and the
+//! reasons in words.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::projects::{prelim_done, PRELIM_DONE};
+use crate::config::LightsConfig;
+use crate::model::frames::{dates, strings};
+
+/// A light, ordered from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Light {
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Light {
+    pub fn label(self) -> &'static str {
+        match self {
+            Light::Green => "绿灯",
+            Light::Yellow => "黄灯",
+            Light::Red => "红灯",
+        }
+    }
+}
+
+pub const LIGHT: &str = "light";
+pub const REASONS: &str = "reasons";
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// The current projects with `light` (红灯/黄灯/绿灯) and `reasons` added. `notices` are the
+/// normalized notices with their folded project references.
+pub fn project_lights(
+    projects: &DataFrame,
+    notices: &DataFrame,
+    thresholds: &LightsConfig,
+    time_progress: f64,
+    as_of: NaiveDate,
+) -> PolarsResult<DataFrame> {
+    let with_prelim = projects
+        .clone()
+        .lazy()
+        .with_column(prelim_done())
+        .collect()?;
+    let overdue_notices = notices
+        .clone()
+        .lazy()
+        .filter(
+            col("issued")
+                .lt_eq(lit(as_of))
+                .and(col("deadline").lt_eq(lit(as_of)))
+                .and(col("closed").is_null().or(col("closed").gt(lit(as_of)))),
+        )
+        .collect()?;
+    let notice_no = strings(&overdue_notices, "notice_no")?;
+    let notice_deadline = dates(&overdue_notices, "deadline")?;
+    let notice_code = strings(&overdue_notices, "ref_code")?;
+    let notice_name = strings(&overdue_notices, "ref_name")?;
+
+    let index = |refs: &[Option<String>]| {
+        let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+        for (n, r) in refs.iter().enumerate() {
+            if let Some(r) = r {
+                map.entry(r.clone()).or_default().push(n);
+            }
+        }
+        map
+    };
+    let (by_code, by_name) = (index(&notice_code), index(&notice_name));
+
+    let plan: Vec<Option<f64>> = with_prelim.column("annual_plan")?.f64()?.iter().collect();
+    let ytd: Vec<Option<f64>> = with_prelim
+        .column("ytd_investment")?
+        .f64()?
+        .iter()
+        .collect();
+    let planned_start = dates(&with_prelim, "planned_start")?;
+    let actual_start = dates(&with_prelim, "actual_start")?;
+    let planned_end = dates(&with_prelim, "planned_completion")?;
+    let actual_end = dates(&with_prelim, "actual_completion")?;
+    let prelim_due = dates(&with_prelim, "prelim_due")?;
+    let prelim = dates(&with_prelim, PRELIM_DONE)?;
+    let code_ref = strings(&with_prelim, "code_ref")?;
+    let name_ref = strings(&with_prelim, "name_ref")?;
+    let happened = |d: Option<NaiveDate>| d.filter(|d| *d <= as_of);
+
+    let mut lights = Vec::with_capacity(with_prelim.height());
+    let mut reasons_col = Vec::with_capacity(with_prelim.height());
+    for i in 0..with_prelim.height() {
+        let mut light = Light::Green;
+        let mut reasons: Vec<String> = Vec::new();
+        let mut flag = |l: Light, reason: String| {
+            light = light.max(l);
+            reasons.push(reason);
+        };
+        if let (Some(plan), true) = (plan[i].filter(|p| *p > 0.0), time_progress > 0.0) {
+            let lag = (time_progress - ytd[i].unwrap_or(0.0) / plan) * 100.0;
+            let reason = || {
+                format!(
+                    "投资完成{:.1}%，滞后时序进度{lag:.1}个百分点",
+                    ytd[i].unwrap_or(0.0) / plan * 100.0
+                )
+            };
+            if lag > thresholds.invest_lag_red_pp {
+                flag(Light::Red, reason());
+            } else if lag > thresholds.invest_lag_yellow_pp {
+                flag(Light::Yellow, reason());
+            }
+        }
+        if let Some(t) = planned_start[i].filter(|t| *t <= as_of) {
+            if happened(actual_start[i]).is_none() {
+                let days = (as_of - t).num_days();
+                let l = if days > thresholds.start_overdue_red_days {
+                    Light::Red
+                } else {
+                    Light::Yellow
+                };
+                flag(l, format!("计划开工日期{}，逾期未开工{days}天", day(t)));
+            }
+        }
+        if let Some(t) = planned_end[i].filter(|t| *t <= as_of) {
+            if happened(actual_end[i]).is_none() {
+                flag(
+                    Light::Red,
+                    format!(
+                        "计划竣工日期{}，逾期未竣工{}天",
+                        day(t),
+                        (as_of - t).num_days()
+                    ),
+                );
+            }
+        }
+        if let Some(t) = prelim_due[i].filter(|t| *t <= as_of) {
+            if happened(prelim[i]).is_none() {
+                let days = (as_of - t).num_days();
+                let l = if days > thresholds.prelim_overdue_red_days {
+                    Light::Red
+                } else {
+                    Light::Yellow
+                };
+                flag(
+                    l,
+                    format!("前期工作计划完成日期{}，逾期未完成{days}天", day(t)),
+                );
+            }
+        }
+        let mut on_project: Vec<usize> = [(&code_ref[i], &by_code), (&name_ref[i], &by_name)]
+            .into_iter()
+            .filter_map(|(reference, index)| reference.as_ref().and_then(|r| index.get(r)))
+            .flatten()
+            .copied()
+            .collect();
+        on_project.sort_unstable();
+        on_project.dedup();
+        for n in on_project {
+            let deadline = notice_deadline[n].map(day).unwrap_or_default();
+            let no = notice_no[n].clone().unwrap_or_default();
+            flag(
+                Light::Red,
+                format!("督办事项{no}办理时限{deadline}，逾期未办结"),
+            );
+        }
+        lights.push(light.label());
+        reasons_col.push(reasons.join("；"));
+    }
+    let mut out = projects.clone();
+    out.with_column(Column::new(LIGHT.into(), lights))?;
+    out.with_column(Column::new(REASONS.into(), reasons_col))?;
+    Ok(out)
+}

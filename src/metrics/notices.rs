@@ -1,0 +1,161 @@
+//! Supervision notices (挂牌督办): replies within 3 working days (督办按时复函), closure by the
+//! deadline (督办按期办结), incomplete replies (复函不完整) and the overdue-notice deduction.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::due::{due_indicator, UNIT};
+use super::IndicatorOutcome;
+use crate::calendar::Calendar;
+use crate::indicator::Indicator;
+use crate::ingest::problem::{Problem, Severity};
+use crate::model::frames::{dates, epoch_days, strings, FILE, ROW, SHEET};
+
+/// Working days after 下发日期 within which a reply is due.
+pub const REPLY_WORKING_DAYS: u32 = 3;
+pub const REPLY_DUE: &str = "reply_due";
+/// Columns that identify a notice in item lists.
+pub const NOTICE_COLUMNS: [&str; 4] = ["notice_no", "project_name", "matter", "issued"];
+
+/// The five 落实 items a reply must carry, by frame column (责任单位 is the 督办对象 itself).
+const REPLY_ITEMS: [(&str, &str); 4] = [
+    ("remedy", "解决办法"),
+    ("responsible_leader", "责任领导"),
+    ("responsible_person", "责任人"),
+    ("promised", "承诺解决时限"),
+];
+
+#[derive(Debug)]
+pub struct NoticeMetrics {
+    pub reply: IndicatorOutcome,
+    pub closure: IndicatorOutcome,
+    /// Replied by D but missing some 落实 items: unit, notice_no, project_name, replied, missing.
+    pub incomplete: DataFrame,
+    /// Per unit, notices past 办理时限 and not closed by D (the deduction's items).
+    pub overdue_open: BTreeMap<String, u32>,
+    pub problems: Vec<Problem>,
+}
+
+pub fn notice_metrics(
+    notices: &DataFrame,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+) -> PolarsResult<NoticeMetrics> {
+    // A notice issued after D does not exist yet for this run.
+    let mut existing = notices
+        .clone()
+        .lazy()
+        .filter(col("issued").lt_eq(lit(as_of)))
+        .collect()?;
+    let (reply_due, problems) = reply_deadlines(&existing, calendar)?;
+    existing.with_column(Column::new(REPLY_DUE.into(), reply_due).cast(&DataType::Date)?)?;
+
+    let reply = due_indicator(
+        Indicator::Reply,
+        existing.clone().lazy(),
+        "target_unit",
+        REPLY_DUE,
+        "replied",
+        as_of,
+        &NOTICE_COLUMNS,
+    )?;
+    let closure = due_indicator(
+        Indicator::Closure,
+        existing.clone().lazy(),
+        "target_unit",
+        "deadline",
+        "closed",
+        as_of,
+        &NOTICE_COLUMNS,
+    )?;
+    Ok(NoticeMetrics {
+        reply,
+        closure,
+        incomplete: incomplete_replies(&existing, as_of)?,
+        overdue_open: overdue_open(&existing, as_of)?,
+        problems,
+    })
+}
+
+/// The 3rd working day after each 下发日期; a date the calendar does not cover leaves the
+/// deadline empty and says so (never a guess).
+fn reply_deadlines(
+    notices: &DataFrame,
+    calendar: &Calendar,
+) -> PolarsResult<(Vec<Option<i32>>, Vec<Problem>)> {
+    let issued = dates(notices, "issued")?;
+    let files = strings(notices, FILE)?;
+    let sheets = strings(notices, SHEET)?;
+    let rows: Vec<Option<u32>> = notices.column(ROW)?.u32()?.iter().collect();
+    let units = strings(notices, "target_unit")?;
+    let mut problems = Vec::new();
+    let due = issued
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let d = (*d)?;
+            match calendar.add_working_days(d, REPLY_WORKING_DAYS) {
+                Ok(due) => Some(epoch_days(due)),
+                Err(e) => {
+                    problems.push(Problem {
+                        unit: units[i].clone(),
+                        file: files[i].clone().unwrap_or_default(),
+                        sheet: sheets[i].clone().unwrap_or_default(),
+                        row: rows[i],
+                        column: "下发日期".into(),
+                        value: d.format("%Y-%m-%d").to_string(),
+                        severity: Severity::Warning,
+                        reason: format!("无法计算复函期限：{e}"),
+                        fix: "请核实下发日期".into(),
+                    });
+                    None
+                }
+            }
+        })
+        .collect();
+    Ok((due, problems))
+}
+
+fn incomplete_replies(notices: &DataFrame, as_of: NaiveDate) -> PolarsResult<DataFrame> {
+    let replied = notices
+        .clone()
+        .lazy()
+        .filter(col("replied").lt_eq(lit(as_of)))
+        .sort(["target_unit", "notice_no"], SortMultipleOptions::default())
+        .collect()?;
+    let mut missing_per_row: Vec<Vec<&str>> = vec![Vec::new(); replied.height()];
+    for (column, label) in REPLY_ITEMS {
+        let is_null = replied.column(column)?.is_null();
+        for (i, null) in is_null.iter().enumerate() {
+            if null == Some(true) {
+                missing_per_row[i].push(label);
+            }
+        }
+    }
+    let keep: Vec<bool> = missing_per_row.iter().map(|m| !m.is_empty()).collect();
+    let missing: Vec<String> = missing_per_row.iter().map(|m| m.join("、")).collect();
+    let mut with_missing =
+        replied.select(["target_unit", "notice_no", "project_name", "replied"])?;
+    with_missing.with_column(Column::new("missing".into(), missing))?;
+    with_missing.rename("target_unit", UNIT.into())?;
+    with_missing.filter(&BooleanChunked::from_slice("keep".into(), &keep))
+}
+
+fn overdue_open(notices: &DataFrame, as_of: NaiveDate) -> PolarsResult<BTreeMap<String, u32>> {
+    let open = notices
+        .clone()
+        .lazy()
+        .filter(
+            col("deadline")
+                .lt_eq(lit(as_of))
+                .and(col("closed").is_null().or(col("closed").gt(lit(as_of)))),
+        )
+        .collect()?;
+    let mut counts = BTreeMap::new();
+    for unit in strings(&open, "target_unit")?.into_iter().flatten() {
+        *counts.entry(unit).or_insert(0) += 1;
+    }
+    Ok(counts)
+}

@@ -1,0 +1,78 @@
+//! 月报按时报送: for each unit leading a current project and each month m of year Y, the ledger
+//! with 报告期 m is due on day `due_day` of month m+1; it is done on its earliest 填报日期.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use super::due::due_indicator;
+use super::IndicatorOutcome;
+use crate::indicator::Indicator;
+use crate::model::frames::{dates, epoch_days, strings};
+
+pub const REPORT_MONTH: &str = "report_month_label";
+
+/// `staged` holds every staged ledger row (all months); `current` the current ledger.
+pub fn monthly_report_indicator(
+    staged: &DataFrame,
+    current: &DataFrame,
+    due_day: u32,
+    as_of: NaiveDate,
+) -> PolarsResult<IndicatorOutcome> {
+    let year = as_of.year();
+    let leads: BTreeSet<String> = strings(current, "lead_unit")?
+        .into_iter()
+        .flatten()
+        .collect();
+    let submitters = strings(staged, "submitter")?;
+    let months = dates(staged, "report_month")?;
+    let filled = dates(staged, "fill_date")?;
+    let mut earliest: BTreeMap<(String, NaiveDate), NaiveDate> = BTreeMap::new();
+    for i in 0..staged.height() {
+        if let (Some(unit), Some(month), Some(fill)) = (&submitters[i], months[i], filled[i]) {
+            let slot = earliest.entry((unit.clone(), month)).or_insert(fill);
+            *slot = (*slot).min(fill);
+        }
+    }
+    let (mut unit_col, mut label, mut due, mut done) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for unit in &leads {
+        for m in 1..=12u32 {
+            let Some(month) = NaiveDate::from_ymd_opt(year, m, 1) else {
+                continue;
+            };
+            let (due_year, due_month) = if m == 12 {
+                (year + 1, 1)
+            } else {
+                (year, m + 1)
+            };
+            let Some(deadline) = NaiveDate::from_ymd_opt(due_year, due_month, due_day) else {
+                continue;
+            };
+            unit_col.push(unit.clone());
+            label.push(format!("{year}年{m}月"));
+            due.push(Some(epoch_days(deadline)));
+            done.push(earliest.get(&(unit.clone(), month)).map(|d| epoch_days(*d)));
+        }
+    }
+    let height = unit_col.len();
+    let items = DataFrame::new(
+        height,
+        vec![
+            Column::new("unit".into(), unit_col),
+            Column::new(REPORT_MONTH.into(), label),
+            Column::new("report_due".into(), due).cast(&DataType::Date)?,
+            Column::new("report_filled".into(), done).cast(&DataType::Date)?,
+        ],
+    )?;
+    due_indicator(
+        Indicator::MonthlyReport,
+        items.lazy(),
+        "unit",
+        "report_due",
+        "report_filled",
+        as_of,
+        &[REPORT_MONTH],
+    )
+}

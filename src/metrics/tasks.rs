@@ -1,0 +1,34 @@
+//! 调度任务落实: dispatch tasks done by their deadline, credited to the 责任单位.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::due::due_indicator;
+use super::IndicatorOutcome;
+use crate::indicator::Indicator;
+
+pub const TASK_COLUMNS: [&str; 6] = [
+    "task_no",
+    "source",
+    "project_name",
+    "content",
+    "owner",
+    "assigned",
+];
+
+pub fn task_indicator(tasks: &DataFrame, as_of: NaiveDate) -> PolarsResult<IndicatorOutcome> {
+    // A task assigned after D does not exist yet for this run.
+    let existing = tasks
+        .clone()
+        .lazy()
+        .filter(col("assigned").lt_eq(lit(as_of)));
+    due_indicator(
+        Indicator::Tasks,
+        existing,
+        "unit",
+        "deadline",
+        "done",
+        as_of,
+        &TASK_COLUMNS,
+    )
+}

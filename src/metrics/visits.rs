@@ -1,0 +1,223 @@
+//! 现场调研覆盖: in the assessment month, the share of each unit's active projects (前期/在建)
+//! visited by someone from that unit; and, unscored, each leader's share of the active projects
+//! he or she leads that he or she visited.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use super::due::UNIT;
+use super::projects::LEAD_UNIT;
+use super::{IndicatorOutcome, Ratio};
+use crate::config::Config;
+use crate::indicator::Indicator;
+use crate::model::frames::strings;
+use crate::text::fold;
+
+pub const ACTIVE_STAGES: [&str; 2] = ["前期", "在建"];
+
+#[derive(Debug)]
+pub struct VisitMetrics {
+    pub coverage: IndicatorOutcome,
+    /// leader, title, projects, visited, rate, not_visited — configured leaders first.
+    pub leaders: DataFrame,
+}
+
+/// Which active projects were visited by the lead unit and by their own leader this month.
+struct Visited {
+    by_unit: HashSet<String>,
+    by_leader: HashSet<String>,
+}
+
+pub fn visit_metrics(
+    projects: &DataFrame,
+    visits: &DataFrame,
+    config: &Config,
+    as_of: NaiveDate,
+) -> PolarsResult<VisitMetrics> {
+    let month_start = as_of.with_day(1).unwrap_or(as_of);
+    let stage = strings(projects, "stage")?;
+    let is_active: Vec<bool> = stage
+        .iter()
+        .map(|s| s.as_deref().is_some_and(|s| ACTIVE_STAGES.contains(&s)))
+        .collect();
+    let mut active = projects.filter(&BooleanChunked::from_slice("active".into(), &is_active))?;
+    let heads: BTreeMap<&str, String> = config
+        .units
+        .iter()
+        .filter_map(|u| u.head.as_deref().map(|h| (u.name.as_str(), fold(h))))
+        .collect();
+    let lead_heads: Vec<Option<String>> = strings(&active, LEAD_UNIT)?
+        .iter()
+        .map(|u| u.as_deref().and_then(|u| heads.get(u).cloned()))
+        .collect();
+    active.with_column(Column::new("lead_head_ref".into(), lead_heads))?;
+    let month_visits = visits
+        .clone()
+        .lazy()
+        .filter(
+            col("visit_date")
+                .gt_eq(lit(month_start))
+                .and(col("visit_date").lt_eq(lit(as_of))),
+        )
+        .select([
+            col("ref_code"),
+            col("ref_name"),
+            col("visitor_unit"),
+            col("visitor_ref"),
+        ]);
+    let visited = visited_projects(&active, month_visits)?;
+
+    let keys = strings(&active, "project_key")?;
+    let units = strings(&active, LEAD_UNIT)?;
+    let mut ratios: BTreeMap<String, Ratio> = BTreeMap::new();
+    let mut not_visited = Vec::with_capacity(active.height());
+    for (key, unit) in keys.iter().zip(&units) {
+        let (Some(key), Some(unit)) = (key, unit) else {
+            not_visited.push(false);
+            continue;
+        };
+        let hit = visited.by_unit.contains(key);
+        let ratio = ratios.entry(unit.clone()).or_default();
+        ratio.scope += 1.0;
+        ratio.met += if hit { 1.0 } else { 0.0 };
+        not_visited.push(!hit);
+    }
+    let late = active
+        .filter(&BooleanChunked::from_slice("late".into(), &not_visited))?
+        .lazy()
+        .sort([LEAD_UNIT, "name"], SortMultipleOptions::default())
+        .select([
+            col(LEAD_UNIT).alias(UNIT),
+            col("name"),
+            col("code"),
+            col("stage"),
+            col("leader"),
+        ])
+        .collect()?;
+    Ok(VisitMetrics {
+        coverage: IndicatorOutcome {
+            indicator: Indicator::Visits,
+            ratios,
+            late,
+        },
+        leaders: leader_table(&active, &visited.by_leader, config)?,
+    })
+}
+
+/// Match this month's visits to active projects by 项目代码 or by name, then keep the visits
+/// made by the lead unit (its own people or its configured head) and by the project's leader.
+fn visited_projects(active: &DataFrame, month_visits: LazyFrame) -> PolarsResult<Visited> {
+    let projects = active.clone().lazy().select([
+        col("project_key"),
+        col("code_ref"),
+        col("name_ref"),
+        col(LEAD_UNIT),
+        col("lead_head_ref"),
+        col("leader_ref"),
+    ]);
+    let by_code =
+        projects
+            .clone()
+            .inner_join(month_visits.clone(), col("code_ref"), col("ref_code"));
+    let by_name = projects.inner_join(month_visits, col("name_ref"), col("ref_name"));
+    let columns = [
+        col("project_key"),
+        col(LEAD_UNIT),
+        col("lead_head_ref"),
+        col("leader_ref"),
+        col("visitor_unit"),
+        col("visitor_ref"),
+    ];
+    let matched = concat(
+        [by_code.select(columns.clone()), by_name.select(columns)],
+        UnionArgs::default(),
+    )?;
+    let collect_keys = |condition: Expr| -> PolarsResult<HashSet<String>> {
+        let df = matched
+            .clone()
+            .filter(condition)
+            .select([col("project_key")])
+            .collect()?;
+        Ok(strings(&df, "project_key")?.into_iter().flatten().collect())
+    };
+    Ok(Visited {
+        by_unit: collect_keys(
+            col("visitor_unit")
+                .eq(col(LEAD_UNIT))
+                .or(col("visitor_ref").eq(col("lead_head_ref")))
+                .fill_null(lit(false)),
+        )?,
+        by_leader: collect_keys(
+            col("visitor_ref")
+                .eq(col("leader_ref"))
+                .fill_null(lit(false)),
+        )?,
+    })
+}
+
+fn leader_table(
+    active: &DataFrame,
+    visited: &HashSet<String>,
+    config: &Config,
+) -> PolarsResult<DataFrame> {
+    let leaders = strings(active, "leader")?;
+    let keys = strings(active, "project_key")?;
+    let names = strings(active, "name")?;
+    let mut order: Vec<(String, Option<String>)> = config
+        .leaders
+        .iter()
+        .map(|l| (l.name.clone(), l.title.clone()))
+        .collect();
+    let mut others: Vec<String> = leaders
+        .iter()
+        .flatten()
+        .filter(|l| !order.iter().any(|(name, _)| fold(name) == fold(l)))
+        .cloned()
+        .collect();
+    others.sort();
+    others.dedup();
+    order.extend(others.into_iter().map(|name| (name, None)));
+    let (mut name_col, mut title_col, mut led_col, mut visited_col, mut rate_col, mut missing_col) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for (leader, title) in order {
+        let mut led = 0u32;
+        let mut hit = 0u32;
+        let mut missing = Vec::new();
+        for i in 0..active.height() {
+            if leaders[i].as_deref().map(fold) != Some(fold(&leader)) {
+                continue;
+            }
+            led += 1;
+            if keys[i].as_ref().is_some_and(|k| visited.contains(k)) {
+                hit += 1;
+            } else {
+                missing.push(names[i].clone().unwrap_or_default());
+            }
+        }
+        name_col.push(leader);
+        title_col.push(title);
+        led_col.push(led);
+        visited_col.push(hit);
+        rate_col.push((led > 0).then(|| f64::from(hit) / f64::from(led)));
+        missing_col.push(missing.join("、"));
+    }
+    DataFrame::new(
+        name_col.len(),
+        vec![
+            Column::new("leader".into(), name_col),
+            Column::new("title".into(), title_col),
+            Column::new("projects".into(), led_col),
+            Column::new("visited".into(), visited_col),
+            Column::new("rate".into(), rate_col),
+            Column::new("not_visited".into(), missing_col),
+        ],
+    )
+}
