@@ -73,13 +73,15 @@ fn sample_run_writes_the_ranking_for_november() {
     );
     let csv = read_csv(&reports.join("2026-11/考核排名_2026-11.csv"));
     assert_eq!(csv.len(), 1 + Config::embedded().unwrap().units.len());
-    let ranked = csv[1..].iter().filter(|r| !r[8].is_empty()).count();
+    let column = |name: &str| csv[0].iter().position(|h| h == name).unwrap();
+    let (rank, grade) = (column("组内排名"), column("等次"));
+    let ranked = csv[1..].iter().filter(|r| !r[rank].is_empty()).count();
     assert!(
         ranked >= 15,
         "most units lead projects and are ranked: {ranked}"
     );
     let statistics = csv.iter().find(|r| r[1] == "县统计局").unwrap();
-    assert_eq!(statistics[9], "无考核事项");
+    assert_eq!(statistics[grade], "无考核事项");
     assert!(reports.join("2026-11/考核排名_2026-11.xlsx").is_file());
 }
 
