@@ -116,8 +116,8 @@ fn draw_notices(world: &World, rng: &mut SampleRng) -> Vec<Notice> {
             Pin::BeforeSpringFestival => Some(add_workdays(issued, 3)),
             Pin::OpenFromLastYear => Some(add_workdays(issued, 2)),
             Pin::None => match rng.random_range(0..100) {
-                0..80 => Some(add_workdays(issued, rng.random_range(1..=3))),
-                80..92 => Some(add_workdays(issued, rng.random_range(4..=10))),
+                0..88 => Some(add_workdays(issued, rng.random_range(1..=3))),
+                88..96 => Some(add_workdays(issued, rng.random_range(4..=10))),
                 _ => None,
             },
         };
@@ -130,8 +130,8 @@ fn draw_notices(world: &World, rng: &mut SampleRng) -> Vec<Notice> {
                 .random_bool(0.3)
                 .then(|| add_days(deadline, rng.random_range(1..=40))),
             (_, Some(r)) => match rng.random_range(0..100) {
-                0..55 => Some(day_between(rng, add_days(r, 2), deadline)),
-                55..80 => Some(add_days(deadline, rng.random_range(1..=40))),
+                0..75 => Some(day_between(rng, add_days(r, 2), deadline)),
+                75..90 => Some(add_days(deadline, rng.random_range(1..=40))),
                 _ => None,
             },
         };
@@ -368,8 +368,8 @@ fn draw_tasks(world: &World, rng: &mut SampleRng) -> Vec<Task> {
             add_days(assigned, rng.random_range(10..=45))
         };
         let done = match rng.random_range(0..100) {
-            0..60 => Some(day_between(rng, add_days(assigned, 2), deadline)),
-            60..85 => Some(add_days(deadline, rng.random_range(1..=45))),
+            0..80 => Some(day_between(rng, add_days(assigned, 2), deadline)),
+            80..93 => Some(add_days(deadline, rng.random_range(1..=45))),
             _ => None,
         };
         let info = &world.roster.units[unit];

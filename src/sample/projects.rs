@@ -471,7 +471,7 @@ fn timeline(params: &SampleParams, rng: &mut SampleRng, class: Class, small: boo
 fn building(rng: &mut SampleRng, y: i32) -> Timeline {
     let started = day_between(rng, ymd(y - 2, 3, 1), ymd(y - 1, 11, 30));
     // On time (planned on or after the start) or started late.
-    let offset = if rng.random_bool(0.6) {
+    let offset = if rng.random_bool(0.85) {
         days_in(rng, 0, 30)
     } else {
         -days_in(rng, 15, 120)
@@ -483,8 +483,8 @@ fn building(rng: &mut SampleRng, y: i32) -> Timeline {
     }
     let completed = if planned_completion.year() == y {
         match rng.random_range(0..100) {
-            0..45 => Some(add_days(planned_completion, -days_in(rng, 0, 40))),
-            45..75 => Some(add_days(planned_completion, days_in(rng, 15, 100))),
+            0..70 => Some(add_days(planned_completion, -days_in(rng, 0, 40))),
+            70..88 => Some(add_days(planned_completion, days_in(rng, 15, 100))),
             _ => None,
         }
         .map(|d| d.max(ymd(y, 1, 20)))
@@ -523,8 +523,8 @@ fn preliminary(rng: &mut SampleRng, y: i32, small: bool) -> Timeline {
         month_end(y, rng.random_range(1..=9))
     };
     let approved = match rng.random_range(0..100) {
-        0..50 => Some(add_days(prelim_plan, -days_in(rng, 0, 45))),
-        50..80 => Some(add_days(prelim_plan, days_in(rng, 1, 100))),
+        0..78 => Some(add_days(prelim_plan, -days_in(rng, 0, 45))),
+        78..93 => Some(add_days(prelim_plan, days_in(rng, 1, 100))),
         _ => None,
     }
     .map(|a| a.max(add_days(preliminary, 40)));
@@ -548,11 +548,11 @@ fn preliminary(rng: &mut SampleRng, y: i32, small: bool) -> Timeline {
     let planned_start = end_of_month(add_days(prelim_plan, days_in(rng, 15, 75)));
     let started = approved.and_then(|approved| {
         let start = match rng.random_range(0..100) {
-            0..50 => Some(add_days(planned_start, -days_in(rng, 0, 25))),
-            50..85 => Some(add_days(planned_start, days_in(rng, 1, 120))),
+            0..78 => Some(add_days(planned_start, -days_in(rng, 0, 25))),
+            78..94 => Some(add_days(planned_start, days_in(rng, 1, 120))),
             _ => None,
         };
-        start.map(|s| s.max(add_days(approved, days_in(rng, 7, 30))))
+        start.map(|s| s.max(add_days(approved, days_in(rng, 3, 14))))
     });
     let planned_completion = end_of_month(add_months(planned_start, rng.random_range(8..=30)));
     let completed = match started {
