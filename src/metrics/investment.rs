@@ -87,3 +87,60 @@ pub fn investment_indicator(
         late,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::test_frames::{d, frame, number, text};
+
+    fn projects() -> DataFrame {
+        frame(vec![
+            text(
+                LEAD_UNIT,
+                &[Some("甲镇"), Some("甲镇"), Some("乙局"), Some("丙局")],
+            ),
+            text("name", &[Some("A"), Some("B"), Some("C"), Some("D")]),
+            text("code", &[None; 4]),
+            text("stage", &[Some("在建"); 4]),
+            text("leader", &[None; 4]),
+            number(
+                "annual_plan",
+                &[Some(1200.0), Some(600.0), Some(1000.0), None],
+            ),
+            number(
+                "ytd_investment",
+                &[Some(1100.0), None, Some(1300.0), Some(50.0)],
+            ),
+        ])
+    }
+
+    #[test]
+    fn time_progress_counts_complete_months() {
+        assert_eq!(time_progress(d("2026-01-31")), 1.0 / 12.0);
+        assert_eq!(time_progress(d("2026-01-30")), 0.0);
+        assert_eq!(time_progress(d("2026-11-30")), 11.0 / 12.0);
+        assert_eq!(time_progress(d("2026-12-31")), 1.0);
+    }
+
+    #[test]
+    fn ratio_against_plan_times_progress_uncapped() {
+        let outcome = investment_indicator(&projects(), d("2026-06-30")).unwrap();
+        // 甲镇: (1100 + 0) / (1800 × 0.5); 乙局: 1300 / (1000 × 0.5) = 2.6, shown uncapped;
+        // 丙局 has no plan: not applicable.
+        let jia = outcome.ratios["甲镇"];
+        assert_eq!((jia.met, jia.scope), (1100.0, 900.0));
+        assert_eq!(outcome.rate("乙局"), Some(2.6));
+        assert_eq!(outcome.rate("丙局"), None);
+        // Behind time progress: only B (0 of 600).
+        assert_eq!(
+            strings(&outcome.late, "name").unwrap(),
+            vec![Some("B".into())]
+        );
+    }
+
+    #[test]
+    fn not_applicable_in_january_before_a_month_is_complete() {
+        let outcome = investment_indicator(&projects(), d("2026-01-15")).unwrap();
+        assert!(outcome.ratios.is_empty());
+    }
+}

@@ -175,3 +175,76 @@ pub fn project_lights(
     out.with_column(Column::new(REASONS.into(), reasons_col))?;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::metrics::test_frames::{d, date, frame, number, text};
+
+    #[test]
+    fn worst_light_with_reasons_in_words() {
+        let as_of = d("2026-07-04");
+        let projects = frame(vec![
+            text("name", &[Some("绿"), Some("黄"), Some("红"), Some("督")]),
+            text("code_ref", &[None; 4]),
+            text(
+                "name_ref",
+                &[Some("绿"), Some("黄"), Some("红"), Some("督")],
+            ),
+            number(
+                "annual_plan",
+                &[Some(100.0), Some(100.0), Some(100.0), None],
+            ),
+            number(
+                "ytd_investment",
+                &[Some(50.0), Some(30.0), Some(50.0), None],
+            ),
+            date(
+                "planned_start",
+                &[Some("2026-03-01"), None, Some("2026-03-31"), None],
+            ),
+            date("actual_start", &[Some("2026-03-01"), None, None, None]),
+            date("planned_completion", &[None; 4]),
+            date("actual_completion", &[None; 4]),
+            date("prelim_due", &[None, Some("2026-06-30"), None, None]),
+            date("feasibility_date", &[None; 4]),
+            date("review_date", &[None; 4]),
+            date("approval_date", &[None; 4]),
+        ]);
+        let notices = frame(vec![
+            text("notice_no", &[Some("长重督〔2026〕5号")]),
+            date("issued", &[Some("2026-05-01")]),
+            date("deadline", &[Some("2026-06-01")]),
+            date("closed", &[None]),
+            text("ref_code", &[None]),
+            text("ref_name", &[Some("督")]),
+        ]);
+        let lights = Config::embedded().unwrap().lights;
+        // p = 6/12; 黄's 30% is 20 points behind; 红's start is 95 days overdue.
+        let out = project_lights(&projects, &notices, &lights, 0.5, as_of).unwrap();
+        assert_eq!(
+            strings(&out, LIGHT).unwrap(),
+            vec![
+                Some("绿灯".into()),
+                Some("黄灯".into()),
+                Some("红灯".into()),
+                Some("红灯".into())
+            ]
+        );
+        let reasons = strings(&out, REASONS).unwrap();
+        assert_eq!(reasons[0].as_deref(), Some(""));
+        assert_eq!(
+            reasons[1].as_deref(),
+            Some("投资完成30.0%，滞后时序进度20.0个百分点；前期工作计划完成日期2026-06-30，逾期未完成4天")
+        );
+        assert_eq!(
+            reasons[2].as_deref(),
+            Some("计划开工日期2026-03-31，逾期未开工95天")
+        );
+        assert_eq!(
+            reasons[3].as_deref(),
+            Some("督办事项长重督〔2026〕5号办理时限2026-06-01，逾期未办结")
+        );
+    }
+}

@@ -127,3 +127,45 @@ pub fn compute(
         problems: notice_metrics.problems,
     })
 }
+
+/// Small frames for the metric tests, built by hand.
+#[cfg(test)]
+pub(crate) mod test_frames {
+    use chrono::NaiveDate;
+    use polars::prelude::*;
+
+    use crate::model::frames::epoch_days;
+
+    pub fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    pub fn text(name: &str, values: &[Option<&str>]) -> Column {
+        Column::new(name.into(), values.to_vec())
+    }
+
+    pub fn date(name: &str, values: &[Option<&str>]) -> Column {
+        let days: Vec<Option<i32>> = values.iter().map(|v| v.map(|s| epoch_days(d(s)))).collect();
+        Column::new(name.into(), days)
+            .cast(&DataType::Date)
+            .unwrap()
+    }
+
+    pub fn number(name: &str, values: &[Option<f64>]) -> Column {
+        Column::new(name.into(), values.to_vec())
+    }
+
+    pub fn frame(columns: Vec<Column>) -> DataFrame {
+        let height = columns.first().map_or(0, |c| c.len());
+        DataFrame::new(height, columns).unwrap()
+    }
+
+    /// Provenance columns for `n` rows.
+    pub fn provenance(n: usize) -> Vec<Column> {
+        vec![
+            Column::new("file".into(), vec!["f.xlsx"; n]),
+            Column::new("sheet".into(), vec!["s"; n]),
+            Column::new("row".into(), (2..2 + n as u32).collect::<Vec<u32>>()),
+        ]
+    }
+}

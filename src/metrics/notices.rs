@@ -159,3 +159,121 @@ fn overdue_open(notices: &DataFrame, as_of: NaiveDate) -> PolarsResult<BTreeMap<
     }
     Ok(counts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::test_frames::{d, date, frame, provenance, text};
+
+    fn notices() -> DataFrame {
+        let mut columns = provenance(5);
+        columns.extend([
+            text(
+                "notice_no",
+                &[Some("N1"), Some("N2"), Some("N3"), Some("N4"), Some("N5")],
+            ),
+            text("project_name", &[Some("甲项目"); 5]),
+            text("matter", &[Some("用地"); 5]),
+            text(
+                "target_unit",
+                &[
+                    Some("甲镇"),
+                    Some("甲镇"),
+                    Some("乙局"),
+                    Some("乙局"),
+                    Some("甲镇"),
+                ],
+            ),
+            // N1 just before the Spring Festival; N2 on a National Day holiday; N3 on D; N4 after D.
+            date(
+                "issued",
+                &[
+                    Some("2026-02-12"),
+                    Some("2026-10-07"),
+                    Some("2026-11-30"),
+                    Some("2026-12-01"),
+                    Some("2026-09-01"),
+                ],
+            ),
+            date(
+                "deadline",
+                &[
+                    Some("2026-03-15"),
+                    Some("2026-10-30"),
+                    Some("2026-12-20"),
+                    Some("2026-12-31"),
+                    Some("2026-09-30"),
+                ],
+            ),
+            date(
+                "replied",
+                &[
+                    Some("2026-02-24"),
+                    Some("2026-10-12"),
+                    None,
+                    None,
+                    Some("2026-09-03"),
+                ],
+            ),
+            text(
+                "remedy",
+                &[Some("组卷报批"), Some("协调"), None, None, Some("协调")],
+            ),
+            text(
+                "responsible_leader",
+                &[Some("马国华"), Some("马国华"), None, None, Some("马国华")],
+            ),
+            text(
+                "responsible_person",
+                &[Some("王五"), None, None, None, Some("王五")],
+            ),
+            date(
+                "promised",
+                &[
+                    Some("2026-03-10"),
+                    Some("2026-10-25"),
+                    None,
+                    None,
+                    Some("2026-09-20"),
+                ],
+            ),
+            date(
+                "closed",
+                &[Some("2026-03-01"), Some("2026-10-20"), None, None, None],
+            ),
+        ]);
+        frame(columns)
+    }
+
+    #[test]
+    fn replies_follow_the_working_day_calendar() {
+        let m = notice_metrics(&notices(), &Calendar::shipped(), d("2026-11-30")).unwrap();
+        // N1: Feb 13 (1), Feb 14 make-up Saturday (2), Feb 24 after the festival (3): on time.
+        // N2: Oct 8 (1), Oct 9 (2), Oct 10 make-up Saturday (3): the reply on Oct 12 is late.
+        // N5: replied on the 2nd working day. N3 is not due yet; N4 does not exist yet.
+        let reply = m.reply.ratios["甲镇"];
+        assert_eq!((reply.met, reply.scope), (2.0, 3.0));
+        assert_eq!(m.reply.rate("乙局"), None);
+        let late = crate::model::frames::dates(&m.reply.late, super::super::due::T).unwrap();
+        assert_eq!(late, vec![Some(d("2026-10-10"))]);
+        let closure = m.closure.ratios["甲镇"];
+        assert_eq!((closure.met, closure.scope), (2.0, 3.0));
+        assert_eq!(m.closure.rate("乙局"), None);
+        assert_eq!(m.overdue_open.get("甲镇"), Some(&1));
+        assert_eq!(m.overdue_open.get("乙局"), None);
+    }
+
+    #[test]
+    fn a_reply_missing_an_item_is_incomplete() {
+        let m = notice_metrics(&notices(), &Calendar::shipped(), d("2026-11-30")).unwrap();
+        assert_eq!(m.incomplete.height(), 1);
+        assert_eq!(
+            strings(&m.incomplete, "notice_no").unwrap(),
+            vec![Some("N2".into())]
+        );
+        assert_eq!(
+            strings(&m.incomplete, "missing").unwrap(),
+            vec![Some("责任人".into())]
+        );
+    }
+}

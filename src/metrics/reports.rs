@@ -76,3 +76,49 @@ pub fn monthly_report_indicator(
         &[REPORT_MONTH],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::test_frames::{d, date, frame, text};
+
+    #[test]
+    fn monthly_reports_are_due_on_due_day_of_the_next_month() {
+        let staged = frame(vec![
+            text(
+                "submitter",
+                &[Some("甲镇"), Some("甲镇"), Some("甲镇"), Some("乙局")],
+            ),
+            date(
+                "report_month",
+                &[
+                    Some("2026-01-01"),
+                    Some("2026-01-01"),
+                    Some("2026-02-01"),
+                    Some("2026-02-01"),
+                ],
+            ),
+            // January filled twice: the earliest counts (on time); February late.
+            date(
+                "fill_date",
+                &[
+                    Some("2026-02-09"),
+                    Some("2026-02-05"),
+                    Some("2026-03-06"),
+                    Some("2026-03-02"),
+                ],
+            ),
+        ]);
+        let current = frame(vec![text("lead_unit", &[Some("甲镇")])]);
+        let outcome = monthly_report_indicator(&staged, &current, 5, d("2026-03-31")).unwrap();
+        // Due so far: January (02-05) and February (03-05); March's is due 04-05.
+        let r = outcome.ratios["甲镇"];
+        assert_eq!((r.met, r.scope), (1.0, 2.0));
+        // 乙局 leads no current project: not assessed.
+        assert!(!outcome.ratios.contains_key("乙局"));
+        assert_eq!(
+            strings(&outcome.late, REPORT_MONTH).unwrap(),
+            vec![Some("2026年2月".into())]
+        );
+    }
+}

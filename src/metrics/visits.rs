@@ -221,3 +221,116 @@ fn leader_table(
         ],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::test_frames::{d, date, frame, text};
+
+    #[test]
+    fn unit_coverage_and_leader_coverage_are_separate() {
+        let projects = frame(vec![
+            text(LEAD_UNIT, &[Some("丹朱镇"); 4]),
+            text(
+                "project_key",
+                &[Some("k1"), Some("k2"), Some("k3"), Some("k4")],
+            ),
+            text("name", &[Some("P1"), Some("P2"), Some("P3"), Some("P4")]),
+            text(
+                "name_ref",
+                &[Some("p1"), Some("p2"), Some("p3"), Some("p4")],
+            ),
+            text(
+                "code",
+                &[None, Some("2025-140428-47-01-000002"), None, None],
+            ),
+            text(
+                "code_ref",
+                &[None, Some("2025-140428-47-01-000002"), None, None],
+            ),
+            text(
+                "stage",
+                &[Some("在建"), Some("前期"), Some("竣工"), Some("在建")],
+            ),
+            text(
+                "leader",
+                &[
+                    Some("马国华"),
+                    Some("马国华"),
+                    Some("马国华"),
+                    Some("罗晓燕"),
+                ],
+            ),
+            text(
+                "leader_ref",
+                &[
+                    Some("马国华"),
+                    Some("马国华"),
+                    Some("马国华"),
+                    Some("罗晓燕"),
+                ],
+            ),
+        ]);
+        let visits = frame(vec![
+            date(
+                "visit_date",
+                &[
+                    Some("2026-11-05"),
+                    Some("2026-11-10"),
+                    Some("2026-10-31"),
+                    Some("2026-11-12"),
+                ],
+            ),
+            text(
+                "visitor",
+                &[Some("马国华"), Some("韩永胜"), Some("张三"), Some("李四")],
+            ),
+            text(
+                "visitor_ref",
+                &[Some("马国华"), Some("韩永胜"), Some("张三"), Some("李四")],
+            ),
+            text(
+                "visitor_unit",
+                &[None, None, Some("丹朱镇"), Some("县住建局")],
+            ),
+            text(
+                "ref_code",
+                &[None, Some("2025-140428-47-01-000002"), None, None],
+            ),
+            text("ref_name", &[Some("p1"), None, Some("p4"), Some("p4")]),
+        ]);
+        let config = Config::embedded().unwrap();
+        let m = visit_metrics(&projects, &visits, &config, d("2026-11-30")).unwrap();
+        // Active: P1, P2, P4. The leader's visit to P1 is not the unit's; the head's visit to P2
+        // (matched by code) is; the October visit and the other unit's visit do not count.
+        let r = m.coverage.ratios["丹朱镇"];
+        assert_eq!((r.met, r.scope), (1.0, 3.0));
+        assert_eq!(
+            strings(&m.coverage.late, "name").unwrap(),
+            vec![Some("P1".into()), Some("P4".into())]
+        );
+        let leaders = strings(&m.leaders, "leader").unwrap();
+        let rates: Vec<Option<f64>> = m
+            .leaders
+            .column("rate")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        let ma = leaders
+            .iter()
+            .position(|l| l.as_deref() == Some("马国华"))
+            .unwrap();
+        let luo = leaders
+            .iter()
+            .position(|l| l.as_deref() == Some("罗晓燕"))
+            .unwrap();
+        assert_eq!(rates[ma], Some(0.5));
+        assert_eq!(rates[luo], Some(0.0));
+        assert_eq!(
+            strings(&m.leaders, "not_visited").unwrap()[ma].as_deref(),
+            Some("P2")
+        );
+    }
+}

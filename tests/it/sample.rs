@@ -80,6 +80,22 @@ fn sample_run_writes_the_ranking_for_november() {
         ranked >= 15,
         "most units lead projects and are ranked: {ranked}"
     );
+    // Worked out by hand from inputs/丹朱镇/丹朱镇重点项目台账（2026年10月）.xlsx, its current ledger:
+    // 按时开工: in scope 恒润建材 (due 06-30, open), 幼儿园 (10-31, started 10-28), 太岳生物
+    // (02-28, open), 文化路 (due on D, open), 鑫达金属 (07-31, started 07-21); the 电池材料
+    // project started late in 2025 is out of scope → 2/5. 按时竣工: nothing due → empty.
+    // 前期: the same five are due, only 幼儿园 (08-30 ≤ 09-30) and 鑫达 (06-17 ≤ 06-30) have all
+    // three approvals in time → 2/5. 投资: (2039.7 + 2.5 + 142.3) / (4745 × 11/12).
+    let danzhu = csv.iter().find(|r| r[1] == "丹朱镇").unwrap();
+    let value = |name: &str| danzhu[column(name)].clone();
+    assert_eq!(value("按时开工率"), "0.4");
+    assert_eq!(value("按时竣工率"), "");
+    assert_eq!(value("前期按时完成率"), "0.4");
+    let investment: f64 = value("投资完成率").parse().unwrap();
+    assert!(
+        (investment - 2184.5 / (4745.0 * 11.0 / 12.0)).abs() < 1e-12,
+        "{investment}"
+    );
     let statistics = csv.iter().find(|r| r[1] == "县统计局").unwrap();
     assert_eq!(statistics[grade], "无考核事项");
     assert!(reports.join("2026-11/考核排名_2026-11.xlsx").is_file());
