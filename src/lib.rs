@@ -3,6 +3,7 @@
 //! See ARCHITECTURE.md for the map: the shell (`cli`) reads files and writes reports; everything
 //! else is a pure function of data, the config and the as-of date.
 
+pub mod atomic;
 pub mod calendar;
 pub mod cli;
 pub mod config;
@@ -14,5 +15,6 @@ pub mod pipeline;
 pub mod report;
 pub mod sample;
 pub mod scoring;
+pub mod state;
 pub mod text;
 pub mod units;

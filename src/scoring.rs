@@ -14,6 +14,15 @@ pub struct IndicatorScore {
     pub rate: Option<f64>,
     /// Points after capping the rate at 1 and the N/A rescaling; `None` when not applicable.
     pub score: Option<f64>,
+    /// Points the indicator could give after rescaling (so points lost = max − score).
+    pub max: Option<f64>,
+}
+
+impl IndicatorScore {
+    /// Points lost on this indicator; `None` when not applicable.
+    pub fn lost(&self) -> Option<f64> {
+        Some(self.max? - self.score?)
+    }
 }
 
 /// One unit's line of the ranking.
@@ -28,6 +37,15 @@ pub struct ScoreRow {
     pub total: Option<f64>,
     pub rank: Option<u32>,
     pub grade: String,
+    /// The unit's rank in the previous month, from the job's history.
+    pub previous_rank: Option<u32>,
+}
+
+impl ScoreRow {
+    /// 上月排名 − 组内排名: positive when the unit moved up.
+    pub fn rank_change(&self) -> Option<i64> {
+        Some(i64::from(self.previous_rank?) - i64::from(self.rank?))
+    }
 }
 
 /// The grade of a unit with nothing to assess.
@@ -71,16 +89,18 @@ pub fn score(config: &Config, input: &ScoringInput) -> Vec<ScoreRow> {
                 .iter()
                 .map(|i| {
                     let rate = rate_of(*i);
+                    let max = weights.get(*i) * scale;
                     let score = match (rate, config.scoring.na) {
                         _ if !assessed => None,
-                        (Some(r), _) => Some(weights.get(*i) * r.clamp(0.0, 1.0) * scale),
-                        (None, NaPolicy::Full) => Some(weights.get(*i) * scale),
+                        (Some(r), _) => Some(max * r.clamp(0.0, 1.0)),
+                        (None, NaPolicy::Full) => Some(max),
                         (None, NaPolicy::Rescale) => None,
                     };
                     IndicatorScore {
                         indicator: *i,
                         rate,
                         score,
+                        max: score.map(|_| max),
                     }
                 })
                 .collect();
@@ -106,6 +126,7 @@ pub fn score(config: &Config, input: &ScoringInput) -> Vec<ScoreRow> {
                 deduction,
                 total,
                 rank: None,
+                previous_rank: None,
                 grade: match total {
                     Some(t) => grade_of(config, t),
                     None => NOTHING_TO_ASSESS.to_string(),
@@ -124,6 +145,13 @@ pub fn score(config: &Config, input: &ScoringInput) -> Vec<ScoreRow> {
             .then(unit_order(&a.unit).cmp(&unit_order(&b.unit)))
     });
     rows
+}
+
+/// Set each unit's previous-month rank from the history (units absent there get none).
+pub fn with_previous_ranks(rows: &mut [ScoreRow], previous: &BTreeMap<String, u32>) {
+    for row in rows {
+        row.previous_rank = previous.get(&row.unit).copied();
+    }
 }
 
 /// Competition ranking within each group by the rounded total: 1, 2, 2, 4.
@@ -256,6 +284,12 @@ group = "县直部门"
         );
         assert_eq!(rows[1].indicators[1].score, None);
         assert_eq!(rows[1].indicators[0].score, Some(75.0));
+        // 甲 lost half of 按时竣工's rescaled 33.33 points.
+        assert_eq!(
+            rows[0].indicators[1].lost(),
+            Some(10.0 * 100.0 / 30.0 * 0.5)
+        );
+        assert_eq!(rows[1].indicators[1].lost(), None);
     }
 
     #[test]
@@ -288,5 +322,35 @@ group = "县直部门"
         assert_eq!(round2(66.66666666666667), 66.67);
         assert_eq!(round2(75.0), 75.0);
         assert_eq!(round2(1e-7), 0.0);
+    }
+}
+
+#[cfg(test)]
+mod history_tests {
+    use super::*;
+
+    #[test]
+    fn rank_change_is_previous_minus_current() {
+        let config = Config::embedded().unwrap();
+        let input = ScoringInput {
+            indicators: vec![Indicator::Start],
+            rates: [
+                ((Indicator::Start, "丹朱镇".to_string()), 0.5),
+                ((Indicator::Start, "鲍店镇".to_string()), 1.0),
+            ]
+            .into_iter()
+            .collect(),
+            overdue_notices: None,
+        };
+        let mut rows = score(&config, &input);
+        let previous = [("丹朱镇".to_string(), 1), ("鲍店镇".to_string(), 3)]
+            .into_iter()
+            .collect();
+        with_previous_ranks(&mut rows, &previous);
+        let by_unit = |u: &str| rows.iter().find(|r| r.unit == u).unwrap();
+        assert_eq!(by_unit("鲍店镇").rank_change(), Some(2));
+        assert_eq!(by_unit("丹朱镇").rank_change(), Some(-1));
+        assert_eq!(by_unit("石哲镇").previous_rank, None);
+        assert_eq!(by_unit("石哲镇").rank_change(), None);
     }
 }

@@ -2,11 +2,12 @@
 //! given), the drop folder and the config; writes the month's reports; everything in between is
 //! `pipeline::assess`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{bail, Context};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use tracing::{info, warn};
 
@@ -17,7 +18,9 @@ use crate::ingest::discover::discover;
 use crate::ingest::header::AliasTable;
 use crate::ingest::{load_file, FileOutcome};
 use crate::pipeline::{assess, has_rejections, month_label};
-use crate::report::ranking::{ranking_grid, ranking_xlsx};
+use crate::report::ranking::{ranking_grid, ranking_xlsx, scores_frame};
+use crate::scoring::with_previous_ranks;
+use crate::state;
 use crate::units::UnitResolver;
 
 #[derive(Debug, Args)]
@@ -37,6 +40,9 @@ pub struct RunArgs {
     /// Evaluate as of the last day of this month (YYYY-MM).
     #[arg(long, value_parser = parse_month_arg)]
     pub month: Option<NaiveDate>,
+    /// The job's history: each month's normalized tables and scores (parquet).
+    #[arg(long, default_value = "state")]
+    pub state: PathBuf,
 }
 
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
@@ -52,7 +58,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     info!(as_of = %as_of, inputs = %args.inputs.display(), "run started");
 
     let files = read_inputs(&args.inputs, &config)?;
-    let assessment = assess(&config, &calendar, as_of, &files).context("计算考核指标时出错")?;
+    let mut assessment = assess(&config, &calendar, as_of, &files).context("计算考核指标时出错")?;
+    let previous = previous_ranks(&args.state, &config, &calendar, as_of, &files)?;
+    with_previous_ranks(&mut assessment.scores, &previous);
 
     let month = month_label(as_of);
     let grid = ranking_grid(&month, &assessment.scores);
@@ -64,7 +72,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         (format!("考核排名_{month}.csv"), grid.to_csv()?),
     ];
     let folder = args.reports.join(&month);
-    replace_folder(&folder, &outputs)?;
+    crate::atomic::write_folder(&folder, &outputs)?;
+    state::save(
+        &args.state,
+        &month,
+        &mut [
+            (state::SCORES_STEM, scores_frame(&assessment.scores)?),
+            ("projects", assessment.metrics.lights.clone()),
+            ("notices", assessment.notices.clone()),
+            ("tasks", assessment.tasks.clone()),
+            ("visits", assessment.visits.clone()),
+        ],
+    )?;
 
     let problems: Vec<_> = files
         .iter()
@@ -96,6 +115,36 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+/// Each unit's rank in the month before D's: from the history when a run kept it, otherwise
+/// assessed from the same inputs as of that month's last day (so the result does not depend on
+/// which months were run, or in which order).
+fn previous_ranks(
+    state_dir: &Path,
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+    files: &[FileOutcome],
+) -> anyhow::Result<BTreeMap<String, u32>> {
+    let month_start = as_of.with_day(1).unwrap_or(as_of);
+    let Some(previous_end) = month_start.pred_opt() else {
+        return Ok(BTreeMap::new());
+    };
+    let label = month_label(previous_end);
+    if let Some(ranks) = state::ranks(state_dir, &label)? {
+        return Ok(ranks);
+    }
+    if calendar.is_workday(previous_end).is_err() {
+        warn!(month = %label, "no history and no calendar for the previous month: 上月排名 left empty");
+        return Ok(BTreeMap::new());
+    }
+    let previous = assess(config, calendar, previous_end, files).context("计算上月排名时出错")?;
+    Ok(previous
+        .scores
+        .iter()
+        .filter_map(|row| Some((row.unit.clone(), row.rank?)))
+        .collect())
+}
+
 /// Discover and stage every submission; a file that cannot be read is a problem, not an error.
 fn read_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Vec<FileOutcome>> {
     if !inputs.is_dir() {
@@ -117,40 +166,4 @@ fn read_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Vec<FileOutcome
         warn!(file = %problem.file, reason = %problem.reason, "file rejected");
     }
     Ok(files)
-}
-
-/// Write the month's files into a fresh folder beside the target, then swap it in, so a failed
-/// run leaves the previous reports as they were.
-fn replace_folder(folder: &Path, outputs: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
-    let parent = folder.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("无法创建报表文件夹 {}", parent.display()))?;
-    let name = folder
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(parent)
-        .with_context(|| format!("无法在 {} 中写入", parent.display()))?;
-    for (file, bytes) in outputs {
-        let path = staging.path().join(file);
-        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
-    }
-    let retired = parent.join(format!(".{name}.old"));
-    if retired.exists() {
-        std::fs::remove_dir_all(&retired)
-            .with_context(|| format!("无法清理 {}", retired.display()))?;
-    }
-    if folder.exists() {
-        std::fs::rename(folder, &retired)
-            .with_context(|| format!("无法替换 {}", folder.display()))?;
-    }
-    let staged = staging.keep();
-    std::fs::rename(&staged, folder).with_context(|| format!("无法写入 {}", folder.display()))?;
-    if retired.exists() {
-        std::fs::remove_dir_all(&retired)
-            .with_context(|| format!("无法清理 {}", retired.display()))?;
-    }
-    Ok(())
 }

@@ -22,7 +22,7 @@ pub fn ranking_grid(month: &str, rows: &[ScoreRow]) -> Grid {
     if with_deductions {
         headers.push("扣分".into());
     }
-    headers.extend(["总分", "组内排名", "等次"].map(String::from));
+    headers.extend(["总分", "组内排名", "等次", "上月排名", "排名变化"].map(String::from));
     let body = rows
         .iter()
         .map(|row| {
@@ -41,6 +41,8 @@ pub fn ranking_grid(month: &str, rows: &[ScoreRow]) -> Grid {
             cells.push(Out::opt_number(row.total, NumFmt::Score));
             cells.push(Out::opt_int(row.rank.map(i64::from)));
             cells.push(Out::text(&row.grade));
+            cells.push(Out::opt_int(row.previous_rank.map(i64::from)));
+            cells.push(Out::opt_int(row.rank_change()));
             cells
         })
         .collect();
@@ -57,4 +59,36 @@ pub fn ranking_xlsx(grid: &Grid, as_of: NaiveDate) -> Result<Vec<u8>, XlsxError>
     sheet.set_name(SHEET_NAME)?;
     write_grid(sheet, grid, &SheetLayout::default())?;
     workbook.save_to_buffer()
+}
+
+/// The month's scores as a frame, for the history.
+pub fn scores_frame(
+    rows: &[ScoreRow],
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::{Column, DataFrame};
+    DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new(
+                crate::state::UNIT.into(),
+                rows.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "group".into(),
+                rows.iter().map(|r| r.group.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "total".into(),
+                rows.iter().map(|r| r.total).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                crate::state::RANK.into(),
+                rows.iter().map(|r| r.rank).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "grade".into(),
+                rows.iter().map(|r| r.grade.as_str()).collect::<Vec<_>>(),
+            ),
+        ],
+    )
 }

@@ -6,7 +6,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 use crate::{read_csv, read_sheet, Workspace};
 
-const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 13] = [
     "项目名称",
     "所属板块",
     "项目阶段",
@@ -24,7 +24,7 @@ const HEADER: [&str; 13] = [
 
 /// A ledger as a township writes it: a title, a 填报单位/报告期/填报日期 line, then the table.
 /// Cells starting with "D:" are written as real Excel dates, the rest as text.
-fn write_ledger(path: &Path, unit: &str, month: &str, filled: &str, rows: &[[&str; 13]]) {
+pub fn write_ledger(path: &Path, unit: &str, month: &str, filled: &str, rows: &[[&str; 13]]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();

@@ -2,6 +2,7 @@
 
 mod cli;
 mod first_slice;
+mod history;
 mod ingest;
 mod sample;
 
@@ -43,6 +44,8 @@ impl Workspace {
             self.path("reports").display().to_string(),
             "--config".into(),
             self.path("keyproj.toml").display().to_string(),
+            "--state".into(),
+            self.path("state").display().to_string(),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
         keyproj(&args)

@@ -63,6 +63,8 @@ fn sample_run_writes_the_ranking_for_november() {
         reports.to_str().unwrap(),
         "--month",
         "2026-11",
+        "--state",
+        dir.path().join("state").to_str().unwrap(),
     ]);
     // The sample plants rejected rows on purpose: finished, with rejections.
     assert_eq!(
