@@ -62,7 +62,8 @@ pub fn assess(
     let ledger = current_ledger(&staged_projects, as_of)?;
     let mut notices = events::latest_by_key(&frame(Table::Notices)?, "notice_no", as_of)?;
     events::with_project_refs(&mut notices)?;
-    let tasks = events::latest_by_key(&frame(Table::Tasks)?, "task_no", as_of)?;
+    let mut tasks = events::latest_by_key(&frame(Table::Tasks)?, "task_no", as_of)?;
+    events::with_project_refs(&mut tasks)?;
     let visits = events::visits(&frame(Table::Visits)?, config, as_of)?;
     let mut problems = ledger.warnings.clone();
     for (rows, table, unit) in [

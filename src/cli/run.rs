@@ -9,16 +9,22 @@ use std::time::{Instant, SystemTime};
 use anyhow::{bail, Context};
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
+use serde::Serialize;
 use tracing::{info, warn};
 
 use super::{parse_date_arg, parse_month_arg, Outcome};
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::ingest::discover::discover;
+use crate::ingest::discover::{discover, Discovery};
 use crate::ingest::header::AliasTable;
 use crate::ingest::{load_file, FileOutcome};
 use crate::pipeline::{assess, has_rejections, month_label};
+use crate::report::circular::circular_xlsx;
+use crate::report::manifest::{manifest, ManifestInput};
+use crate::report::monthly::monthly_xlsx;
+use crate::report::quality::quality_workbooks;
 use crate::report::ranking::{ranking_grid, ranking_xlsx, scores_frame};
+use crate::report::Context as ReportContext;
 use crate::scoring::with_previous_ranks;
 use crate::state;
 use crate::units::UnitResolver;
@@ -45,33 +51,74 @@ pub struct RunArgs {
     pub state: PathBuf,
 }
 
+/// Seconds spent in each stage, for run.json.
+#[derive(Debug, Default, Serialize)]
+struct Timings {
+    discover: f64,
+    read: f64,
+    assess: f64,
+    previous_month: f64,
+    reports: f64,
+    write: f64,
+}
+
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
+    let started_at = chrono::Local::now();
     let config = Config::load(args.config.as_deref())?;
     let calendar = Calendar::with_years(&config.calendar)?;
-    let as_of = args
-        .as_of
-        .or(args.month)
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let as_of = args.as_of.or(args.month).unwrap_or_else(|| started_at.date_naive());
     // A date the calendar does not cover is an error before any input is read.
     calendar.is_workday(as_of)?;
     info!(as_of = %as_of, inputs = %args.inputs.display(), "run started");
+    let mut timings = Timings::default();
+    let mut lap = Instant::now();
+    let mut stage = |slot: &mut f64| {
+        *slot = lap.elapsed().as_secs_f64();
+        lap = Instant::now();
+    };
 
-    let files = read_inputs(&args.inputs, &config)?;
-    let mut assessment = assess(&config, &calendar, as_of, &files).context("计算考核指标时出错")?;
+    let found = discover_inputs(&args.inputs, &config)?;
+    stage(&mut timings.discover);
+    let files = read_inputs(&found, &config);
+    stage(&mut timings.read);
+    let mut assessment =
+        assess(&config, &calendar, as_of, &files).context("计算考核指标时出错")?;
+    stage(&mut timings.assess);
     let previous = previous_ranks(&args.state, &config, &calendar, as_of, &files)?;
     with_previous_ranks(&mut assessment.scores, &previous);
+    stage(&mut timings.previous_month);
 
     let month = month_label(as_of);
+    let ctx = ReportContext { config: &config, assessment: &assessment, files: &files, as_of };
     let grid = ranking_grid(&month, &assessment.scores);
-    let outputs = vec![
-        (
-            format!("考核排名_{month}.xlsx"),
-            ranking_xlsx(&grid, as_of)?,
-        ),
+    let mut outputs = vec![
+        (format!("考核排名_{month}.xlsx"), ranking_xlsx(&grid, as_of)?),
         (format!("考核排名_{month}.csv"), grid.to_csv()?),
+        (format!("重点项目月度考核_{month}.xlsx"), monthly_xlsx(&ctx)?),
+        (format!("督查通报_{month}.xlsx"), circular_xlsx(&ctx)?),
     ];
+    outputs.extend(quality_workbooks(&ctx)?);
+    let manifest = manifest(&ManifestInput {
+        config: &config,
+        as_of,
+        month: &month,
+        files: &files,
+        ignored: &found.ignored,
+        not_yet_submitted: &assessment.ledger.not_yet_submitted,
+        extra_problems: &assessment.problems,
+        outputs: &outputs,
+    });
+    outputs.push(("manifest.json".into(), serde_json::to_vec_pretty(&manifest)?));
+    stage(&mut timings.reports);
+
     let folder = args.reports.join(&month);
+    let run_json = serde_json::json!({
+        "started_at": started_at.to_rfc3339(),
+        "seconds": started.elapsed().as_secs_f64(),
+        "stages": &timings,
+    });
+    outputs.push(("run.json".into(), serde_json::to_vec_pretty(&run_json)?));
     crate::atomic::write_folder(&folder, &outputs)?;
     state::save(
         &args.state,
@@ -84,35 +131,22 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
             ("visits", assessment.visits.clone()),
         ],
     )?;
+    stage(&mut timings.write);
 
-    let problems: Vec<_> = files
-        .iter()
-        .flat_map(FileOutcome::all_problems)
-        .chain(&assessment.problems)
-        .collect();
-    let rejected = problems
-        .iter()
-        .filter(|p| p.severity == crate::ingest::problem::Severity::Rejected)
-        .count();
-    let rows: usize = files
-        .iter()
-        .flat_map(|f| &f.sheets)
-        .map(|s| s.counts.read)
-        .sum();
+    let totals = &manifest.totals;
     info!(
-        files = files.len(),
-        rows,
-        rejections = rejected,
+        files = totals.files,
+        rows = totals.rows_read,
+        rejected_rows = totals.rows_rejected,
+        rejections = totals.rejections,
+        warnings = totals.warnings,
         outputs = outputs.len(),
         folder = %folder.display(),
         seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
         "run finished"
     );
-    Ok(if has_rejections(problems) {
-        Outcome::WithRejections
-    } else {
-        Outcome::Clean
-    })
+    let problems = files.iter().flat_map(FileOutcome::all_problems).chain(&assessment.problems);
+    Ok(if has_rejections(problems) { Outcome::WithRejections } else { Outcome::Clean })
 }
 
 /// Each unit's rank in the month before D's: from the history when a run kept it, otherwise
@@ -145,8 +179,7 @@ fn previous_ranks(
         .collect())
 }
 
-/// Discover and stage every submission; a file that cannot be read is a problem, not an error.
-fn read_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Vec<FileOutcome>> {
+fn discover_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Discovery> {
     if !inputs.is_dir() {
         bail!("报送文件夹 {} 不存在或不是文件夹", inputs.display());
     }
@@ -155,6 +188,11 @@ fn read_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Vec<FileOutcome
     for ignored in &found.ignored {
         info!(file = %ignored.path, reason = %ignored.reason, "ignored");
     }
+    Ok(found)
+}
+
+/// Read and stage every submission; a file that cannot be read is a problem, not an error.
+fn read_inputs(found: &Discovery, config: &Config) -> Vec<FileOutcome> {
     let aliases = AliasTable::new(&config.extra_header_aliases());
     let units = UnitResolver::new(config);
     let files: Vec<FileOutcome> = found
@@ -165,5 +203,5 @@ fn read_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Vec<FileOutcome
     for problem in files.iter().flat_map(|f| &f.problems) {
         warn!(file = %problem.file, reason = %problem.reason, "file rejected");
     }
-    Ok(files)
+    files
 }

@@ -71,6 +71,8 @@ pub struct Metrics {
     pub indicators: Vec<IndicatorOutcome>,
     /// Time progress p of D's year.
     pub time_progress: f64,
+    /// Notices issued by D, with `reply_due`.
+    pub notices: DataFrame,
     /// Replies missing some of the five 落实 items.
     pub incomplete_replies: DataFrame,
     /// Per unit, notices past 办理时限 and not closed by D.
@@ -120,6 +122,7 @@ pub fn compute(
     Ok(Metrics {
         indicators,
         time_progress,
+        notices: notice_metrics.issued,
         incomplete_replies: notice_metrics.incomplete,
         overdue_notices: notice_metrics.overdue_open,
         leader_visits: visit_metrics.leaders,

@@ -29,6 +29,8 @@ const REPLY_ITEMS: [(&str, &str); 4] = [
 
 #[derive(Debug)]
 pub struct NoticeMetrics {
+    /// Every notice issued by D, with its reply deadline.
+    pub issued: DataFrame,
     pub reply: IndicatorOutcome,
     pub closure: IndicatorOutcome,
     /// Replied by D but missing some 落实 items: unit, notice_no, project_name, replied, missing.
@@ -71,10 +73,11 @@ pub fn notice_metrics(
         &NOTICE_COLUMNS,
     )?;
     Ok(NoticeMetrics {
-        reply,
-        closure,
         incomplete: incomplete_replies(&existing, as_of)?,
         overdue_open: overdue_open(&existing, as_of)?,
+        issued: existing,
+        reply,
+        closure,
         problems,
     })
 }

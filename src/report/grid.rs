@@ -3,7 +3,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    ConditionalFormatText, ConditionalFormatTextRule, DocProperties, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -14,6 +15,7 @@ pub enum Out {
     Text(String),
     Int(i64),
     Number(f64, NumFmt),
+    Date(NaiveDate),
 }
 
 /// How a number is shown in a workbook (the CSV always writes it plainly).
@@ -23,6 +25,8 @@ pub enum NumFmt {
     Rate,
     /// Points with two decimals.
     Score,
+    /// 万元 with thousands separators and two decimals.
+    Money,
 }
 
 impl NumFmt {
@@ -30,6 +34,7 @@ impl NumFmt {
         match self {
             NumFmt::Rate => "0.00%",
             NumFmt::Score => "0.00",
+            NumFmt::Money => "#,##0.00",
         }
     }
 }
@@ -47,6 +52,14 @@ impl Out {
         x.map_or(Out::Empty, Out::Int)
     }
 
+    pub fn opt_date(d: Option<NaiveDate>) -> Out {
+        d.map_or(Out::Empty, Out::Date)
+    }
+
+    pub fn opt_text(s: Option<String>) -> Out {
+        s.map_or(Out::Empty, Out::Text)
+    }
+
     /// The value as the CSV writes it: numbers plainly, no `%`, no separators.
     fn plain(&self) -> String {
         match self {
@@ -54,6 +67,7 @@ impl Out {
             Out::Text(s) => neutralize(s),
             Out::Int(i) => i.to_string(),
             Out::Number(x, _) => format!("{x}"),
+            Out::Date(d) => d.format("%Y-%m-%d").to_string(),
         }
     }
 
@@ -65,6 +79,8 @@ impl Out {
             Out::Int(i) => i.to_string().len(),
             Out::Number(_, NumFmt::Rate) => 8,
             Out::Number(x, NumFmt::Score) => format!("{x:.2}").len(),
+            Out::Number(x, NumFmt::Money) => format!("{x:.2}").len() + format!("{x:.0}").len() / 3,
+            Out::Date(_) => 10,
         }
     }
 }
@@ -104,6 +120,17 @@ impl Grid {
 pub struct SheetLayout {
     /// Title lines above the header (county, month, as-of date); none for machine-read sheets.
     pub title: Vec<String>,
+    /// A column holding 红灯/黄灯/绿灯, coloured by conditional formatting.
+    pub light_column: Option<usize>,
+}
+
+impl SheetLayout {
+    pub fn titled(title: Vec<String>) -> SheetLayout {
+        SheetLayout {
+            title,
+            light_column: None,
+        }
+    }
 }
 
 /// A workbook whose bytes depend only on its content (fixed creation time).
@@ -118,80 +145,184 @@ pub fn new_workbook(created: NaiveDate) -> Result<Workbook, XlsxError> {
     Ok(workbook)
 }
 
-/// Write `grid` to `sheet`: title lines, a bold bordered header, frozen and filtered, columns
-/// wide enough for Chinese text, numbers formatted, printed A4 landscape one page wide with the
-/// header repeated on every page.
-pub fn write_grid(
-    sheet: &mut Worksheet,
-    grid: &Grid,
-    layout: &SheetLayout,
-) -> Result<(), XlsxError> {
-    let title_format = Format::new().set_bold().set_font_size(14);
-    let header_format = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color("#DDEBF7")
-        .set_border(FormatBorder::Thin);
-    let text_format = Format::new().set_border(FormatBorder::Thin);
-    let int_format = Format::new().set_border(FormatBorder::Thin);
-    let rate_format = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_num_format(NumFmt::Rate.excel());
-    let score_format = Format::new()
-        .set_border(FormatBorder::Thin)
-        .set_num_format(NumFmt::Score.excel());
+/// The cell formats every report uses.
+pub struct Formats {
+    pub title: Format,
+    pub section: Format,
+    pub header: Format,
+    text: Format,
+    int: Format,
+    rate: Format,
+    score: Format,
+    money: Format,
+    date: Format,
+}
 
-    for (i, line) in layout.title.iter().enumerate() {
-        sheet.write_string_with_format(i as u32, 0, line, &title_format)?;
+impl Default for Formats {
+    fn default() -> Self {
+        let cell = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            section: Format::new().set_bold().set_font_size(12),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color("#DDEBF7")
+                .set_border(FormatBorder::Thin),
+            text: cell.clone().set_text_wrap(),
+            int: cell.clone(),
+            rate: cell.clone().set_num_format(NumFmt::Rate.excel()),
+            score: cell.clone().set_num_format(NumFmt::Score.excel()),
+            money: cell.clone().set_num_format(NumFmt::Money.excel()),
+            date: cell.set_num_format("yyyy-mm-dd"),
+        }
     }
-    let header_row = layout.title.len() as u32;
-    let columns = grid.headers.len() as u16;
+}
+
+/// Write a header and rows from `first_row`; returns the row after the table.
+pub fn write_table(
+    sheet: &mut Worksheet,
+    first_row: u32,
+    grid: &Grid,
+    formats: &Formats,
+) -> Result<u32, XlsxError> {
     for (c, header) in grid.headers.iter().enumerate() {
-        sheet.write_string_with_format(header_row, c as u16, header, &header_format)?;
+        sheet.write_string_with_format(first_row, c as u16, header, &formats.header)?;
     }
     for (r, row) in grid.rows.iter().enumerate() {
-        let r = header_row + 1 + r as u32;
+        let r = first_row + 1 + r as u32;
         for (c, value) in row.iter().enumerate() {
             let c = c as u16;
             match value {
-                Out::Empty => sheet.write_blank(r, c, &text_format)?,
-                Out::Text(s) => sheet.write_string_with_format(r, c, s, &text_format)?,
-                Out::Int(i) => sheet.write_number_with_format(r, c, *i as f64, &int_format)?,
-                Out::Number(x, NumFmt::Rate) => {
-                    sheet.write_number_with_format(r, c, *x, &rate_format)?
+                Out::Empty => sheet.write_blank(r, c, &formats.text)?,
+                Out::Text(s) => sheet.write_string_with_format(r, c, s, &formats.text)?,
+                Out::Int(i) => sheet.write_number_with_format(r, c, *i as f64, &formats.int)?,
+                Out::Number(x, fmt) => {
+                    let format = match fmt {
+                        NumFmt::Rate => &formats.rate,
+                        NumFmt::Score => &formats.score,
+                        NumFmt::Money => &formats.money,
+                    };
+                    sheet.write_number_with_format(r, c, *x, format)?
                 }
-                Out::Number(x, NumFmt::Score) => {
-                    sheet.write_number_with_format(r, c, *x, &score_format)?
+                Out::Date(d) => {
+                    let date = ExcelDateTime::from_ymd(
+                        d.year().clamp(1900, 9999) as u16,
+                        d.month() as u8,
+                        d.day() as u8,
+                    )?;
+                    sheet.write_datetime_with_format(r, c, &date, &formats.date)?
                 }
             };
         }
     }
-    for c in 0..grid.headers.len() {
-        let header_width = UnicodeWidthStr::width(grid.headers[c].as_str());
-        let widest = grid
-            .rows
+    Ok(first_row + 1 + grid.rows.len() as u32)
+}
+
+/// Set column widths to fit the widest cell of any of `grids` (CJK characters count two);
+/// returns the widths, for `fit_rows`.
+pub fn fit_columns(sheet: &mut Worksheet, grids: &[&Grid]) -> Result<Vec<f64>, XlsxError> {
+    let columns = grids.iter().map(|g| g.headers.len()).max().unwrap_or(0);
+    let mut widths = Vec::with_capacity(columns);
+    for c in 0..columns {
+        let widest = grids
             .iter()
-            .filter_map(|row| row.get(c))
-            .map(Out::width)
+            .flat_map(|g| {
+                let header = g.headers.get(c).map_or(0, |h| UnicodeWidthStr::width(h.as_str()));
+                g.rows
+                    .iter()
+                    .filter_map(|row| row.get(c))
+                    .map(Out::width)
+                    .chain(std::iter::once(header))
+            })
             .max()
-            .unwrap_or(0)
-            .max(header_width);
-        // Excel's width unit is one '0'; CJK glyphs take two. Margin for the filter button.
-        sheet.set_column_width(c as u16, (widest as f64 + 3.0).clamp(6.0, 60.0))?;
+            .unwrap_or(0);
+        // Excel's width unit is one '0'; margin for the filter button. Long text wraps at 50.
+        let width = (widest as f64 + 3.0).clamp(6.0, MAX_COLUMN_WIDTH);
+        sheet.set_column_width(c as u16, width)?;
+        widths.push(width);
     }
-    if columns > 0 {
-        let last_row = header_row + grid.rows.len() as u32;
-        sheet.autofilter(header_row, 0, last_row, columns - 1)?;
+    Ok(widths)
+}
+
+const MAX_COLUMN_WIDTH: f64 = 50.0;
+/// Points per line of text at the default font size.
+const LINE_HEIGHT: f64 = 15.0;
+
+/// Make rows tall enough for their wrapped text (spreadsheet programs do not do it on open).
+pub fn fit_rows(sheet: &mut Worksheet, first_row: u32, grid: &Grid, widths: &[f64]) -> Result<(), XlsxError> {
+    for (r, row) in grid.rows.iter().enumerate() {
+        let lines = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| match cell {
+                Out::Text(s) => s
+                    .lines()
+                    .map(|l| (UnicodeWidthStr::width(l) as f64 / (width - 1.0).max(1.0)).ceil().max(1.0))
+                    .sum::<f64>(),
+                _ => 1.0,
+            })
+            .fold(1.0, f64::max);
+        if lines > 1.0 {
+            sheet.set_row_height(first_row + 1 + r as u32, lines * LINE_HEIGHT)?;
+        }
     }
-    sheet.set_freeze_panes(header_row + 1, 0)?;
+    Ok(())
+}
+
+/// A4 landscape, one page wide, the header row repeated on every page, page numbers below.
+pub fn print_setup(sheet: &mut Worksheet, header_row: Option<u32>) -> Result<(), XlsxError> {
     sheet.set_landscape();
     sheet.set_paper_size(9);
     sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_repeat_rows(header_row, header_row)?;
+    sheet.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
+    if let Some(row) = header_row {
+        sheet.set_repeat_rows(row, row)?;
+    }
     sheet.set_footer("&C第 &P 页，共 &N 页");
     Ok(())
+}
+
+/// Colour 红灯/黄灯/绿灯 cells of `column` in rows `first..=last`.
+pub fn colour_lights(sheet: &mut Worksheet, first: u32, last: u32, column: u16) -> Result<(), XlsxError> {
+    for (label, fill, font) in [
+        ("红灯", "#FFC7CE", "#9C0006"),
+        ("黄灯", "#FFEB9C", "#9C5700"),
+        ("绿灯", "#C6EFCE", "#006100"),
+    ] {
+        let rule = ConditionalFormatText::new()
+            .set_rule(ConditionalFormatTextRule::Contains(label.to_string()))
+            .set_format(Format::new().set_background_color(fill).set_font_color(font));
+        sheet.add_conditional_format(first, column, last, column, &rule)?;
+    }
+    Ok(())
+}
+
+/// A whole sheet of one table: title lines, a frozen and filtered header, fitted columns,
+/// lights coloured, printed A4 landscape with the header on every page.
+pub fn write_grid(sheet: &mut Worksheet, grid: &Grid, layout: &SheetLayout) -> Result<(), XlsxError> {
+    let formats = Formats::default();
+    for (i, line) in layout.title.iter().enumerate() {
+        let format = if i == 0 { &formats.title } else { &formats.section };
+        sheet.write_string_with_format(i as u32, 0, line, format)?;
+    }
+    let header_row = layout.title.len() as u32;
+    let end = write_table(sheet, header_row, grid, &formats)?;
+    let widths = fit_columns(sheet, &[grid])?;
+    fit_rows(sheet, header_row, grid, &widths)?;
+    let columns = grid.headers.len() as u16;
+    if columns > 0 {
+        sheet.autofilter(header_row, 0, end.saturating_sub(1).max(header_row), columns - 1)?;
+    }
+    if let (Some(column), true) = (layout.light_column, end > header_row + 1) {
+        colour_lights(sheet, header_row + 1, end - 1, column as u16)?;
+    }
+    sheet.set_freeze_panes(header_row + 1, 0)?;
+    print_setup(sheet, Some(header_row))
 }
 
 #[cfg(test)]

@@ -1,0 +1,171 @@
+//! 督查通报_<YYYY-MM>: the monthly supervision circular (SPEC §5.3) — per unit the four circular
+//! items and the overdue notices, counts first, laid out for printing and for pasting.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use super::columns::{dates, ints, texts};
+use super::grid::{new_workbook, write_grid, Grid, Out, SheetLayout};
+use super::{Context, CIRCULAR};
+use crate::metrics::due::{DAYS_LATE, STATUS, T, UNIT};
+
+pub const SUMMARY: &str = "通报汇总";
+pub const TEXT: &str = "通报文字";
+pub const DETAIL: &str = "通报明细";
+const OVERDUE_NOTICES: &str = "督办逾期未办结";
+
+/// One late item of the circular.
+struct Item {
+    category: &'static str,
+    what: String,
+    due: Option<chrono::NaiveDate>,
+    status: String,
+    days: Option<i64>,
+}
+
+pub fn circular_xlsx(ctx: &Context) -> Result<Vec<u8>> {
+    let items = collect(ctx)?;
+    let mut workbook = new_workbook(ctx.as_of)?;
+    let layout = |what: &str| SheetLayout::titled(ctx.title(what));
+    write_grid(workbook.add_worksheet().set_name(SUMMARY)?, &summary(ctx, &items), &layout("督查通报汇总"))?;
+    write_grid(workbook.add_worksheet().set_name(TEXT)?, &paragraphs(ctx, &items), &layout("督查通报"))?;
+    write_grid(workbook.add_worksheet().set_name(DETAIL)?, &detail(ctx, &items), &layout("督查通报明细"))?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn categories() -> Vec<&'static str> {
+    CIRCULAR.iter().map(|c| c.label).chain([OVERDUE_NOTICES]).collect()
+}
+
+/// Items per unit, most overdue first within each category.
+fn collect(ctx: &Context) -> Result<BTreeMap<String, Vec<Item>>> {
+    let metrics = &ctx.assessment.metrics;
+    let mut by_unit: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    for item in CIRCULAR {
+        let Some(outcome) = metrics.indicator(item.indicator) else { continue };
+        let df = &outcome.late;
+        let name_col = if item.indicator == crate::indicator::Indicator::Tasks { "content" } else { "name" };
+        let (units, names, due, status, days) =
+            (texts(df, UNIT)?, texts(df, name_col)?, dates(df, T)?, texts(df, STATUS)?, ints(df, DAYS_LATE)?);
+        for i in 0..df.height() {
+            by_unit.entry(units[i].clone().unwrap_or_default()).or_default().push(Item {
+                category: item.label,
+                what: names[i].clone().unwrap_or_default(),
+                due: due[i],
+                status: status[i].clone().unwrap_or_default(),
+                days: days[i],
+            });
+        }
+    }
+    let notices = &metrics.notices;
+    let (no, units, project, deadline, closed) = (
+        texts(notices, "notice_no")?,
+        texts(notices, "target_unit")?,
+        texts(notices, "project_name")?,
+        dates(notices, "deadline")?,
+        dates(notices, "closed")?,
+    );
+    for i in 0..notices.height() {
+        let open = closed[i].is_none_or(|c| c > ctx.as_of);
+        if let (Some(t), true) = (deadline[i], open) {
+            if t <= ctx.as_of {
+                by_unit.entry(units[i].clone().unwrap_or_default()).or_default().push(Item {
+                    category: OVERDUE_NOTICES,
+                    what: format!("{}（{}）", no[i].clone().unwrap_or_default(), project[i].clone().unwrap_or_default()),
+                    due: Some(t),
+                    status: "逾期未办结".into(),
+                    days: Some((ctx.as_of - t).num_days()),
+                });
+            }
+        }
+    }
+    let order = categories();
+    for items in by_unit.values_mut() {
+        items.sort_by(|a, b| {
+            let pos = |c: &str| order.iter().position(|o| *o == c);
+            pos(a.category).cmp(&pos(b.category)).then(b.days.cmp(&a.days)).then(a.what.cmp(&b.what))
+        });
+    }
+    Ok(by_unit)
+}
+
+/// Units in group order, then by number of items, most first.
+fn ordered_units<'a>(ctx: &'a Context, items: &BTreeMap<String, Vec<Item>>) -> Vec<(&'a str, &'a str)> {
+    let mut units: Vec<(&str, &str)> =
+        ctx.config.units.iter().map(|u| (u.name.as_str(), u.group.as_str())).collect();
+    units.sort_by_key(|(name, group)| {
+        (ctx.config.group_rank(group), std::cmp::Reverse(items.get(*name).map_or(0, Vec::len)))
+    });
+    units
+}
+
+fn summary(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
+    let categories = categories();
+    let mut totals = vec![0i64; categories.len() + 1];
+    let mut rows = Vec::new();
+    for (unit, group) in ordered_units(ctx, items) {
+        let unit_items = items.get(unit).map_or(&[][..], Vec::as_slice);
+        let mut row = vec![Out::text(unit), Out::text(group)];
+        for (k, category) in categories.iter().enumerate() {
+            let n = unit_items.iter().filter(|i| i.category == *category).count() as i64;
+            totals[k] += n;
+            row.push(Out::Int(n));
+        }
+        totals[categories.len()] += unit_items.len() as i64;
+        row.push(Out::Int(unit_items.len() as i64));
+        rows.push(row);
+    }
+    let mut total_row = vec![Out::text("合计"), Out::Empty];
+    total_row.extend(totals.into_iter().map(Out::Int));
+    rows.push(total_row);
+    let mut headers = vec!["单位".to_string(), "分组".to_string()];
+    headers.extend(categories.iter().map(|c| format!("{c}（项）")));
+    headers.push("合计（项）".into());
+    Grid { headers, rows }
+}
+
+/// One paragraph per unit with items, ready to paste into the official circular.
+fn paragraphs(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
+    let mut rows = Vec::new();
+    for (unit, _) in ordered_units(ctx, items) {
+        let Some(unit_items) = items.get(unit).filter(|v| !v.is_empty()) else { continue };
+        let parts: Vec<String> = categories()
+            .iter()
+            .filter_map(|category| {
+                let of: Vec<String> = unit_items
+                    .iter()
+                    .filter(|i| i.category == *category)
+                    .map(|i| match i.days {
+                        Some(d) => format!("{}（{}，逾期{d}天）", i.what, i.status),
+                        None => i.what.clone(),
+                    })
+                    .collect();
+                (!of.is_empty()).then(|| format!("{category}{}项：{}", of.len(), of.join("；")))
+            })
+            .collect();
+        rows.push(vec![Out::text(unit), Out::Int(unit_items.len() as i64), Out::text(format!("{}。", parts.join("。")))]);
+    }
+    Grid { headers: ["单位", "事项（项）", "通报内容"].map(String::from).to_vec(), rows }
+}
+
+fn detail(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
+    let mut rows = Vec::new();
+    for (unit, _) in ordered_units(ctx, items) {
+        for item in items.get(unit).map_or(&[][..], Vec::as_slice) {
+            rows.push(vec![
+                Out::Int(rows.len() as i64 + 1),
+                Out::text(unit),
+                Out::text(item.category),
+                Out::text(&item.what),
+                Out::opt_date(item.due),
+                Out::text(&item.status),
+                Out::opt_int(item.days),
+            ]);
+        }
+    }
+    Grid {
+        headers: ["序号", "单位", "类别", "事项", "期限", "状态", "逾期天数"].map(String::from).to_vec(),
+        rows,
+    }
+}

@@ -1,0 +1,121 @@
+//! manifest.json (SPEC §5.5): what a run read and wrote, with content hashes, and nothing that
+//! changes from run to run on the same inputs (timings go to run.json).
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::ingest::discover::IgnoredFile;
+use crate::ingest::problem::Severity;
+use crate::ingest::{FileOutcome, SheetSummary};
+use crate::model::ledger::LateSubmission;
+
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub as_of: String,
+    pub month: String,
+    pub version: &'static str,
+    pub config_sha256: String,
+    pub totals: Totals,
+    pub inputs: Vec<InputEntry>,
+    pub ignored: Vec<IgnoredFile>,
+    /// Ledgers whose 填报日期 is after D: not yet made as of D, left out of this run.
+    pub not_yet_submitted: Vec<LateSubmission>,
+    pub outputs: Vec<OutputEntry>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Totals {
+    pub files: usize,
+    pub rows_read: usize,
+    pub rows_accepted: usize,
+    pub rows_rejected: usize,
+    pub rows_skipped: usize,
+    pub rejections: usize,
+    pub warnings: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InputEntry {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+    /// Why the whole file was not read, when it was not.
+    pub error: Option<String>,
+    pub sheets: Vec<SheetSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutputEntry {
+    pub path: String,
+    pub size: usize,
+    pub sha256: String,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The config's hash: of its canonical TOML, so formatting and comments do not change it.
+pub fn config_hash(config: &Config) -> String {
+    sha256_hex(toml::to_string(config).unwrap_or_default().as_bytes())
+}
+
+pub struct ManifestInput<'a> {
+    pub config: &'a Config,
+    pub as_of: chrono::NaiveDate,
+    pub month: &'a str,
+    pub files: &'a [FileOutcome],
+    pub ignored: &'a [IgnoredFile],
+    pub not_yet_submitted: &'a [LateSubmission],
+    pub extra_problems: &'a [crate::ingest::problem::Problem],
+    /// Output files relative to the month folder, with their bytes.
+    pub outputs: &'a [(String, Vec<u8>)],
+}
+
+pub fn manifest(input: &ManifestInput) -> Manifest {
+    let mut totals = Totals { files: input.files.len(), ..Totals::default() };
+    let inputs = input
+        .files
+        .iter()
+        .map(|f| {
+            let sheets = f.summaries();
+            for s in &sheets {
+                totals.rows_read += s.rows_read;
+                totals.rows_accepted += s.rows_accepted;
+                totals.rows_rejected += s.rows_rejected;
+                totals.rows_skipped += s.rows_skipped;
+            }
+            InputEntry {
+                path: f.rel.clone(),
+                size: f.size,
+                sha256: f.sha256.clone(),
+                error: f.problems.first().map(|p| p.reason.clone()),
+                sheets,
+            }
+        })
+        .collect();
+    let problems = input.files.iter().flat_map(FileOutcome::all_problems).chain(input.extra_problems);
+    for p in problems {
+        match p.severity {
+            Severity::Rejected => totals.rejections += 1,
+            Severity::Warning => totals.warnings += 1,
+            Severity::Note => {}
+        }
+    }
+    Manifest {
+        as_of: input.as_of.format("%Y-%m-%d").to_string(),
+        month: input.month.to_string(),
+        version: env!("CARGO_PKG_VERSION"),
+        config_sha256: config_hash(input.config),
+        totals,
+        inputs,
+        ignored: input.ignored.to_vec(),
+        not_yet_submitted: input.not_yet_submitted.to_vec(),
+        outputs: input
+            .outputs
+            .iter()
+            .map(|(path, bytes)| OutputEntry { path: path.clone(), size: bytes.len(), sha256: sha256_hex(bytes) })
+            .collect(),
+    }
+}

@@ -1,0 +1,570 @@
+//! 重点项目月度考核_<YYYY-MM>: the leadership workbook (SPEC §5.2).
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Result;
+use polars::prelude::DataFrame;
+use rust_xlsxwriter::{Chart, ChartType, Worksheet};
+
+use super::columns::{dates, numbers, rows, texts, As};
+use super::grid::{
+    fit_columns, fit_rows, new_workbook, print_setup, write_grid, write_table, Formats, Grid, NumFmt,
+    Out, SheetLayout,
+};
+use super::{circular_items, quality_summary, Context, CIRCULAR};
+use crate::indicator::Indicator;
+use crate::metrics::due::{C, DAYS_LATE, STATUS, T, UNIT};
+use crate::metrics::lights::{LIGHT, REASONS};
+use crate::metrics::projects::LEAD_UNIT;
+use crate::metrics::reports::REPORT_MONTH;
+use crate::scoring::ScoreRow;
+
+pub const OVERVIEW: &str = "概览";
+pub const SCORE_DETAIL: &str = "得分明细";
+pub const LOST_ITEMS: &str = "失分事项";
+pub const PROJECTS: &str = "项目清单";
+pub const NOTICES: &str = "督办事项";
+pub const VISITS: &str = "调研覆盖";
+pub const QUALITY: &str = "数据质量";
+
+const SECTORS: [&str; 4] = ["产业转型", "基础设施", "社会民生", "科技创新"];
+const STAGES: [&str; 5] = ["谋划", "储备", "前期", "在建", "竣工"];
+const LIGHTS: [&str; 3] = ["红灯", "黄灯", "绿灯"];
+const SECTION_NUMBERS: [&str; 8] = ["一", "二", "三", "四", "五", "六", "七", "八"];
+
+/// A bar chart tall enough for one bar per unit, in pixels.
+fn chart_height(bars: usize) -> u32 {
+    (bars as u32 * 26 + 90).max(220)
+}
+
+/// The workbook's bytes.
+pub fn monthly_xlsx(ctx: &Context) -> Result<Vec<u8>> {
+    let mut workbook = new_workbook(ctx.as_of)?;
+    overview(workbook.add_worksheet().set_name(OVERVIEW)?, ctx)?;
+    let titled = |what: &str| SheetLayout::titled(ctx.title(what));
+    write_grid(workbook.add_worksheet().set_name(SCORE_DETAIL)?, &score_detail(ctx), &titled("考核得分明细"))?;
+    write_grid(workbook.add_worksheet().set_name(LOST_ITEMS)?, &lost_items(ctx)?, &titled("失分事项"))?;
+    let projects = project_list(ctx)?;
+    let light_column = projects.headers.iter().position(|h| h == "红黄绿灯");
+    write_grid(
+        workbook.add_worksheet().set_name(PROJECTS)?,
+        &projects,
+        &SheetLayout { title: ctx.title("项目清单（五清台账）"), light_column },
+    )?;
+    for item in CIRCULAR {
+        let grid = circular_items(ctx, item.indicator)?;
+        write_grid(workbook.add_worksheet().set_name(item.sheet)?, &grid, &titled(item.label))?;
+    }
+    write_grid(workbook.add_worksheet().set_name(NOTICES)?, &notice_list(ctx)?, &titled("挂牌督办事项（复函逾期、不完整或未办结）"))?;
+    visits_sheet(workbook.add_worksheet().set_name(VISITS)?, ctx)?;
+    write_grid(workbook.add_worksheet().set_name(QUALITY)?, &quality_summary(ctx), &titled("报送数据质量"))?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn count_status(df: &DataFrame) -> Result<(usize, usize)> {
+    let status = texts(df, STATUS)?;
+    let open = status.iter().filter(|s| s.as_deref() == Some(crate::metrics::due::OVERDUE_OPEN)).count();
+    Ok((open, status.len() - open))
+}
+
+/// Headline figures, each group's ranking with a bar chart, lights by 板块.
+fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
+    let formats = Formats::default();
+    let metrics = &ctx.assessment.metrics;
+    let projects = &metrics.lights;
+    let title = ctx.title("月度考核");
+    for (i, line) in title.iter().enumerate() {
+        sheet.write_string_with_format(i as u32, 0, line, if i == 0 { &formats.title } else { &formats.section })?;
+    }
+    let mut row = title.len() as u32 + 1;
+
+    let stages = texts(projects, "stage")?;
+    let lights = texts(projects, LIGHT)?;
+    let sum = |name: &str| -> Result<f64> { Ok(numbers(projects, name)?.into_iter().flatten().sum()) };
+    let (plan, ytd) = (sum("annual_plan")?, sum("ytd_investment")?);
+    let mut headline: Vec<Vec<Out>> = vec![
+        vec![Out::text("重点项目（个）"), Out::Int(projects.height() as i64)],
+    ];
+    for stage in STAGES {
+        let n = stages.iter().filter(|s| s.as_deref() == Some(stage)).count();
+        headline.push(vec![Out::text(format!("　其中{stage}（个）")), Out::Int(n as i64)]);
+    }
+    headline.push(vec![Out::text("总投资（万元）"), Out::Number(sum("total_investment")?, NumFmt::Money)]);
+    headline.push(vec![Out::text("年度计划投资（万元）"), Out::Number(plan, NumFmt::Money)]);
+    headline.push(vec![Out::text("本年完成投资（万元）"), Out::Number(ytd, NumFmt::Money)]);
+    headline.push(vec![
+        Out::text("年度计划完成率"),
+        Out::opt_number((plan > 0.0).then(|| ytd / plan), NumFmt::Rate),
+    ]);
+    headline.push(vec![Out::text("时序进度"), Out::Number(metrics.time_progress, NumFmt::Rate)]);
+    for light in LIGHTS {
+        let n = lights.iter().filter(|l| l.as_deref() == Some(light)).count();
+        headline.push(vec![Out::text(format!("{light}项目（个）")), Out::Int(n as i64)]);
+    }
+    for item in CIRCULAR {
+        if let Some(outcome) = metrics.indicator(item.indicator) {
+            let (open, late_done) = count_status(&outcome.late)?;
+            headline.push(vec![
+                Out::text(format!("{}（逾期未完成/逾期完成，项）", item.label)),
+                Out::text(format!("{open} / {late_done}")),
+            ]);
+        }
+    }
+    let overdue: u32 = metrics.overdue_notices.values().sum();
+    headline.push(vec![Out::text("督办事项逾期未办结（件）"), Out::Int(i64::from(overdue))]);
+    headline.push(vec![Out::text("督办复函不完整（件）"), Out::Int(metrics.incomplete_replies.height() as i64)]);
+    let headline = Grid { headers: vec!["一、总体情况".into(), "数值".into()], rows: headline };
+    row = write_table(sheet, row, &headline, &formats)? + 1;
+
+    let mut grids = vec![headline.clone()];
+    for group in &ctx.config.groups {
+        let members: Vec<&ScoreRow> = ctx.assessment.scores.iter().filter(|s| &s.group == group).collect();
+        let ranked = Grid {
+            headers: ["单位", "排名", "总分", "等次", "上月排名", "排名变化"].map(String::from).to_vec(),
+            rows: members
+                .iter()
+                .map(|s| {
+                    vec![
+                        Out::text(&s.unit),
+                        Out::opt_int(s.rank.map(i64::from)),
+                        Out::opt_number(s.total, NumFmt::Score),
+                        Out::text(&s.grade),
+                        Out::opt_int(s.previous_rank.map(i64::from)),
+                        Out::text(change_arrow(s.rank_change())),
+                    ]
+                })
+                .collect(),
+        };
+        let number = SECTION_NUMBERS.get(grids.len()).copied().unwrap_or("");
+        sheet.write_string_with_format(row, 0, format!("{number}、考核排名（{group}）"), &formats.section)?;
+        let first = row + 1;
+        let end = write_table(sheet, first, &ranked, &formats)?;
+        if !members.is_empty() {
+            let mut chart = Chart::new(ChartType::Bar);
+            chart
+                .add_series()
+                .set_name(&format!("{group}总分"))
+                .set_categories((OVERVIEW, first + 1, 0, end - 1, 0))
+                .set_values((OVERVIEW, first + 1, 2, end - 1, 2));
+            chart.title().set_name(&format!("{group}考核总分"));
+            chart.legend().set_hidden();
+            chart.y_axis().set_reverse();
+            chart.x_axis().set_min(0).set_max(100);
+            chart.set_width(480).set_height(chart_height(members.len()));
+            sheet.insert_chart(first, 7, &chart)?;
+        }
+        let chart_rows = chart_height(members.len()) / 20 + 1;
+        row = end.max(first + chart_rows) + 1;
+        grids.push(ranked);
+    }
+
+    let sectors = texts(projects, "sector")?;
+    let number = SECTION_NUMBERS.get(grids.len()).copied().unwrap_or("");
+    let by_sector = Grid {
+        headers: [&format!("{number}、红黄绿灯（按板块）") as &str, "红灯", "黄灯", "绿灯", "合计"].map(String::from).to_vec(),
+        rows: SECTORS
+            .iter()
+            .map(|sector| {
+                let counts: Vec<i64> = LIGHTS
+                    .iter()
+                    .map(|l| {
+                        (0..projects.height())
+                            .filter(|i| sectors[*i].as_deref() == Some(*sector) && lights[*i].as_deref() == Some(*l))
+                            .count() as i64
+                    })
+                    .collect();
+                let total = counts.iter().sum();
+                let mut cells = vec![Out::text(*sector)];
+                cells.extend(counts.into_iter().map(Out::Int));
+                cells.push(Out::Int(total));
+                cells
+            })
+            .collect(),
+    };
+    write_table(sheet, row, &by_sector, &formats)?;
+    grids.push(by_sector);
+    let refs: Vec<&Grid> = grids.iter().collect();
+    fit_columns(sheet, &refs)?;
+    print_setup(sheet, None)?;
+    Ok(())
+}
+
+/// ↑2 / ↓1 / 持平 for people; the ranking CSV keeps the plain number.
+fn change_arrow(change: Option<i64>) -> String {
+    match change {
+        Some(c) if c > 0 => format!("↑{c}"),
+        Some(c) if c < 0 => format!("↓{}", -c),
+        Some(_) => "持平".into(),
+        None => String::new(),
+    }
+}
+
+/// Per unit and indicator: rate, items, points, points lost and how many items lost them.
+fn score_detail(ctx: &Context) -> Grid {
+    let metrics = &ctx.assessment.metrics;
+    let late_counts: HashMap<(Indicator, String), usize> = metrics
+        .indicators
+        .iter()
+        .flat_map(|o| {
+            texts(&o.late, UNIT)
+                .unwrap_or_default()
+                .into_iter()
+                .flatten()
+                .map(move |u| (o.indicator, u))
+        })
+        .fold(HashMap::new(), |mut m, k| {
+            *m.entry(k).or_insert(0) += 1;
+            m
+        });
+    let deduction_rule: String = ctx
+        .config
+        .scoring
+        .deductions
+        .iter()
+        .map(|d| format!("每件扣{}分，最多扣{}分", d.points, d.cap))
+        .collect::<Vec<_>>()
+        .join("；");
+    let mut out = Vec::new();
+    for row in &ctx.assessment.scores {
+        for score in &row.indicators {
+            let ratio = metrics
+                .indicator(score.indicator)
+                .and_then(|o| o.ratios.get(&row.unit))
+                .filter(|r| r.scope > 0.0);
+            let amount = |x: Option<f64>| match score.indicator {
+                Indicator::Investment => Out::opt_number(x, NumFmt::Money),
+                _ => Out::opt_int(x.map(|x| x as i64)),
+            };
+            out.push(vec![
+                Out::text(&row.unit),
+                Out::text(&row.group),
+                Out::text(score.indicator.label()),
+                amount(ratio.map(|r| r.met)),
+                amount(ratio.map(|r| r.scope)),
+                Out::opt_number(score.rate, NumFmt::Rate),
+                Out::opt_number(score.max, NumFmt::Score),
+                Out::opt_number(score.score, NumFmt::Score),
+                Out::opt_number(score.lost(), NumFmt::Score),
+                Out::Int(late_counts.get(&(score.indicator, row.unit.clone())).copied().unwrap_or(0) as i64),
+                Out::text(if score.rate.is_none() { "不适用" } else { "" }),
+            ]);
+        }
+        if let Some(d) = row.deduction.filter(|d| *d > 0.0) {
+            let n = ctx.assessment.metrics.overdue_notices.get(&row.unit).copied().unwrap_or(0);
+            out.push(vec![
+                Out::text(&row.unit),
+                Out::text(&row.group),
+                Out::text("扣分：督办逾期未办结"),
+                Out::Empty,
+                Out::Empty,
+                Out::Empty,
+                Out::Empty,
+                Out::Number(-d, NumFmt::Score),
+                Out::Number(d, NumFmt::Score),
+                Out::Int(i64::from(n)),
+                Out::text(&deduction_rule),
+            ]);
+        }
+    }
+    Grid {
+        headers: ["单位", "分组", "指标", "完成数（投资为万元）", "应完成数", "完成率", "满分", "得分", "失分", "失分事项（项）", "说明"]
+            .map(String::from)
+            .to_vec(),
+        rows: out,
+    }
+}
+
+/// Every item behind lost points, by unit and indicator.
+fn lost_items(ctx: &Context) -> Result<Grid> {
+    let mut out: Vec<(String, usize, Vec<Out>)> = Vec::new();
+    for outcome in &ctx.assessment.metrics.indicators {
+        let df = &outcome.late;
+        let units = texts(df, UNIT)?;
+        let labels = item_labels(outcome.indicator, df)?;
+        let (due, done) = if df.schema().contains(T) { (dates(df, T)?, dates(df, C)?) } else { (vec![None; df.height()], vec![None; df.height()]) };
+        let status = if df.schema().contains(STATUS) { texts(df, STATUS)? } else { vec![None; df.height()] };
+        let days = if df.schema().contains(DAYS_LATE) { super::columns::ints(df, DAYS_LATE)? } else { vec![None; df.height()] };
+        let order = Indicator::ALL.iter().position(|i| *i == outcome.indicator).unwrap_or(0);
+        for i in 0..df.height() {
+            let unit = units[i].clone().unwrap_or_default();
+            out.push((
+                unit.clone(),
+                order,
+                vec![
+                    Out::text(unit),
+                    Out::text(outcome.indicator.label()),
+                    Out::text(&labels[i]),
+                    Out::opt_date(due[i]),
+                    Out::opt_date(done[i]),
+                    Out::opt_text(status[i].clone()),
+                    Out::opt_int(days[i]),
+                ],
+            ));
+        }
+    }
+    let unit_order: BTreeMap<&str, usize> =
+        ctx.config.units.iter().enumerate().map(|(i, u)| (u.name.as_str(), i)).collect();
+    out.sort_by_key(|(unit, order, _)| (unit_order.get(unit.as_str()).copied().unwrap_or(usize::MAX), *order));
+    Ok(Grid {
+        headers: ["单位", "指标", "事项", "期限", "完成日期", "状态", "逾期天数"].map(String::from).to_vec(),
+        rows: out.into_iter().map(|(_, _, row)| row).collect(),
+    })
+}
+
+/// A short description of each late item of an indicator.
+fn item_labels(indicator: Indicator, df: &DataFrame) -> Result<Vec<String>> {
+    let get = |name: &str| -> Result<Vec<String>> {
+        Ok(texts(df, name)?.into_iter().map(Option::unwrap_or_default).collect())
+    };
+    Ok(match indicator {
+        Indicator::Reply | Indicator::Closure => {
+            let (no, project, matter) = (get("notice_no")?, get("project_name")?, get("matter")?);
+            (0..df.height()).map(|i| format!("{}（{}）：{}", no[i], project[i], matter[i])).collect()
+        }
+        Indicator::Tasks => {
+            let (no, content) = (get("task_no")?, get("content")?);
+            (0..df.height()).map(|i| format!("{}：{}", no[i], content[i])).collect()
+        }
+        Indicator::MonthlyReport => get(REPORT_MONTH)?.into_iter().map(|m| format!("{m}项目台账")).collect(),
+        Indicator::Investment => {
+            let (name, share) = (get("name")?, numbers(df, "plan_share")?);
+            (0..df.height())
+                .map(|i| format!("{}（完成年度计划{:.1}%）", name[i], share[i].unwrap_or(0.0) * 100.0))
+                .collect()
+        }
+        Indicator::Visits => get("name")?.into_iter().map(|n| format!("{n}（本月未调研）")).collect(),
+        Indicator::Start | Indicator::Completion | Indicator::Prelim => get("name")?,
+    })
+}
+
+/// The 五清台账: base facts, progress, open problems, responsibility, resolution, light.
+fn project_list(ctx: &Context) -> Result<Grid> {
+    let a = ctx.assessment;
+    let projects = &a.metrics.lights;
+    let month_start = ctx.month_start();
+    let code_ref = texts(projects, "code_ref")?;
+    let name_ref = texts(projects, "name_ref")?;
+    let project_of = index_by_reference(&code_ref, &name_ref);
+
+    // Open and closed-this-month tasks and notices, per project.
+    let mut open: Vec<Vec<String>> = vec![Vec::new(); projects.height()];
+    let mut closed: Vec<(u32, u32)> = vec![(0, 0); projects.height()];
+    for (df, no_col, deadline_col, done_col, label) in [
+        (&a.tasks, "task_no", "deadline", "done", "任务"),
+        (&a.metrics.notices, "notice_no", "deadline", "closed", "督办"),
+    ] {
+        let (nos, refs_code, refs_name) = (texts(df, no_col)?, texts(df, "ref_code")?, texts(df, "ref_name")?);
+        let (deadline, done) = (dates(df, deadline_col)?, dates(df, done_col)?);
+        for i in 0..df.height() {
+            let Some(p) = project_of(&refs_code[i], &refs_name[i]) else { continue };
+            let done_by_d = done[i].filter(|d| *d <= ctx.as_of);
+            match done_by_d {
+                None => open[p].push(format!("{label}{}", nos[i].clone().unwrap_or_default())),
+                Some(d) if d >= month_start => {
+                    if deadline[i].is_some_and(|t| d <= t) {
+                        closed[p].0 += 1;
+                    } else {
+                        closed[p].1 += 1;
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let spec: [(&str, As); 20] = [
+        (LEAD_UNIT, As::Text),
+        ("name", As::Text),
+        ("code", As::Text),
+        ("sector", As::Text),
+        ("stage", As::Text),
+        ("town", As::Text),
+        ("investor", As::Text),
+        ("content", As::Text),
+        ("total_investment", As::Money),
+        ("annual_plan", As::Money),
+        ("ytd_investment", As::Money),
+        ("planned_start", As::Date),
+        ("actual_start", As::Date),
+        ("planned_completion", As::Date),
+        ("actual_completion", As::Date),
+        ("progress", As::Text),
+        ("problems", As::Text),
+        ("leader", As::Text),
+        (LIGHT, As::Text),
+        (REASONS, As::Text),
+    ];
+    let mut body = rows(projects, &spec, true)?;
+    for (i, row) in body.iter_mut().enumerate() {
+        let reasons = row.pop().unwrap_or(Out::Empty);
+        let light = row.pop().unwrap_or(Out::Empty);
+        let leader = row.pop().unwrap_or(Out::Empty);
+        row.push(Out::text(open[i].join("、")));
+        row.push(leader);
+        row.push(Out::text(format!("按期{}项，逾期{}项", closed[i].0, closed[i].1)));
+        row.push(light);
+        row.push(reasons);
+    }
+    Ok(Grid {
+        headers: [
+            "序号", "牵头责任单位", "项目名称", "项目代码", "所属板块", "项目阶段", "属地乡镇", "投资主体", "建设内容",
+            "总投资（万元）", "年度计划投资（万元）", "本年完成投资（万元）", "计划开工日期", "实际开工日期",
+            "计划竣工日期", "实际竣工日期", "形象进度", "存在问题", "未办结任务/督办", "包联领导",
+            "本月办结任务/督办", "红黄绿灯", "亮灯原因",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: body,
+    })
+}
+
+/// Find a project by folded 项目代码 first, then by folded name.
+fn index_by_reference<'a>(
+    code_ref: &'a [Option<String>],
+    name_ref: &'a [Option<String>],
+) -> impl Fn(&Option<String>, &Option<String>) -> Option<usize> + 'a {
+    let mut by_code = HashMap::new();
+    let mut by_name = HashMap::new();
+    for i in 0..code_ref.len() {
+        if let Some(c) = &code_ref[i] {
+            by_code.entry(c.clone()).or_insert(i);
+        }
+        if let Some(n) = &name_ref[i] {
+            by_name.entry(n.clone()).or_insert(i);
+        }
+    }
+    move |code: &Option<String>, name: &Option<String>| {
+        code.as_ref()
+            .and_then(|c| by_code.get(c))
+            .or_else(|| name.as_ref().and_then(|n| by_name.get(n)))
+            .copied()
+    }
+}
+
+/// Notices with a late or missing reply, an incomplete reply, or not closed by their deadline.
+fn notice_list(ctx: &Context) -> Result<Grid> {
+    let df = &ctx.assessment.metrics.notices;
+    let d = ctx.as_of;
+    let missing: HashMap<String, String> = texts(&ctx.assessment.metrics.incomplete_replies, "notice_no")?
+        .into_iter()
+        .zip(texts(&ctx.assessment.metrics.incomplete_replies, "missing")?)
+        .filter_map(|(n, m)| Some((n?, m?)))
+        .collect();
+    let (no, unit, project, matter) = (texts(df, "notice_no")?, texts(df, "target_unit")?, texts(df, "project_name")?, texts(df, "matter")?);
+    let (issued, reply_due, replied) = (dates(df, "issued")?, dates(df, crate::metrics::notices::REPLY_DUE)?, dates(df, "replied")?);
+    let (deadline, closed) = (dates(df, "deadline")?, dates(df, "closed")?);
+    let mut out = Vec::new();
+    for i in 0..df.height() {
+        let replied_by_d = replied[i].filter(|r| *r <= d);
+        let reply_state = match (replied_by_d, reply_due[i]) {
+            (Some(r), Some(t)) if r > t => "逾期复函",
+            (Some(_), _) => "按时复函",
+            (None, Some(t)) if t <= d => "逾期未复函",
+            (None, _) => "未到复函期限",
+        };
+        let closed_by_d = closed[i].filter(|c| *c <= d);
+        let close_state = match (closed_by_d, deadline[i]) {
+            (Some(c), Some(t)) if c > t => "逾期办结",
+            (Some(_), _) => "按期办结",
+            (None, Some(t)) if t <= d => "逾期未办结",
+            (None, _) => "办理中",
+        };
+        let gap = no[i].as_ref().and_then(|n| missing.get(n)).cloned();
+        let problem = matches!(reply_state, "逾期复函" | "逾期未复函")
+            || gap.is_some()
+            || matches!(close_state, "逾期办结" | "逾期未办结");
+        if !problem {
+            continue;
+        }
+        out.push(vec![
+            Out::opt_text(no[i].clone()),
+            Out::opt_text(unit[i].clone()),
+            Out::opt_text(project[i].clone()),
+            Out::opt_text(matter[i].clone()),
+            Out::opt_date(issued[i]),
+            Out::opt_date(reply_due[i]),
+            Out::opt_date(replied_by_d),
+            Out::text(reply_state),
+            Out::text(gap.map(|g| format!("缺{g}")).unwrap_or_default()),
+            Out::opt_date(deadline[i]),
+            Out::opt_date(closed_by_d),
+            Out::text(close_state),
+        ]);
+    }
+    Ok(Grid {
+        headers: [
+            "通知书编号", "督办对象", "项目名称", "督办事项", "下发日期", "复函期限", "复函日期", "复函情况", "复函不完整",
+            "办理时限", "办结日期", "办结情况",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: out,
+    })
+}
+
+/// Coverage by unit (scored) and by leader (not scored), one above the other.
+fn visits_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
+    let formats = Formats::default();
+    let metrics = &ctx.assessment.metrics;
+    let title = ctx.title("现场调研覆盖");
+    for (i, line) in title.iter().enumerate() {
+        sheet.write_string_with_format(i as u32, 0, line, if i == 0 { &formats.title } else { &formats.section })?;
+    }
+    let coverage = metrics.indicator(Indicator::Visits);
+    let mut not_visited: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if let Some(outcome) = coverage {
+        for (u, n) in texts(&outcome.late, UNIT)?.into_iter().zip(texts(&outcome.late, "name")?) {
+            if let (Some(u), Some(n)) = (u, n) {
+                not_visited.entry(u).or_default().push(n);
+            }
+        }
+    }
+    let by_unit = Grid {
+        headers: ["单位", "前期及在建项目（个）", "本月本单位已调研（个）", "覆盖率", "未调研项目"].map(String::from).to_vec(),
+        rows: coverage
+            .map(|o| {
+                o.ratios
+                    .iter()
+                    .map(|(unit, r)| {
+                        vec![
+                            Out::text(unit),
+                            Out::Int(r.scope as i64),
+                            Out::Int(r.met as i64),
+                            Out::opt_number(r.rate(), NumFmt::Rate),
+                            Out::text(not_visited.get(unit).map(|v| v.join("、")).unwrap_or_default()),
+                        ]
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let mut row = title.len() as u32;
+    sheet.write_string_with_format(row, 0, "一、按单位（计入考核）", &formats.section)?;
+    let header_row = row + 1;
+    row = write_table(sheet, header_row, &by_unit, &formats)? + 1;
+    let leaders = &metrics.leader_visits;
+    let by_leader = Grid {
+        headers: ["包联领导", "职务", "包联前期及在建项目（个）", "本月本人已调研（个）", "覆盖率", "未调研项目"]
+            .map(String::from)
+            .to_vec(),
+        rows: rows(
+            leaders,
+            &[
+                ("leader", As::Text),
+                ("title", As::Text),
+                ("projects", As::Int),
+                ("visited", As::Int),
+                ("rate", As::Rate),
+                ("not_visited", As::Text),
+            ],
+            false,
+        )?,
+    };
+    sheet.write_string_with_format(row, 0, "二、按包联领导（不计入考核）", &formats.section)?;
+    write_table(sheet, row + 1, &by_leader, &formats)?;
+    let widths = fit_columns(sheet, &[&by_unit, &by_leader])?;
+    fit_rows(sheet, header_row, &by_unit, &widths)?;
+    fit_rows(sheet, row + 1, &by_leader, &widths)?;
+    sheet.set_freeze_panes(header_row + 1, 0)?;
+    print_setup(sheet, Some(header_row))?;
+    Ok(())
+}
