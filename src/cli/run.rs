@@ -67,7 +67,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let started_at = chrono::Local::now();
     let config = Config::load(args.config.as_deref())?;
     let calendar = Calendar::with_years(&config.calendar)?;
-    let as_of = args.as_of.or(args.month).unwrap_or_else(|| started_at.date_naive());
+    let as_of = args
+        .as_of
+        .or(args.month)
+        .unwrap_or_else(|| started_at.date_naive());
     // A date the calendar does not cover is an error before any input is read.
     calendar.is_workday(as_of)?;
     info!(as_of = %as_of, inputs = %args.inputs.display(), "run started");
@@ -82,20 +85,30 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     stage(&mut timings.discover);
     let files = read_inputs(&found, &config);
     stage(&mut timings.read);
-    let mut assessment =
-        assess(&config, &calendar, as_of, &files).context("计算考核指标时出错")?;
+    let mut assessment = assess(&config, &calendar, as_of, &files).context("计算考核指标时出错")?;
     stage(&mut timings.assess);
     let previous = previous_ranks(&args.state, &config, &calendar, as_of, &files)?;
     with_previous_ranks(&mut assessment.scores, &previous);
     stage(&mut timings.previous_month);
 
     let month = month_label(as_of);
-    let ctx = ReportContext { config: &config, assessment: &assessment, files: &files, as_of };
+    let ctx = ReportContext {
+        config: &config,
+        assessment: &assessment,
+        files: &files,
+        as_of,
+    };
     let grid = ranking_grid(&month, &assessment.scores);
     let mut outputs = vec![
-        (format!("考核排名_{month}.xlsx"), ranking_xlsx(&grid, as_of)?),
+        (
+            format!("考核排名_{month}.xlsx"),
+            ranking_xlsx(&grid, as_of)?,
+        ),
         (format!("考核排名_{month}.csv"), grid.to_csv()?),
-        (format!("重点项目月度考核_{month}.xlsx"), monthly_xlsx(&ctx)?),
+        (
+            format!("重点项目月度考核_{month}.xlsx"),
+            monthly_xlsx(&ctx)?,
+        ),
         (format!("督查通报_{month}.xlsx"), circular_xlsx(&ctx)?),
     ];
     outputs.extend(quality_workbooks(&ctx)?);
@@ -109,7 +122,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         extra_problems: &assessment.problems,
         outputs: &outputs,
     });
-    outputs.push(("manifest.json".into(), serde_json::to_vec_pretty(&manifest)?));
+    outputs.push((
+        "manifest.json".into(),
+        serde_json::to_vec_pretty(&manifest)?,
+    ));
     stage(&mut timings.reports);
 
     let folder = args.reports.join(&month);
@@ -145,8 +161,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
         "run finished"
     );
-    let problems = files.iter().flat_map(FileOutcome::all_problems).chain(&assessment.problems);
-    Ok(if has_rejections(problems) { Outcome::WithRejections } else { Outcome::Clean })
+    let problems = files
+        .iter()
+        .flat_map(FileOutcome::all_problems)
+        .chain(&assessment.problems);
+    Ok(if has_rejections(problems) {
+        Outcome::WithRejections
+    } else {
+        Outcome::Clean
+    })
 }
 
 /// Each unit's rank in the month before D's: from the history when a run kept it, otherwise

@@ -183,6 +183,9 @@ pub fn find_header(sheet: &RawSheet, aliases: &AliasTable) -> Option<HeaderMatch
     best.map(|(_, m)| m)
 }
 
+/// Headers that name no column but are expected, so they are not noted.
+const IGNORED_HEADERS: [&str; 3] = ["序号", "备注", "说明"];
+
 /// Words under a group cell that mean "the group's own figure".
 const TOTAL_WORDS: [&str; 5] = ["合计", "小计", "总计", "金额", "总额"];
 
@@ -258,6 +261,8 @@ fn match_row(row: &[Cell], row_index: usize, table: Table, aliases: &AliasTable)
                 header: raw.trim().to_string(),
                 unit: header.unit.unwrap_or(MoneyUnit::Wan),
             }),
+            // Row numbers and remarks are in most county tables and mean nothing to the job.
+            None if IGNORED_HEADERS.contains(&header.name.as_str()) => {}
             None => unknown.push(raw.trim().to_string()),
         }
     }
@@ -407,7 +412,7 @@ mod tests {
         assert_eq!(header.table, Table::Projects);
         assert_eq!(header.row, 2);
         assert_eq!(header.columns.len(), 5);
-        assert_eq!(header.unknown, vec!["序号".to_string(), "备注".to_string()]);
+        assert!(header.unknown.is_empty(), "{:?}", header.unknown);
         assert!(header.missing.is_empty());
         let meta = read_meta(&sheet.rows[..header.row]);
         assert_eq!(meta.unit.as_deref(), Some("丹朱镇人民政府(盖章)"));

@@ -773,7 +773,7 @@ mod tests {
         "计划开工日期",
         "实际开工日期",
         "计划竣工日期",
-        "备注",
+        "联系人",
     ];
 
     #[test]
@@ -890,7 +890,7 @@ mod tests {
         assert!(outcome
             .problems
             .iter()
-            .any(|p| p.severity == Severity::Note && p.column == "备注"));
+            .any(|p| p.severity == Severity::Note && p.column == "联系人"));
         assert!(outcome
             .problems
             .iter()

@@ -28,14 +28,34 @@ pub fn circular_xlsx(ctx: &Context) -> Result<Vec<u8>> {
     let items = collect(ctx)?;
     let mut workbook = new_workbook(ctx.as_of)?;
     let layout = |what: &str| SheetLayout::titled(ctx.title(what));
-    write_grid(workbook.add_worksheet().set_name(SUMMARY)?, &summary(ctx, &items), &layout("督查通报汇总"))?;
-    write_grid(workbook.add_worksheet().set_name(TEXT)?, &paragraphs(ctx, &items), &layout("督查通报"))?;
-    write_grid(workbook.add_worksheet().set_name(DETAIL)?, &detail(ctx, &items), &layout("督查通报明细"))?;
+    write_grid(
+        workbook.add_worksheet().set_name(SUMMARY)?,
+        &summary(ctx, &items),
+        &layout("督查通报汇总"),
+    )?;
+    let text_layout = SheetLayout {
+        max_width: Some(100.0),
+        ..layout("督查通报")
+    };
+    write_grid(
+        workbook.add_worksheet().set_name(TEXT)?,
+        &paragraphs(ctx, &items),
+        &text_layout,
+    )?;
+    write_grid(
+        workbook.add_worksheet().set_name(DETAIL)?,
+        &detail(ctx, &items),
+        &layout("督查通报明细"),
+    )?;
     Ok(workbook.save_to_buffer()?)
 }
 
 fn categories() -> Vec<&'static str> {
-    CIRCULAR.iter().map(|c| c.label).chain([OVERDUE_NOTICES]).collect()
+    CIRCULAR
+        .iter()
+        .map(|c| c.label)
+        .chain([OVERDUE_NOTICES])
+        .collect()
 }
 
 /// Items per unit, most overdue first within each category.
@@ -43,19 +63,33 @@ fn collect(ctx: &Context) -> Result<BTreeMap<String, Vec<Item>>> {
     let metrics = &ctx.assessment.metrics;
     let mut by_unit: BTreeMap<String, Vec<Item>> = BTreeMap::new();
     for item in CIRCULAR {
-        let Some(outcome) = metrics.indicator(item.indicator) else { continue };
+        let Some(outcome) = metrics.indicator(item.indicator) else {
+            continue;
+        };
         let df = &outcome.late;
-        let name_col = if item.indicator == crate::indicator::Indicator::Tasks { "content" } else { "name" };
-        let (units, names, due, status, days) =
-            (texts(df, UNIT)?, texts(df, name_col)?, dates(df, T)?, texts(df, STATUS)?, ints(df, DAYS_LATE)?);
+        let name_col = if item.indicator == crate::indicator::Indicator::Tasks {
+            "content"
+        } else {
+            "name"
+        };
+        let (units, names, due, status, days) = (
+            texts(df, UNIT)?,
+            texts(df, name_col)?,
+            dates(df, T)?,
+            texts(df, STATUS)?,
+            ints(df, DAYS_LATE)?,
+        );
         for i in 0..df.height() {
-            by_unit.entry(units[i].clone().unwrap_or_default()).or_default().push(Item {
-                category: item.label,
-                what: names[i].clone().unwrap_or_default(),
-                due: due[i],
-                status: status[i].clone().unwrap_or_default(),
-                days: days[i],
-            });
+            by_unit
+                .entry(units[i].clone().unwrap_or_default())
+                .or_default()
+                .push(Item {
+                    category: item.label,
+                    what: names[i].clone().unwrap_or_default(),
+                    due: due[i],
+                    status: status[i].clone().unwrap_or_default(),
+                    days: days[i],
+                });
         }
     }
     let notices = &metrics.notices;
@@ -70,13 +104,20 @@ fn collect(ctx: &Context) -> Result<BTreeMap<String, Vec<Item>>> {
         let open = closed[i].is_none_or(|c| c > ctx.as_of);
         if let (Some(t), true) = (deadline[i], open) {
             if t <= ctx.as_of {
-                by_unit.entry(units[i].clone().unwrap_or_default()).or_default().push(Item {
-                    category: OVERDUE_NOTICES,
-                    what: format!("{}（{}）", no[i].clone().unwrap_or_default(), project[i].clone().unwrap_or_default()),
-                    due: Some(t),
-                    status: "逾期未办结".into(),
-                    days: Some((ctx.as_of - t).num_days()),
-                });
+                by_unit
+                    .entry(units[i].clone().unwrap_or_default())
+                    .or_default()
+                    .push(Item {
+                        category: OVERDUE_NOTICES,
+                        what: format!(
+                            "{}（{}）",
+                            no[i].clone().unwrap_or_default(),
+                            project[i].clone().unwrap_or_default()
+                        ),
+                        due: Some(t),
+                        status: "逾期未办结".into(),
+                        days: Some((ctx.as_of - t).num_days()),
+                    });
             }
         }
     }
@@ -84,18 +125,31 @@ fn collect(ctx: &Context) -> Result<BTreeMap<String, Vec<Item>>> {
     for items in by_unit.values_mut() {
         items.sort_by(|a, b| {
             let pos = |c: &str| order.iter().position(|o| *o == c);
-            pos(a.category).cmp(&pos(b.category)).then(b.days.cmp(&a.days)).then(a.what.cmp(&b.what))
+            pos(a.category)
+                .cmp(&pos(b.category))
+                .then(b.days.cmp(&a.days))
+                .then(a.what.cmp(&b.what))
         });
     }
     Ok(by_unit)
 }
 
 /// Units in group order, then by number of items, most first.
-fn ordered_units<'a>(ctx: &'a Context, items: &BTreeMap<String, Vec<Item>>) -> Vec<(&'a str, &'a str)> {
-    let mut units: Vec<(&str, &str)> =
-        ctx.config.units.iter().map(|u| (u.name.as_str(), u.group.as_str())).collect();
+fn ordered_units<'a>(
+    ctx: &'a Context,
+    items: &BTreeMap<String, Vec<Item>>,
+) -> Vec<(&'a str, &'a str)> {
+    let mut units: Vec<(&str, &str)> = ctx
+        .config
+        .units
+        .iter()
+        .map(|u| (u.name.as_str(), u.group.as_str()))
+        .collect();
     units.sort_by_key(|(name, group)| {
-        (ctx.config.group_rank(group), std::cmp::Reverse(items.get(*name).map_or(0, Vec::len)))
+        (
+            ctx.config.group_rank(group),
+            std::cmp::Reverse(items.get(*name).map_or(0, Vec::len)),
+        )
     });
     units
 }
@@ -108,7 +162,10 @@ fn summary(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
         let unit_items = items.get(unit).map_or(&[][..], Vec::as_slice);
         let mut row = vec![Out::text(unit), Out::text(group)];
         for (k, category) in categories.iter().enumerate() {
-            let n = unit_items.iter().filter(|i| i.category == *category).count() as i64;
+            let n = unit_items
+                .iter()
+                .filter(|i| i.category == *category)
+                .count() as i64;
             totals[k] += n;
             row.push(Out::Int(n));
         }
@@ -129,7 +186,9 @@ fn summary(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
 fn paragraphs(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
     let mut rows = Vec::new();
     for (unit, _) in ordered_units(ctx, items) {
-        let Some(unit_items) = items.get(unit).filter(|v| !v.is_empty()) else { continue };
+        let Some(unit_items) = items.get(unit).filter(|v| !v.is_empty()) else {
+            continue;
+        };
         let parts: Vec<String> = categories()
             .iter()
             .filter_map(|category| {
@@ -144,9 +203,18 @@ fn paragraphs(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
                 (!of.is_empty()).then(|| format!("{category}{}项：{}", of.len(), of.join("；")))
             })
             .collect();
-        rows.push(vec![Out::text(unit), Out::Int(unit_items.len() as i64), Out::text(format!("{}。", parts.join("。")))]);
+        rows.push(vec![
+            Out::text(unit),
+            Out::Int(unit_items.len() as i64),
+            Out::text(format!("{}。", parts.join("。"))),
+        ]);
     }
-    Grid { headers: ["单位", "事项（项）", "通报内容"].map(String::from).to_vec(), rows }
+    Grid {
+        headers: ["单位", "事项（项）", "通报内容"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    }
 }
 
 fn detail(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
@@ -165,7 +233,9 @@ fn detail(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
         }
     }
     Grid {
-        headers: ["序号", "单位", "类别", "事项", "期限", "状态", "逾期天数"].map(String::from).to_vec(),
+        headers: ["序号", "单位", "类别", "事项", "期限", "状态", "逾期天数"]
+            .map(String::from)
+            .to_vec(),
         rows,
     }
 }

@@ -122,6 +122,8 @@ pub struct SheetLayout {
     pub title: Vec<String>,
     /// A column holding 红灯/黄灯/绿灯, coloured by conditional formatting.
     pub light_column: Option<usize>,
+    /// Widest a column may be before its text wraps (default `MAX_COLUMN_WIDTH`).
+    pub max_width: Option<f64>,
 }
 
 impl SheetLayout {
@@ -129,6 +131,7 @@ impl SheetLayout {
         SheetLayout {
             title,
             light_column: None,
+            max_width: None,
         }
     }
 }
@@ -225,14 +228,21 @@ pub fn write_table(
 
 /// Set column widths to fit the widest cell of any of `grids` (CJK characters count two);
 /// returns the widths, for `fit_rows`.
-pub fn fit_columns(sheet: &mut Worksheet, grids: &[&Grid]) -> Result<Vec<f64>, XlsxError> {
+pub fn fit_columns(
+    sheet: &mut Worksheet,
+    grids: &[&Grid],
+    max_width: f64,
+) -> Result<Vec<f64>, XlsxError> {
     let columns = grids.iter().map(|g| g.headers.len()).max().unwrap_or(0);
     let mut widths = Vec::with_capacity(columns);
     for c in 0..columns {
         let widest = grids
             .iter()
             .flat_map(|g| {
-                let header = g.headers.get(c).map_or(0, |h| UnicodeWidthStr::width(h.as_str()));
+                let header = g
+                    .headers
+                    .get(c)
+                    .map_or(0, |h| UnicodeWidthStr::width(h.as_str()));
                 g.rows
                     .iter()
                     .filter_map(|row| row.get(c))
@@ -241,20 +251,26 @@ pub fn fit_columns(sheet: &mut Worksheet, grids: &[&Grid]) -> Result<Vec<f64>, X
             })
             .max()
             .unwrap_or(0);
-        // Excel's width unit is one '0'; margin for the filter button. Long text wraps at 50.
-        let width = (widest as f64 + 3.0).clamp(6.0, MAX_COLUMN_WIDTH);
+        // Excel's width unit is one '0'; margin for the filter button.
+        let width = (widest as f64 + 3.0).clamp(6.0, max_width);
         sheet.set_column_width(c as u16, width)?;
         widths.push(width);
     }
     Ok(widths)
 }
 
-const MAX_COLUMN_WIDTH: f64 = 50.0;
+/// Columns wider than this wrap their text.
+pub const MAX_COLUMN_WIDTH: f64 = 60.0;
 /// Points per line of text at the default font size.
 const LINE_HEIGHT: f64 = 15.0;
 
 /// Make rows tall enough for their wrapped text (spreadsheet programs do not do it on open).
-pub fn fit_rows(sheet: &mut Worksheet, first_row: u32, grid: &Grid, widths: &[f64]) -> Result<(), XlsxError> {
+pub fn fit_rows(
+    sheet: &mut Worksheet,
+    first_row: u32,
+    grid: &Grid,
+    widths: &[f64],
+) -> Result<(), XlsxError> {
     for (r, row) in grid.rows.iter().enumerate() {
         let lines = row
             .iter()
@@ -262,7 +278,11 @@ pub fn fit_rows(sheet: &mut Worksheet, first_row: u32, grid: &Grid, widths: &[f6
             .map(|(cell, width)| match cell {
                 Out::Text(s) => s
                     .lines()
-                    .map(|l| (UnicodeWidthStr::width(l) as f64 / (width - 1.0).max(1.0)).ceil().max(1.0))
+                    .map(|l| {
+                        (UnicodeWidthStr::width(l) as f64 / (width - 1.0).max(1.0))
+                            .ceil()
+                            .max(1.0)
+                    })
                     .sum::<f64>(),
                 _ => 1.0,
             })
@@ -288,7 +308,12 @@ pub fn print_setup(sheet: &mut Worksheet, header_row: Option<u32>) -> Result<(),
 }
 
 /// Colour 红灯/黄灯/绿灯 cells of `column` in rows `first..=last`.
-pub fn colour_lights(sheet: &mut Worksheet, first: u32, last: u32, column: u16) -> Result<(), XlsxError> {
+pub fn colour_lights(
+    sheet: &mut Worksheet,
+    first: u32,
+    last: u32,
+    column: u16,
+) -> Result<(), XlsxError> {
     for (label, fill, font) in [
         ("红灯", "#FFC7CE", "#9C0006"),
         ("黄灯", "#FFEB9C", "#9C5700"),
@@ -296,7 +321,11 @@ pub fn colour_lights(sheet: &mut Worksheet, first: u32, last: u32, column: u16) 
     ] {
         let rule = ConditionalFormatText::new()
             .set_rule(ConditionalFormatTextRule::Contains(label.to_string()))
-            .set_format(Format::new().set_background_color(fill).set_font_color(font));
+            .set_format(
+                Format::new()
+                    .set_background_color(fill)
+                    .set_font_color(font),
+            );
         sheet.add_conditional_format(first, column, last, column, &rule)?;
     }
     Ok(())
@@ -304,19 +333,32 @@ pub fn colour_lights(sheet: &mut Worksheet, first: u32, last: u32, column: u16) 
 
 /// A whole sheet of one table: title lines, a frozen and filtered header, fitted columns,
 /// lights coloured, printed A4 landscape with the header on every page.
-pub fn write_grid(sheet: &mut Worksheet, grid: &Grid, layout: &SheetLayout) -> Result<(), XlsxError> {
+pub fn write_grid(
+    sheet: &mut Worksheet,
+    grid: &Grid,
+    layout: &SheetLayout,
+) -> Result<(), XlsxError> {
     let formats = Formats::default();
     for (i, line) in layout.title.iter().enumerate() {
-        let format = if i == 0 { &formats.title } else { &formats.section };
+        let format = if i == 0 {
+            &formats.title
+        } else {
+            &formats.section
+        };
         sheet.write_string_with_format(i as u32, 0, line, format)?;
     }
     let header_row = layout.title.len() as u32;
     let end = write_table(sheet, header_row, grid, &formats)?;
-    let widths = fit_columns(sheet, &[grid])?;
+    let widths = fit_columns(sheet, &[grid], layout.max_width.unwrap_or(MAX_COLUMN_WIDTH))?;
     fit_rows(sheet, header_row, grid, &widths)?;
     let columns = grid.headers.len() as u16;
     if columns > 0 {
-        sheet.autofilter(header_row, 0, end.saturating_sub(1).max(header_row), columns - 1)?;
+        sheet.autofilter(
+            header_row,
+            0,
+            end.saturating_sub(1).max(header_row),
+            columns - 1,
+        )?;
     }
     if let (Some(column), true) = (layout.light_column, end > header_row + 1) {
         colour_lights(sheet, header_row + 1, end - 1, column as u16)?;

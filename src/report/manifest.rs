@@ -53,7 +53,10 @@ pub struct OutputEntry {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The config's hash: of its canonical TOML, so formatting and comments do not change it.
@@ -74,7 +77,10 @@ pub struct ManifestInput<'a> {
 }
 
 pub fn manifest(input: &ManifestInput) -> Manifest {
-    let mut totals = Totals { files: input.files.len(), ..Totals::default() };
+    let mut totals = Totals {
+        files: input.files.len(),
+        ..Totals::default()
+    };
     let inputs = input
         .files
         .iter()
@@ -95,7 +101,11 @@ pub fn manifest(input: &ManifestInput) -> Manifest {
             }
         })
         .collect();
-    let problems = input.files.iter().flat_map(FileOutcome::all_problems).chain(input.extra_problems);
+    let problems = input
+        .files
+        .iter()
+        .flat_map(FileOutcome::all_problems)
+        .chain(input.extra_problems);
     for p in problems {
         match p.severity {
             Severity::Rejected => totals.rejections += 1,
@@ -115,7 +125,11 @@ pub fn manifest(input: &ManifestInput) -> Manifest {
         outputs: input
             .outputs
             .iter()
-            .map(|(path, bytes)| OutputEntry { path: path.clone(), size: bytes.len(), sha256: sha256_hex(bytes) })
+            .map(|(path, bytes)| OutputEntry {
+                path: path.clone(),
+                size: bytes.len(),
+                sha256: sha256_hex(bytes),
+            })
             .collect(),
     }
 }

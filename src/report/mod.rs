@@ -66,16 +66,35 @@ pub struct CircularItem {
 }
 
 pub const CIRCULAR: [CircularItem; 4] = [
-    CircularItem { indicator: Indicator::Prelim, sheet: "前期滞后", label: "前期工作滞后" },
-    CircularItem { indicator: Indicator::Start, sheet: "开工滞后", label: "计划开工滞后" },
-    CircularItem { indicator: Indicator::Completion, sheet: "竣工滞后", label: "计划竣工滞后" },
-    CircularItem { indicator: Indicator::Tasks, sheet: "任务滞后", label: "调度任务滞后" },
+    CircularItem {
+        indicator: Indicator::Prelim,
+        sheet: "前期滞后",
+        label: "前期工作滞后",
+    },
+    CircularItem {
+        indicator: Indicator::Start,
+        sheet: "开工滞后",
+        label: "计划开工滞后",
+    },
+    CircularItem {
+        indicator: Indicator::Completion,
+        sheet: "竣工滞后",
+        label: "计划竣工滞后",
+    },
+    CircularItem {
+        indicator: Indicator::Tasks,
+        sheet: "任务滞后",
+        label: "调度任务滞后",
+    },
 ];
 
 /// The late items of one circular indicator, numbered, most overdue first within each unit.
 pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
     let Some(outcome) = ctx.assessment.metrics.indicator(indicator) else {
-        return Ok(Grid { headers: Vec::new(), rows: Vec::new() });
+        return Ok(Grid {
+            headers: Vec::new(),
+            rows: Vec::new(),
+        });
     };
     let (date_t, date_c) = match indicator {
         Indicator::Prelim => ("前期工作计划完成日期", "前期工作完成日期"),
@@ -85,7 +104,20 @@ pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
     };
     let (headers, spec): (Vec<&str>, Vec<(&str, As)>) = if indicator == Indicator::Tasks {
         (
-            vec!["序号", "责任单位", "任务编号", "来源", "任务内容", "项目名称", "责任人", "交办日期", date_t, date_c, "状态", "逾期天数"],
+            vec![
+                "序号",
+                "责任单位",
+                "任务编号",
+                "来源",
+                "任务内容",
+                "项目名称",
+                "责任人",
+                "交办日期",
+                date_t,
+                date_c,
+                "状态",
+                "逾期天数",
+            ],
             vec![
                 (UNIT, As::Text),
                 ("task_no", As::Text),
@@ -102,7 +134,18 @@ pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
         )
     } else {
         (
-            vec!["序号", "牵头责任单位", "项目名称", "项目代码", "项目阶段", "包联领导", date_t, date_c, "状态", "逾期天数"],
+            vec![
+                "序号",
+                "牵头责任单位",
+                "项目名称",
+                "项目代码",
+                "项目阶段",
+                "包联领导",
+                date_t,
+                date_c,
+                "状态",
+                "逾期天数",
+            ],
             vec![
                 (UNIT, As::Text),
                 ("name", As::Text),
@@ -142,10 +185,22 @@ pub fn quality_summary(ctx: &Context) -> Grid {
             tally.accepted += sheet.counts.accepted;
             tally.rejected += sheet.counts.rejected;
         }
-        tally.warnings += file.all_problems().filter(|p| p.severity == Severity::Warning).count();
+        tally.warnings += file
+            .all_problems()
+            .filter(|p| p.severity == Severity::Warning)
+            .count();
     }
     Grid {
-        headers: ["填报单位", "报送文件（个）", "读取行数", "接收行数", "退回行数", "警告（条）"].map(String::from).to_vec(),
+        headers: [
+            "填报单位",
+            "报送文件（个）",
+            "读取行数",
+            "接收行数",
+            "退回行数",
+            "警告（条）",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: by_unit
             .into_iter()
             .map(|(unit, t)| {

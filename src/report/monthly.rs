@@ -8,8 +8,8 @@ use rust_xlsxwriter::{Chart, ChartType, Worksheet};
 
 use super::columns::{dates, numbers, rows, texts, As};
 use super::grid::{
-    fit_columns, fit_rows, new_workbook, print_setup, write_grid, write_table, Formats, Grid, NumFmt,
-    Out, SheetLayout,
+    fit_columns, fit_rows, new_workbook, print_setup, write_grid, write_table, Formats, Grid,
+    NumFmt, Out, SheetLayout, MAX_COLUMN_WIDTH,
 };
 use super::{circular_items, quality_summary, Context, CIRCULAR};
 use crate::indicator::Indicator;
@@ -42,28 +42,55 @@ pub fn monthly_xlsx(ctx: &Context) -> Result<Vec<u8>> {
     let mut workbook = new_workbook(ctx.as_of)?;
     overview(workbook.add_worksheet().set_name(OVERVIEW)?, ctx)?;
     let titled = |what: &str| SheetLayout::titled(ctx.title(what));
-    write_grid(workbook.add_worksheet().set_name(SCORE_DETAIL)?, &score_detail(ctx), &titled("考核得分明细"))?;
-    write_grid(workbook.add_worksheet().set_name(LOST_ITEMS)?, &lost_items(ctx)?, &titled("失分事项"))?;
+    write_grid(
+        workbook.add_worksheet().set_name(SCORE_DETAIL)?,
+        &score_detail(ctx),
+        &titled("考核得分明细"),
+    )?;
+    write_grid(
+        workbook.add_worksheet().set_name(LOST_ITEMS)?,
+        &lost_items(ctx)?,
+        &titled("失分事项"),
+    )?;
     let projects = project_list(ctx)?;
     let light_column = projects.headers.iter().position(|h| h == "红黄绿灯");
     write_grid(
         workbook.add_worksheet().set_name(PROJECTS)?,
         &projects,
-        &SheetLayout { title: ctx.title("项目清单（五清台账）"), light_column },
+        &SheetLayout {
+            title: ctx.title("项目清单（五清台账）"),
+            light_column,
+            max_width: None,
+        },
     )?;
     for item in CIRCULAR {
         let grid = circular_items(ctx, item.indicator)?;
-        write_grid(workbook.add_worksheet().set_name(item.sheet)?, &grid, &titled(item.label))?;
+        write_grid(
+            workbook.add_worksheet().set_name(item.sheet)?,
+            &grid,
+            &titled(item.label),
+        )?;
     }
-    write_grid(workbook.add_worksheet().set_name(NOTICES)?, &notice_list(ctx)?, &titled("挂牌督办事项（复函逾期、不完整或未办结）"))?;
+    write_grid(
+        workbook.add_worksheet().set_name(NOTICES)?,
+        &notice_list(ctx)?,
+        &titled("挂牌督办事项（复函逾期、不完整或未办结）"),
+    )?;
     visits_sheet(workbook.add_worksheet().set_name(VISITS)?, ctx)?;
-    write_grid(workbook.add_worksheet().set_name(QUALITY)?, &quality_summary(ctx), &titled("报送数据质量"))?;
+    write_grid(
+        workbook.add_worksheet().set_name(QUALITY)?,
+        &quality_summary(ctx),
+        &titled("报送数据质量"),
+    )?;
     Ok(workbook.save_to_buffer()?)
 }
 
 fn count_status(df: &DataFrame) -> Result<(usize, usize)> {
     let status = texts(df, STATUS)?;
-    let open = status.iter().filter(|s| s.as_deref() == Some(crate::metrics::due::OVERDUE_OPEN)).count();
+    let open = status
+        .iter()
+        .filter(|s| s.as_deref() == Some(crate::metrics::due::OVERDUE_OPEN))
+        .count();
     Ok((open, status.len() - open))
 }
 
@@ -74,32 +101,67 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     let projects = &metrics.lights;
     let title = ctx.title("月度考核");
     for (i, line) in title.iter().enumerate() {
-        sheet.write_string_with_format(i as u32, 0, line, if i == 0 { &formats.title } else { &formats.section })?;
+        sheet.write_string_with_format(
+            i as u32,
+            0,
+            line,
+            if i == 0 {
+                &formats.title
+            } else {
+                &formats.section
+            },
+        )?;
     }
     let mut row = title.len() as u32 + 1;
 
     let stages = texts(projects, "stage")?;
     let lights = texts(projects, LIGHT)?;
-    let sum = |name: &str| -> Result<f64> { Ok(numbers(projects, name)?.into_iter().flatten().sum()) };
+    let sum =
+        |name: &str| -> Result<f64> { Ok(numbers(projects, name)?.into_iter().flatten().sum()) };
     let (plan, ytd) = (sum("annual_plan")?, sum("ytd_investment")?);
-    let mut headline: Vec<Vec<Out>> = vec![
-        vec![Out::text("重点项目（个）"), Out::Int(projects.height() as i64)],
-    ];
+    let mut headline: Vec<Vec<Out>> = vec![vec![
+        Out::text("重点项目（个）"),
+        Out::Int(projects.height() as i64),
+    ]];
     for stage in STAGES {
-        let n = stages.iter().filter(|s| s.as_deref() == Some(stage)).count();
-        headline.push(vec![Out::text(format!("　其中{stage}（个）")), Out::Int(n as i64)]);
+        let n = stages
+            .iter()
+            .filter(|s| s.as_deref() == Some(stage))
+            .count();
+        headline.push(vec![
+            Out::text(format!("　其中{stage}（个）")),
+            Out::Int(n as i64),
+        ]);
     }
-    headline.push(vec![Out::text("总投资（万元）"), Out::Number(sum("total_investment")?, NumFmt::Money)]);
-    headline.push(vec![Out::text("年度计划投资（万元）"), Out::Number(plan, NumFmt::Money)]);
-    headline.push(vec![Out::text("本年完成投资（万元）"), Out::Number(ytd, NumFmt::Money)]);
+    headline.push(vec![
+        Out::text("总投资（万元）"),
+        Out::Number(sum("total_investment")?, NumFmt::Money),
+    ]);
+    headline.push(vec![
+        Out::text("年度计划投资（万元）"),
+        Out::Number(plan, NumFmt::Money),
+    ]);
+    headline.push(vec![
+        Out::text("本年完成投资（万元）"),
+        Out::Number(ytd, NumFmt::Money),
+    ]);
     headline.push(vec![
         Out::text("年度计划完成率"),
         Out::opt_number((plan > 0.0).then(|| ytd / plan), NumFmt::Rate),
     ]);
-    headline.push(vec![Out::text("时序进度"), Out::Number(metrics.time_progress, NumFmt::Rate)]);
+    headline.push(vec![
+        Out::text("时序进度"),
+        Out::Number(metrics.time_progress, NumFmt::Rate),
+    ]);
     for light in LIGHTS {
-        let n = lights.iter().filter(|l| l.as_deref() == Some(light)).count();
-        headline.push(vec![Out::text(format!("{light}项目（个）")), Out::Int(n as i64)]);
+        let n = lights
+            .iter()
+            .filter(|l| l.as_deref() == Some(light))
+            .count();
+        headline.push(vec![
+            Out::text(format!("{light}项目（个）")),
+            Out::Int(n as i64),
+        ]);
     }
     for item in CIRCULAR {
         if let Some(outcome) = metrics.indicator(item.indicator) {
@@ -111,16 +173,32 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
         }
     }
     let overdue: u32 = metrics.overdue_notices.values().sum();
-    headline.push(vec![Out::text("督办事项逾期未办结（件）"), Out::Int(i64::from(overdue))]);
-    headline.push(vec![Out::text("督办复函不完整（件）"), Out::Int(metrics.incomplete_replies.height() as i64)]);
-    let headline = Grid { headers: vec!["一、总体情况".into(), "数值".into()], rows: headline };
+    headline.push(vec![
+        Out::text("督办事项逾期未办结（件）"),
+        Out::Int(i64::from(overdue)),
+    ]);
+    headline.push(vec![
+        Out::text("督办复函不完整（件）"),
+        Out::Int(metrics.incomplete_replies.height() as i64),
+    ]);
+    let headline = Grid {
+        headers: vec!["一、总体情况".into(), "数值".into()],
+        rows: headline,
+    };
     row = write_table(sheet, row, &headline, &formats)? + 1;
 
     let mut grids = vec![headline.clone()];
     for group in &ctx.config.groups {
-        let members: Vec<&ScoreRow> = ctx.assessment.scores.iter().filter(|s| &s.group == group).collect();
+        let members: Vec<&ScoreRow> = ctx
+            .assessment
+            .scores
+            .iter()
+            .filter(|s| &s.group == group)
+            .collect();
         let ranked = Grid {
-            headers: ["单位", "排名", "总分", "等次", "上月排名", "排名变化"].map(String::from).to_vec(),
+            headers: ["单位", "排名", "总分", "等次", "上月排名", "排名变化"]
+                .map(String::from)
+                .to_vec(),
             rows: members
                 .iter()
                 .map(|s| {
@@ -136,7 +214,12 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
                 .collect(),
         };
         let number = SECTION_NUMBERS.get(grids.len()).copied().unwrap_or("");
-        sheet.write_string_with_format(row, 0, format!("{number}、考核排名（{group}）"), &formats.section)?;
+        sheet.write_string_with_format(
+            row,
+            0,
+            format!("{number}、考核排名（{group}）"),
+            &formats.section,
+        )?;
         let first = row + 1;
         let end = write_table(sheet, first, &ranked, &formats)?;
         if !members.is_empty() {
@@ -161,7 +244,15 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     let sectors = texts(projects, "sector")?;
     let number = SECTION_NUMBERS.get(grids.len()).copied().unwrap_or("");
     let by_sector = Grid {
-        headers: [&format!("{number}、红黄绿灯（按板块）") as &str, "红灯", "黄灯", "绿灯", "合计"].map(String::from).to_vec(),
+        headers: [
+            &format!("{number}、红黄绿灯（按板块）") as &str,
+            "红灯",
+            "黄灯",
+            "绿灯",
+            "合计",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: SECTORS
             .iter()
             .map(|sector| {
@@ -169,7 +260,10 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
                     .iter()
                     .map(|l| {
                         (0..projects.height())
-                            .filter(|i| sectors[*i].as_deref() == Some(*sector) && lights[*i].as_deref() == Some(*l))
+                            .filter(|i| {
+                                sectors[*i].as_deref() == Some(*sector)
+                                    && lights[*i].as_deref() == Some(*l)
+                            })
                             .count() as i64
                     })
                     .collect();
@@ -184,7 +278,7 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     write_table(sheet, row, &by_sector, &formats)?;
     grids.push(by_sector);
     let refs: Vec<&Grid> = grids.iter().collect();
-    fit_columns(sheet, &refs)?;
+    fit_columns(sheet, &refs, MAX_COLUMN_WIDTH)?;
     print_setup(sheet, None)?;
     Ok(())
 }
@@ -245,12 +339,27 @@ fn score_detail(ctx: &Context) -> Grid {
                 Out::opt_number(score.max, NumFmt::Score),
                 Out::opt_number(score.score, NumFmt::Score),
                 Out::opt_number(score.lost(), NumFmt::Score),
-                Out::Int(late_counts.get(&(score.indicator, row.unit.clone())).copied().unwrap_or(0) as i64),
-                Out::text(if score.rate.is_none() { "不适用" } else { "" }),
+                Out::Int(
+                    late_counts
+                        .get(&(score.indicator, row.unit.clone()))
+                        .copied()
+                        .unwrap_or(0) as i64,
+                ),
+                Out::text(if score.rate.is_none() {
+                    "不适用"
+                } else {
+                    ""
+                }),
             ]);
         }
         if let Some(d) = row.deduction.filter(|d| *d > 0.0) {
-            let n = ctx.assessment.metrics.overdue_notices.get(&row.unit).copied().unwrap_or(0);
+            let n = ctx
+                .assessment
+                .metrics
+                .overdue_notices
+                .get(&row.unit)
+                .copied()
+                .unwrap_or(0);
             out.push(vec![
                 Out::text(&row.unit),
                 Out::text(&row.group),
@@ -267,9 +376,21 @@ fn score_detail(ctx: &Context) -> Grid {
         }
     }
     Grid {
-        headers: ["单位", "分组", "指标", "完成数（投资为万元）", "应完成数", "完成率", "满分", "得分", "失分", "失分事项（项）", "说明"]
-            .map(String::from)
-            .to_vec(),
+        headers: [
+            "单位",
+            "分组",
+            "指标",
+            "完成数（投资为万元）",
+            "应完成数",
+            "完成率",
+            "满分",
+            "得分",
+            "失分",
+            "失分事项（项）",
+            "说明",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: out,
     }
 }
@@ -281,10 +402,25 @@ fn lost_items(ctx: &Context) -> Result<Grid> {
         let df = &outcome.late;
         let units = texts(df, UNIT)?;
         let labels = item_labels(outcome.indicator, df)?;
-        let (due, done) = if df.schema().contains(T) { (dates(df, T)?, dates(df, C)?) } else { (vec![None; df.height()], vec![None; df.height()]) };
-        let status = if df.schema().contains(STATUS) { texts(df, STATUS)? } else { vec![None; df.height()] };
-        let days = if df.schema().contains(DAYS_LATE) { super::columns::ints(df, DAYS_LATE)? } else { vec![None; df.height()] };
-        let order = Indicator::ALL.iter().position(|i| *i == outcome.indicator).unwrap_or(0);
+        let (due, done) = if df.schema().contains(T) {
+            (dates(df, T)?, dates(df, C)?)
+        } else {
+            (vec![None; df.height()], vec![None; df.height()])
+        };
+        let status = if df.schema().contains(STATUS) {
+            texts(df, STATUS)?
+        } else {
+            vec![None; df.height()]
+        };
+        let days = if df.schema().contains(DAYS_LATE) {
+            super::columns::ints(df, DAYS_LATE)?
+        } else {
+            vec![None; df.height()]
+        };
+        let order = Indicator::ALL
+            .iter()
+            .position(|i| *i == outcome.indicator)
+            .unwrap_or(0);
         for i in 0..df.height() {
             let unit = units[i].clone().unwrap_or_default();
             out.push((
@@ -302,11 +438,31 @@ fn lost_items(ctx: &Context) -> Result<Grid> {
             ));
         }
     }
-    let unit_order: BTreeMap<&str, usize> =
-        ctx.config.units.iter().enumerate().map(|(i, u)| (u.name.as_str(), i)).collect();
-    out.sort_by_key(|(unit, order, _)| (unit_order.get(unit.as_str()).copied().unwrap_or(usize::MAX), *order));
+    let unit_order: BTreeMap<&str, usize> = ctx
+        .config
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.name.as_str(), i))
+        .collect();
+    out.sort_by_key(|(unit, order, _)| {
+        (
+            unit_order.get(unit.as_str()).copied().unwrap_or(usize::MAX),
+            *order,
+        )
+    });
     Ok(Grid {
-        headers: ["单位", "指标", "事项", "期限", "完成日期", "状态", "逾期天数"].map(String::from).to_vec(),
+        headers: [
+            "单位",
+            "指标",
+            "事项",
+            "期限",
+            "完成日期",
+            "状态",
+            "逾期天数",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: out.into_iter().map(|(_, _, row)| row).collect(),
     })
 }
@@ -314,25 +470,44 @@ fn lost_items(ctx: &Context) -> Result<Grid> {
 /// A short description of each late item of an indicator.
 fn item_labels(indicator: Indicator, df: &DataFrame) -> Result<Vec<String>> {
     let get = |name: &str| -> Result<Vec<String>> {
-        Ok(texts(df, name)?.into_iter().map(Option::unwrap_or_default).collect())
+        Ok(texts(df, name)?
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect())
     };
     Ok(match indicator {
         Indicator::Reply | Indicator::Closure => {
             let (no, project, matter) = (get("notice_no")?, get("project_name")?, get("matter")?);
-            (0..df.height()).map(|i| format!("{}（{}）：{}", no[i], project[i], matter[i])).collect()
+            (0..df.height())
+                .map(|i| format!("{}（{}）：{}", no[i], project[i], matter[i]))
+                .collect()
         }
         Indicator::Tasks => {
             let (no, content) = (get("task_no")?, get("content")?);
-            (0..df.height()).map(|i| format!("{}：{}", no[i], content[i])).collect()
+            (0..df.height())
+                .map(|i| format!("{}：{}", no[i], content[i]))
+                .collect()
         }
-        Indicator::MonthlyReport => get(REPORT_MONTH)?.into_iter().map(|m| format!("{m}项目台账")).collect(),
+        Indicator::MonthlyReport => get(REPORT_MONTH)?
+            .into_iter()
+            .map(|m| format!("{m}项目台账"))
+            .collect(),
         Indicator::Investment => {
             let (name, share) = (get("name")?, numbers(df, "plan_share")?);
             (0..df.height())
-                .map(|i| format!("{}（完成年度计划{:.1}%）", name[i], share[i].unwrap_or(0.0) * 100.0))
+                .map(|i| {
+                    format!(
+                        "{}（完成年度计划{:.1}%）",
+                        name[i],
+                        share[i].unwrap_or(0.0) * 100.0
+                    )
+                })
                 .collect()
         }
-        Indicator::Visits => get("name")?.into_iter().map(|n| format!("{n}（本月未调研）")).collect(),
+        Indicator::Visits => get("name")?
+            .into_iter()
+            .map(|n| format!("{n}（本月未调研）"))
+            .collect(),
         Indicator::Start | Indicator::Completion | Indicator::Prelim => get("name")?,
     })
 }
@@ -351,12 +526,24 @@ fn project_list(ctx: &Context) -> Result<Grid> {
     let mut closed: Vec<(u32, u32)> = vec![(0, 0); projects.height()];
     for (df, no_col, deadline_col, done_col, label) in [
         (&a.tasks, "task_no", "deadline", "done", "任务"),
-        (&a.metrics.notices, "notice_no", "deadline", "closed", "督办"),
+        (
+            &a.metrics.notices,
+            "notice_no",
+            "deadline",
+            "closed",
+            "督办",
+        ),
     ] {
-        let (nos, refs_code, refs_name) = (texts(df, no_col)?, texts(df, "ref_code")?, texts(df, "ref_name")?);
+        let (nos, refs_code, refs_name) = (
+            texts(df, no_col)?,
+            texts(df, "ref_code")?,
+            texts(df, "ref_name")?,
+        );
         let (deadline, done) = (dates(df, deadline_col)?, dates(df, done_col)?);
         for i in 0..df.height() {
-            let Some(p) = project_of(&refs_code[i], &refs_name[i]) else { continue };
+            let Some(p) = project_of(&refs_code[i], &refs_name[i]) else {
+                continue;
+            };
             let done_by_d = done[i].filter(|d| *d <= ctx.as_of);
             match done_by_d {
                 None => open[p].push(format!("{label}{}", nos[i].clone().unwrap_or_default())),
@@ -400,16 +587,38 @@ fn project_list(ctx: &Context) -> Result<Grid> {
         let leader = row.pop().unwrap_or(Out::Empty);
         row.push(Out::text(open[i].join("、")));
         row.push(leader);
-        row.push(Out::text(format!("按期{}项，逾期{}项", closed[i].0, closed[i].1)));
+        row.push(Out::text(format!(
+            "按期{}项，逾期{}项",
+            closed[i].0, closed[i].1
+        )));
         row.push(light);
         row.push(reasons);
     }
     Ok(Grid {
         headers: [
-            "序号", "牵头责任单位", "项目名称", "项目代码", "所属板块", "项目阶段", "属地乡镇", "投资主体", "建设内容",
-            "总投资（万元）", "年度计划投资（万元）", "本年完成投资（万元）", "计划开工日期", "实际开工日期",
-            "计划竣工日期", "实际竣工日期", "形象进度", "存在问题", "未办结任务/督办", "包联领导",
-            "本月办结任务/督办", "红黄绿灯", "亮灯原因",
+            "序号",
+            "牵头责任单位",
+            "项目名称",
+            "项目代码",
+            "所属板块",
+            "项目阶段",
+            "属地乡镇",
+            "投资主体",
+            "建设内容",
+            "总投资（万元）",
+            "年度计划投资（万元）",
+            "本年完成投资（万元）",
+            "计划开工日期",
+            "实际开工日期",
+            "计划竣工日期",
+            "实际竣工日期",
+            "形象进度",
+            "存在问题",
+            "未办结任务/督办",
+            "包联领导",
+            "本月办结任务/督办",
+            "红黄绿灯",
+            "亮灯原因",
         ]
         .map(String::from)
         .to_vec(),
@@ -444,13 +653,26 @@ fn index_by_reference<'a>(
 fn notice_list(ctx: &Context) -> Result<Grid> {
     let df = &ctx.assessment.metrics.notices;
     let d = ctx.as_of;
-    let missing: HashMap<String, String> = texts(&ctx.assessment.metrics.incomplete_replies, "notice_no")?
-        .into_iter()
-        .zip(texts(&ctx.assessment.metrics.incomplete_replies, "missing")?)
-        .filter_map(|(n, m)| Some((n?, m?)))
-        .collect();
-    let (no, unit, project, matter) = (texts(df, "notice_no")?, texts(df, "target_unit")?, texts(df, "project_name")?, texts(df, "matter")?);
-    let (issued, reply_due, replied) = (dates(df, "issued")?, dates(df, crate::metrics::notices::REPLY_DUE)?, dates(df, "replied")?);
+    let missing: HashMap<String, String> =
+        texts(&ctx.assessment.metrics.incomplete_replies, "notice_no")?
+            .into_iter()
+            .zip(texts(
+                &ctx.assessment.metrics.incomplete_replies,
+                "missing",
+            )?)
+            .filter_map(|(n, m)| Some((n?, m?)))
+            .collect();
+    let (no, unit, project, matter) = (
+        texts(df, "notice_no")?,
+        texts(df, "target_unit")?,
+        texts(df, "project_name")?,
+        texts(df, "matter")?,
+    );
+    let (issued, reply_due, replied) = (
+        dates(df, "issued")?,
+        dates(df, crate::metrics::notices::REPLY_DUE)?,
+        dates(df, "replied")?,
+    );
     let (deadline, closed) = (dates(df, "deadline")?, dates(df, "closed")?);
     let mut out = Vec::new();
     for i in 0..df.height() {
@@ -492,8 +714,18 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
     }
     Ok(Grid {
         headers: [
-            "通知书编号", "督办对象", "项目名称", "督办事项", "下发日期", "复函期限", "复函日期", "复函情况", "复函不完整",
-            "办理时限", "办结日期", "办结情况",
+            "通知书编号",
+            "督办对象",
+            "项目名称",
+            "督办事项",
+            "下发日期",
+            "复函期限",
+            "复函日期",
+            "复函情况",
+            "复函不完整",
+            "办理时限",
+            "办结日期",
+            "办结情况",
         ]
         .map(String::from)
         .to_vec(),
@@ -507,19 +739,39 @@ fn visits_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     let metrics = &ctx.assessment.metrics;
     let title = ctx.title("现场调研覆盖");
     for (i, line) in title.iter().enumerate() {
-        sheet.write_string_with_format(i as u32, 0, line, if i == 0 { &formats.title } else { &formats.section })?;
+        sheet.write_string_with_format(
+            i as u32,
+            0,
+            line,
+            if i == 0 {
+                &formats.title
+            } else {
+                &formats.section
+            },
+        )?;
     }
     let coverage = metrics.indicator(Indicator::Visits);
     let mut not_visited: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if let Some(outcome) = coverage {
-        for (u, n) in texts(&outcome.late, UNIT)?.into_iter().zip(texts(&outcome.late, "name")?) {
+        for (u, n) in texts(&outcome.late, UNIT)?
+            .into_iter()
+            .zip(texts(&outcome.late, "name")?)
+        {
             if let (Some(u), Some(n)) = (u, n) {
                 not_visited.entry(u).or_default().push(n);
             }
         }
     }
     let by_unit = Grid {
-        headers: ["单位", "前期及在建项目（个）", "本月本单位已调研（个）", "覆盖率", "未调研项目"].map(String::from).to_vec(),
+        headers: [
+            "单位",
+            "前期及在建项目（个）",
+            "本月本单位已调研（个）",
+            "覆盖率",
+            "未调研项目",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: coverage
             .map(|o| {
                 o.ratios
@@ -530,7 +782,12 @@ fn visits_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
                             Out::Int(r.scope as i64),
                             Out::Int(r.met as i64),
                             Out::opt_number(r.rate(), NumFmt::Rate),
-                            Out::text(not_visited.get(unit).map(|v| v.join("、")).unwrap_or_default()),
+                            Out::text(
+                                not_visited
+                                    .get(unit)
+                                    .map(|v| v.join("、"))
+                                    .unwrap_or_default(),
+                            ),
                         ]
                     })
                     .collect()
@@ -543,9 +800,16 @@ fn visits_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     row = write_table(sheet, header_row, &by_unit, &formats)? + 1;
     let leaders = &metrics.leader_visits;
     let by_leader = Grid {
-        headers: ["包联领导", "职务", "包联前期及在建项目（个）", "本月本人已调研（个）", "覆盖率", "未调研项目"]
-            .map(String::from)
-            .to_vec(),
+        headers: [
+            "包联领导",
+            "职务",
+            "包联前期及在建项目（个）",
+            "本月本人已调研（个）",
+            "覆盖率",
+            "未调研项目",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: rows(
             leaders,
             &[
@@ -561,7 +825,7 @@ fn visits_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     };
     sheet.write_string_with_format(row, 0, "二、按包联领导（不计入考核）", &formats.section)?;
     write_table(sheet, row + 1, &by_leader, &formats)?;
-    let widths = fit_columns(sheet, &[&by_unit, &by_leader])?;
+    let widths = fit_columns(sheet, &[&by_unit, &by_leader], MAX_COLUMN_WIDTH)?;
     fit_rows(sheet, header_row, &by_unit, &widths)?;
     fit_rows(sheet, row + 1, &by_leader, &widths)?;
     sheet.set_freeze_panes(header_row + 1, 0)?;

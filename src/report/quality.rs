@@ -22,7 +22,15 @@ pub fn quality_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
         let unit = file_unit(file);
         let rows = submissions.entry(unit.clone()).or_default();
         if file.sheets.is_empty() {
-            rows.push(vec![Out::text(&file.rel), Out::Empty, Out::text("无法读取"), Out::Int(0), Out::Int(0), Out::Int(0), Out::Int(0)]);
+            rows.push(vec![
+                Out::text(&file.rel),
+                Out::Empty,
+                Out::text("无法读取"),
+                Out::Int(0),
+                Out::Int(0),
+                Out::Int(0),
+                Out::Int(0),
+            ]);
         }
         for sheet in &file.sheets {
             let c = sheet.counts;
@@ -37,24 +45,50 @@ pub fn quality_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
             ]);
         }
         for p in file.all_problems() {
-            problems.entry(p.unit.clone().unwrap_or_else(|| unit.clone())).or_default().push(p);
+            problems
+                .entry(p.unit.clone().unwrap_or_else(|| unit.clone()))
+                .or_default()
+                .push(p);
         }
     }
     for p in &ctx.assessment.problems {
-        problems.entry(p.unit.clone().unwrap_or_else(|| UNKNOWN_UNIT.into())).or_default().push(p);
+        problems
+            .entry(p.unit.clone().unwrap_or_else(|| UNKNOWN_UNIT.into()))
+            .or_default()
+            .push(p);
     }
-    let units: std::collections::BTreeSet<&String> = submissions.keys().chain(problems.keys()).collect();
+    let units: std::collections::BTreeSet<&String> =
+        submissions.keys().chain(problems.keys()).collect();
     let mut out = Vec::new();
     for unit in units {
         let mut list: Vec<&Problem> = problems.get(unit).cloned().unwrap_or_default();
-        list.sort_by(|a, b| (a.severity, &a.file, &a.sheet, a.row).cmp(&(b.severity, &b.file, &b.sheet, b.row)));
-        let rejected = list.iter().filter(|p| p.severity == Severity::Rejected).count();
-        let warnings = list.iter().filter(|p| p.severity == Severity::Warning).count();
+        list.sort_by(|a, b| {
+            (a.severity, &a.file, &a.sheet, a.row).cmp(&(b.severity, &b.file, &b.sheet, b.row))
+        });
+        let rejected = list
+            .iter()
+            .filter(|p| p.severity == Severity::Rejected)
+            .count();
+        let warnings = list
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .count();
         let mut workbook = new_workbook(ctx.as_of)?;
         let mut title = ctx.title("报送数据质量反馈");
         title.push(format!("填报单位：{unit}　退回 {rejected} 处，警告 {warnings} 处。请按“修改方法”改正后重新报送。"));
         let grid = Grid {
-            headers: ["类别", "文件", "工作表", "行号", "列", "填写的值", "问题", "修改方法"].map(String::from).to_vec(),
+            headers: [
+                "类别",
+                "文件",
+                "工作表",
+                "行号",
+                "列",
+                "填写的值",
+                "问题",
+                "修改方法",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: list
                 .iter()
                 .map(|p| {
@@ -71,13 +105,34 @@ pub fn quality_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
                 })
                 .collect(),
         };
-        write_grid(workbook.add_worksheet().set_name(PROBLEMS)?, &grid, &SheetLayout::titled(title.clone()))?;
+        write_grid(
+            workbook.add_worksheet().set_name(PROBLEMS)?,
+            &grid,
+            &SheetLayout::titled(title.clone()),
+        )?;
         let files = Grid {
-            headers: ["文件", "工作表", "识别为", "读取行数", "接收", "退回", "空行/合计行"].map(String::from).to_vec(),
+            headers: [
+                "文件",
+                "工作表",
+                "识别为",
+                "读取行数",
+                "接收",
+                "退回",
+                "空行/合计行",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: submissions.get(unit).cloned().unwrap_or_default(),
         };
-        write_grid(workbook.add_worksheet().set_name(SUBMISSIONS)?, &files, &SheetLayout::titled(title))?;
-        out.push((format!("数据质量/{unit}_{}.xlsx", ctx.month()), workbook.save_to_buffer()?));
+        write_grid(
+            workbook.add_worksheet().set_name(SUBMISSIONS)?,
+            &files,
+            &SheetLayout::titled(title),
+        )?;
+        out.push((
+            format!("数据质量/{unit}_{}.xlsx", ctx.month()),
+            workbook.save_to_buffer()?,
+        ));
     }
     Ok(out)
 }

@@ -68,7 +68,7 @@ pub fn write_ledger(path: &Path, unit: &str, month: &str, filled: &str, rows: &[
     workbook.save(path).unwrap();
 }
 
-fn fixture(ws: &Workspace) {
+pub fn fixture(ws: &Workspace) {
     let inputs = ws.inputs();
     // 丹朱镇, September: superseded by October (P1 has no start here, P9 exists only here).
     write_ledger(

@@ -597,7 +597,7 @@ fn township_ledger_variants_parse_with_exact_rejections_and_accounting() {
         .filter(|p| p.severity == Severity::Note)
         .map(|p| p.column.as_str())
         .collect();
-    assert_eq!(notes, vec!["序号、总投资\n（亿元）/其中财政", ""]);
+    assert_eq!(notes, vec!["总投资\n（亿元）/其中财政", ""]);
 }
 
 #[test]

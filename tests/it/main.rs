@@ -4,6 +4,7 @@ mod cli;
 mod first_slice;
 mod history;
 mod ingest;
+mod reports;
 mod sample;
 
 use std::path::{Path, PathBuf};
@@ -90,5 +91,15 @@ pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
     reader
         .records()
         .map(|r| r.expect("csv record").iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// Every sheet of a workbook, by name, as strings.
+pub fn read_workbook(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    let workbook = open_workbook_auto(path).expect("open workbook");
+    let names = workbook.sheet_names();
+    names
+        .into_iter()
+        .map(|n| (n.clone(), read_sheet(path, &n)))
         .collect()
 }
