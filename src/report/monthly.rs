@@ -57,10 +57,11 @@ pub fn monthly_xlsx(ctx: &Context) -> Result<Vec<u8>> {
     write_grid(
         workbook.add_worksheet().set_name(PROJECTS)?,
         &projects,
+        // Twenty-odd columns must fit an A4 page across: long text wraps in narrow columns.
         &SheetLayout {
             title: ctx.title("项目清单（五清台账）"),
             light_column,
-            max_width: None,
+            max_width: Some(18.0),
         },
     )?;
     for item in CIRCULAR {
