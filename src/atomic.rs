@@ -46,8 +46,13 @@ pub fn swap_in(staging: TempDir, target: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Replace `target` with a folder holding exactly `files` (name → bytes).
-pub fn write_folder(target: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()> {
+/// Replace `target` with a folder holding exactly `files` (name → bytes). `pause` holds the
+/// complete new folder back before the swap (tests use it to kill a run at that moment).
+pub fn write_folder(
+    target: &Path,
+    files: &[(String, Vec<u8>)],
+    pause: Option<std::time::Duration>,
+) -> anyhow::Result<()> {
     let staging = staging_for(target)?;
     for (name, bytes) in files {
         let path = staging.path().join(name);
@@ -57,5 +62,63 @@ pub fn write_folder(target: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Resul
         }
         std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
     }
+    if let Some(pause) = pause {
+        std::thread::sleep(pause);
+    }
     swap_in(staging, target)
+}
+
+/// Clear what an interrupted run left in `parent`: half-built `.X.new-*` folders go; a retired
+/// `.X.old` whose `X` is missing (killed between the two renames) is put back.
+pub fn recover(parent: &Path) -> anyhow::Result<()> {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix('.') else {
+            continue;
+        };
+        if rest.contains(".new-") && entry.path().is_dir() {
+            std::fs::remove_dir_all(entry.path())
+                .with_context(|| format!("无法清理 {}", entry.path().display()))?;
+        } else if let Some(original) = rest.strip_suffix(".old") {
+            let target = parent.join(original);
+            if target.exists() {
+                std::fs::remove_dir_all(entry.path())
+                    .with_context(|| format!("无法清理 {}", entry.path().display()))?;
+            } else {
+                std::fs::rename(entry.path(), &target)
+                    .with_context(|| format!("无法恢复 {}", target.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_whole_folders_and_recovers_from_interruptions() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("2026-11");
+        write_folder(&target, &[("a.csv".into(), b"1".to_vec())], None).unwrap();
+        write_folder(&target, &[("b.csv".into(), b"2".to_vec())], None).unwrap();
+        assert!(!target.join("a.csv").exists());
+        assert_eq!(std::fs::read(target.join("b.csv")).unwrap(), b"2");
+
+        // Killed between the two renames: the old folder is retired and the new one unplaced.
+        std::fs::rename(&target, dir.path().join(".2026-11.old")).unwrap();
+        std::fs::create_dir(dir.path().join(".2026-11.new-abc")).unwrap();
+        recover(dir.path()).unwrap();
+        assert_eq!(std::fs::read(target.join("b.csv")).unwrap(), b"2");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("2026-11")]);
+    }
 }

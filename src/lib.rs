@@ -3,12 +3,14 @@
 //! See ARCHITECTURE.md for the map: the shell (`cli`) reads files and writes reports; everything
 //! else is a pure function of data, the config and the as-of date.
 
+pub mod archive;
 pub mod atomic;
 pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod indicator;
 pub mod ingest;
+pub mod lock;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod config;
 pub mod run;
 pub mod sample;
+pub mod template;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the effective configuration as a commented TOML to start from.
     Config(ConfigArg),
+    /// Write blank submission workbooks with dropdowns and date checks, one per table.
+    Template(template::TemplateArgs),
     /// Write a deterministic sample county (or a large synthetic one) into a folder.
     Sample(sample::SampleArgs),
 }
@@ -62,6 +65,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::check(&args),
         Command::Config(args) => config::print(args.config.as_deref()),
         Command::Sample(args) => sample::sample(&args),
+        Command::Template(args) => template::template(&args),
     }
 }
 

@@ -3,21 +3,26 @@
 //! `pipeline::assess`.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{bail, Context};
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tracing::{info, warn};
 
 use super::{parse_date_arg, parse_month_arg, Outcome};
+use crate::archive;
 use crate::calendar::Calendar;
 use crate::config::Config;
+use crate::ingest::discover::extension_of;
 use crate::ingest::discover::{discover, Discovery};
 use crate::ingest::header::AliasTable;
-use crate::ingest::{load_file, FileOutcome};
+use crate::ingest::{load_file_with_bytes, FileOutcome};
+use crate::lock::RunLock;
 use crate::pipeline::{assess, has_rejections, month_label};
 use crate::report::circular::circular_xlsx;
 use crate::report::manifest::{manifest, ManifestInput};
@@ -62,6 +67,9 @@ struct Timings {
     write: f64,
 }
 
+/// The archive of inputs, under the state folder.
+pub const ARCHIVE: &str = "archive";
+
 pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let started_at = chrono::Local::now();
@@ -73,6 +81,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         .unwrap_or_else(|| started_at.date_naive());
     // A date the calendar does not cover is an error before any input is read.
     calendar.is_workday(as_of)?;
+    let _lock = RunLock::acquire(&args.reports)?;
+    crate::atomic::recover(&args.reports)?;
+    crate::atomic::recover(&args.state)?;
     info!(as_of = %as_of, inputs = %args.inputs.display(), "run started");
     let mut timings = Timings::default();
     let mut lap = Instant::now();
@@ -83,7 +94,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
 
     let found = discover_inputs(&args.inputs, &config)?;
     stage(&mut timings.discover);
-    let files = read_inputs(&found, &config);
+    let files = read_inputs(&found, &config, &args.state.join(ARCHIVE))?;
     stage(&mut timings.read);
     let mut assessment = assess(&config, &calendar, as_of, &files).context("计算考核指标时出错")?;
     stage(&mut timings.assess);
@@ -135,7 +146,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         "stages": &timings,
     });
     outputs.push(("run.json".into(), serde_json::to_vec_pretty(&run_json)?));
-    crate::atomic::write_folder(&folder, &outputs)?;
+    crate::atomic::write_folder(&folder, &outputs, pause_before_swap())?;
     state::save(
         &args.state,
         &month,
@@ -214,17 +225,45 @@ fn discover_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Discovery> 
     Ok(found)
 }
 
-/// Read and stage every submission; a file that cannot be read is a problem, not an error.
-fn read_inputs(found: &Discovery, config: &Config) -> Vec<FileOutcome> {
+/// Read and stage every submission, keeping each in the archive by its hash; a file that
+/// cannot be read is a problem of that file, not an error of the run.
+fn read_inputs(
+    found: &Discovery,
+    config: &Config,
+    archive: &Path,
+) -> anyhow::Result<Vec<FileOutcome>> {
     let aliases = AliasTable::new(&config.extra_header_aliases());
     let units = UnitResolver::new(config);
-    let files: Vec<FileOutcome> = found
-        .files
-        .iter()
-        .map(|input| load_file(input, &aliases, &units))
-        .collect();
-    for problem in files.iter().flat_map(|f| &f.problems) {
-        warn!(file = %problem.file, reason = %problem.reason, "file rejected");
+    let progress = if std::io::stderr().is_terminal() {
+        ProgressBar::new(found.files.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    progress.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} 个文件 {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut files = Vec::with_capacity(found.files.len());
+    for input in &found.files {
+        progress.set_message(input.rel.clone());
+        let (outcome, bytes) = load_file_with_bytes(input, &aliases, &units);
+        if let Some(bytes) = bytes {
+            archive::store(archive, &outcome.sha256, &extension_of(&input.path), &bytes)?;
+        }
+        for problem in &outcome.problems {
+            warn!(file = %problem.file, reason = %problem.reason, "file rejected");
+        }
+        files.push(outcome);
+        progress.inc(1);
     }
-    files
+    progress.finish_and_clear();
+    Ok(files)
+}
+
+/// Tests hold a finished report folder back before it is swapped in, to kill the run there.
+fn pause_before_swap() -> Option<std::time::Duration> {
+    std::env::var("KEYPROJ_TEST_PAUSE_BEFORE_SWAP_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map(std::time::Duration::from_millis)
 }

@@ -70,16 +70,28 @@ impl FileOutcome {
 
 /// Read one file from disk and stage it. Never fails: an unreadable file is a problem.
 pub fn load_file(input: &InputFile, aliases: &AliasTable, units: &UnitResolver) -> FileOutcome {
+    load_file_with_bytes(input, aliases, units).0
+}
+
+/// Like `load_file`, also returning the bytes read (for the archive).
+pub fn load_file_with_bytes(
+    input: &InputFile,
+    aliases: &AliasTable,
+    units: &UnitResolver,
+) -> (FileOutcome, Option<Vec<u8>>) {
     match std::fs::read(&input.path) {
-        Ok(bytes) => ingest_bytes(&bytes, input, aliases, units),
-        Err(e) => FileOutcome {
-            rel: input.rel.clone(),
-            size: input.size,
-            sha256: String::new(),
-            mtime: input.mtime,
-            sheets: Vec::new(),
-            problems: vec![file_problem(input, units, format!("无法读取文件：{e}"))],
-        },
+        Ok(bytes) => (ingest_bytes(&bytes, input, aliases, units), Some(bytes)),
+        Err(e) => (
+            FileOutcome {
+                rel: input.rel.clone(),
+                size: input.size,
+                sha256: String::new(),
+                mtime: input.mtime,
+                sheets: Vec::new(),
+                problems: vec![file_problem(input, units, format!("无法读取文件：{e}"))],
+            },
+            None,
+        ),
     }
 }
 

@@ -115,6 +115,8 @@ const NOTE_PREFIXES: [&str; 10] = [
     "负责人",
 ];
 const TOTAL_MARKERS: [&str; 4] = ["合计", "总计", "小计", "全县合计"];
+/// Marks the example row of a template; such a row is skipped.
+pub const EXAMPLE_MARK: &str = "【示例】";
 
 /// Stage one sheet: find its header, resolve its unit and month, parse and check every row.
 pub fn stage_sheet(
@@ -251,6 +253,10 @@ pub fn stage_sheet(
         }
         outcome.counts.read += 1;
         let excel_row = sheet.excel_row(index);
+        if is_example_row(row) {
+            outcome.counts.skipped += 1;
+            continue;
+        }
         if is_total_row(row, &header) {
             outcome.counts.skipped += 1;
             skipped_totals.push(excel_row);
@@ -329,6 +335,11 @@ fn is_note_line(row: &[Cell]) -> bool {
     let filled = row.iter().filter(|c| !c.is_blank()).count();
     filled <= 3
         && first_text(row).is_some_and(|t| NOTE_PREFIXES.iter().any(|p| t.starts_with(&fold(p))))
+}
+
+fn is_example_row(row: &[Cell]) -> bool {
+    row.iter()
+        .any(|c| matches!(c, Cell::Text(s) if crate::text::trim(s).starts_with(EXAMPLE_MARK)))
 }
 
 fn is_total_row(row: &[Cell], header: &HeaderMatch) -> bool {

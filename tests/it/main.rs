@@ -4,6 +4,7 @@ mod cli;
 mod first_slice;
 mod history;
 mod ingest;
+mod operations;
 mod reports;
 mod sample;
 
@@ -37,6 +38,11 @@ impl Workspace {
 
     /// Run `keyproj run` on this workspace with extra arguments.
     pub fn run(&self, extra: &[&str]) -> Output {
+        self.run_command(extra).output().expect("run keyproj")
+    }
+
+    /// The `keyproj run` command for this workspace, to spawn or adjust.
+    pub fn run_command(&self, extra: &[&str]) -> std::process::Command {
         let mut args = vec![
             "run".to_string(),
             "--inputs".into(),
@@ -49,7 +55,9 @@ impl Workspace {
             self.path("state").display().to_string(),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
-        keyproj(&args)
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_keyproj"));
+        command.args(args);
+        command
     }
 }
 

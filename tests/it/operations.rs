@@ -1,0 +1,209 @@
+//! Nightly operation: one run at a time, atomic outputs, the input archive, exit statuses and
+//! the submission templates.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use calamine::{open_workbook_auto, Data, Reader};
+use rust_xlsxwriter::Workbook;
+
+use crate::first_slice::{fixture, write_ledger};
+use crate::{keyproj, Workspace};
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_second_run_is_refused_while_one_holds_the_lock() {
+    let ws = Workspace::fresh();
+    fixture(&ws);
+    let held = keyproj::lock::RunLock::acquire(&ws.path("reports")).unwrap();
+    let output = ws.run(&["--month", "2026-11"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("另一个 keyproj 正在运行"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("进程 {}", std::process::id())),
+        "{stderr}"
+    );
+    assert!(!ws.path("reports/2026-11").exists());
+    drop(held);
+
+    // A lock file left by a run that died is taken over.
+    std::fs::write(
+        ws.path("reports/.keyproj.lock"),
+        "进程 4194303，开始于 2026-11-01 02:00:00",
+    )
+    .unwrap();
+    let output = ws.run(&["--month", "2026-11"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("took over a lock"));
+}
+
+#[test]
+fn a_run_killed_while_writing_leaves_the_previous_reports_untouched() {
+    let ws = Workspace::fresh();
+    fixture(&ws);
+    assert_eq!(ws.run(&["--month", "2026-11"]).status.code(), Some(0));
+    let month = ws.path("reports/2026-11");
+    let before = snapshot(&month);
+
+    // New data, so the next run's reports would differ; kill it with its new folder complete.
+    write_ledger(
+        &ws.inputs().join("石哲镇/台账（2026年10月）.xlsx"),
+        "石哲镇",
+        "2026年10月",
+        "2026-11-02",
+        &[[
+            "S1 新建道路",
+            "基础设施",
+            "在建",
+            "石哲镇",
+            "高瑞峰",
+            "900",
+            "300",
+            "280",
+            "2026-02-01",
+            "2026-02-01",
+            "2027-06-30",
+            "",
+            "",
+        ]],
+    );
+    let mut child = ws
+        .run_command(&["--month", "2026-11"])
+        .env("KEYPROJ_TEST_PAUSE_BEFORE_SWAP_MS", "20000")
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let staged = loop {
+        let found = std::fs::read_dir(ws.path("reports"))
+            .unwrap()
+            .flatten()
+            .find(|e| {
+                e.file_name().to_string_lossy().starts_with(".2026-11.new-")
+                    && e.path().join("manifest.json").exists()
+            });
+        if let Some(entry) = found {
+            break entry.path();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the run never staged its reports"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // Let the last file finish, then kill the run before it swaps.
+    std::thread::sleep(Duration::from_millis(200));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(staged.exists());
+    assert_eq!(snapshot(&month), before);
+
+    // The next run clears the debris and writes the new reports.
+    assert_eq!(ws.run(&["--month", "2026-11"]).status.code(), Some(0));
+    assert_ne!(snapshot(&month), before);
+    let debris: Vec<_> = std::fs::read_dir(ws.path("reports"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".2026-11"))
+        .collect();
+    assert!(debris.is_empty(), "{debris:?}");
+}
+
+#[test]
+fn inputs_are_archived_by_content_hash() {
+    let ws = Workspace::fresh();
+    fixture(&ws);
+    ws.run(&["--month", "2026-11"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.path("reports/2026-11/manifest.json")).unwrap())
+            .unwrap();
+    for input in manifest["inputs"].as_array().unwrap() {
+        let hash = input["sha256"].as_str().unwrap();
+        let kept = keyproj::archive::path_for(&ws.path("state/archive"), hash, "xlsx");
+        let original = std::fs::read(ws.inputs().join(input["path"].as_str().unwrap())).unwrap();
+        assert_eq!(std::fs::read(&kept).unwrap(), original);
+    }
+}
+
+#[test]
+fn exit_status_when_outputs_cannot_be_written() {
+    let ws = Workspace::fresh();
+    fixture(&ws);
+    std::fs::write(ws.path("reports"), "not a folder").unwrap();
+    let output = ws.run(&["--month", "2026-11"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("错误："));
+}
+
+/// Copy a template's header and example row, add a data row made from the example with its
+/// mark removed, and check the result: clean, one row accepted, the example skipped.
+#[test]
+fn filled_templates_ingest_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("templates");
+    let output = keyproj(&["template".as_ref(), "--out".as_ref(), out.as_os_str()]);
+    assert_eq!(output.status.code(), Some(0));
+    for table in ["项目台账", "督办事项", "调度任务", "现场调研"] {
+        let template = out.join(format!("{table}模板.xlsx"));
+        let mut book = open_workbook_auto(&template).unwrap();
+        assert_eq!(book.sheet_names(), [table, "选项"]);
+        let range = book.worksheet_range(table).unwrap();
+        let rows: Vec<Vec<String>> = range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| {
+                        if let Data::String(s) = c {
+                            s.clone()
+                        } else {
+                            String::new()
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(rows.len(), 2, "{table}: header and example row");
+        let filled = dir.path().join(format!("{table}.xlsx"));
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, value) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, value).unwrap();
+            }
+        }
+        for (c, value) in rows[1].iter().enumerate() {
+            sheet
+                .write_string(2, c as u16, value.trim_start_matches("【示例】"))
+                .unwrap();
+        }
+        workbook.save(&filled).unwrap();
+        let check = keyproj(&["check".as_ref(), filled.as_os_str()]);
+        let stdout = String::from_utf8_lossy(&check.stdout);
+        assert_eq!(check.status.code(), Some(0), "{table}: {stdout}");
+        assert!(stdout.contains(&format!("{table}，")), "{stdout}");
+        assert!(
+            stdout.contains("读取 2 行 = 接收 1 + 退回 0 + 空行/合计行 1"),
+            "{table}: {stdout}"
+        );
+    }
+}
