@@ -29,6 +29,15 @@ pub struct Config {
     /// Files modified more recently than this are checked twice before reading.
     #[serde(default = "default_settle_seconds")]
     pub settle_seconds: u64,
+    /// Working days after 签约日期 within which a signed project is handed over (签约移交).
+    #[serde(default = "default_handover_working_days")]
+    pub handover_working_days: u32,
+    /// Working days after 会议日期 within which the minutes are issued (纪要及时).
+    #[serde(default = "default_minutes_working_days")]
+    pub minutes_working_days: u32,
+    /// The joint meeting's member units, whose attendance is measured.
+    #[serde(default)]
+    pub joint_meeting_members: Vec<String>,
     /// Ranking groups, in the order the ranking lists them.
     pub groups: Vec<String>,
     pub units: Vec<UnitConfig>,
@@ -118,6 +127,9 @@ pub struct Weights {
     pub visits: f64,
     #[serde(rename = "月报按时报送", default)]
     pub monthly_report: f64,
+    /// Shown but not scored (weight 0) until the county decides.
+    #[serde(rename = "签约移交", default)]
+    pub handover: f64,
 }
 
 impl Weights {
@@ -132,6 +144,7 @@ impl Weights {
             Indicator::Tasks => self.tasks,
             Indicator::Visits => self.visits,
             Indicator::MonthlyReport => self.monthly_report,
+            Indicator::Handover => self.handover,
         }
     }
 }
@@ -181,6 +194,14 @@ fn default_due_day() -> u32 {
 
 fn default_settle_seconds() -> u64 {
     60
+}
+
+fn default_handover_working_days() -> u32 {
+    10
+}
+
+fn default_minutes_working_days() -> u32 {
+    3
 }
 
 /// The shipped defaults for the sections a replacement config may leave out.
@@ -288,6 +309,14 @@ impl Config {
                 }
             }
         }
+        for (i, member) in self.joint_meeting_members.iter().enumerate() {
+            if self.unit(member).is_none() {
+                out.push(format!(
+                    "joint_meeting_members[{}] = \"{member}\"：不是 units 中的单位名称",
+                    i + 1
+                ));
+            }
+        }
         let leader_names: Vec<String> = self.leaders.iter().map(|l| l.name.clone()).collect();
         check_unique(&leader_names, "leaders", &mut out);
         self.scoring.problems(&mut out);
@@ -366,6 +395,22 @@ impl Config {
             "# 修改时间在这么多秒以内的文件，先隔约 2 秒再看一次，仍在变化的本次跳过。"
         );
         let _ = writeln!(s, "settle_seconds = {}", self.settle_seconds);
+        let _ = writeln!(
+            s,
+            "# 签约移交期限：签约日期后第几个工作日内移交承接单位（签约移交）。"
+        );
+        let _ = writeln!(s, "handover_working_days = {}", self.handover_working_days);
+        let _ = writeln!(
+            s,
+            "# 纪要印发期限：会议日期后第几个工作日内印发会议纪要（纪要及时）。"
+        );
+        let _ = writeln!(s, "minutes_working_days = {}", self.minutes_working_days);
+        let _ = writeln!(s, "# 联席会议成员单位（统计其出席率）。");
+        let _ = writeln!(
+            s,
+            "joint_meeting_members = {}",
+            toml_value(&self.joint_meeting_members)
+        );
         let _ = writeln!(s, "# 排名分组，按此顺序列出。");
         let _ = writeln!(s, "groups = {}\n", toml_value(&self.groups));
 

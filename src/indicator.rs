@@ -12,11 +12,13 @@ pub enum Indicator {
     Tasks,
     Visits,
     MonthlyReport,
+    /// 签约移交 (second wave): signed attracted-investment projects handed over in time.
+    Handover,
 }
 
 impl Indicator {
     /// Every indicator, in the order of SPEC §4's table.
-    pub const ALL: [Indicator; 9] = [
+    pub const ALL: [Indicator; 10] = [
         Indicator::Start,
         Indicator::Completion,
         Indicator::Prelim,
@@ -26,6 +28,7 @@ impl Indicator {
         Indicator::Tasks,
         Indicator::Visits,
         Indicator::MonthlyReport,
+        Indicator::Handover,
     ];
 
     /// The Chinese key used in the config, the reports and the ranking columns.
@@ -40,6 +43,7 @@ impl Indicator {
             Indicator::Tasks => "调度任务落实",
             Indicator::Visits => "现场调研覆盖",
             Indicator::MonthlyReport => "月报按时报送",
+            Indicator::Handover => "签约移交",
         }
     }
 }

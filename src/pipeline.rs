@@ -29,6 +29,10 @@ pub struct Assessment {
     pub tasks: DataFrame,
     /// Visits as of D, duplicates once, 身份 and 所在单位 inferred.
     pub visits: DataFrame,
+    /// Attracted-investment projects as of D.
+    pub investments: DataFrame,
+    /// Joint meetings as of D.
+    pub meetings: DataFrame,
     pub metrics: Metrics,
     pub scores: Vec<ScoreRow>,
     /// Problems found while normalizing (not those of single files).
@@ -65,6 +69,8 @@ pub fn assess(
     let mut tasks = events::latest_by_key(&frame(Table::Tasks)?, "task_no", as_of)?;
     events::with_project_refs(&mut tasks)?;
     let visits = events::visits(&frame(Table::Visits)?, config, as_of)?;
+    let investments = events::investments(&frame(Table::Investments)?, as_of)?;
+    let meetings = events::meetings(&frame(Table::Meetings)?, as_of)?;
     let mut problems = ledger.warnings.clone();
     for (rows, table, unit) in [
         (&notices, Table::Notices, "target_unit"),
@@ -84,6 +90,8 @@ pub fn assess(
         notices: &notices,
         tasks: &tasks,
         visits: &visits,
+        investments: &investments,
+        meetings: &meetings,
     };
     let metrics = metrics::compute(tables, config, calendar, as_of)?;
     problems.extend(metrics.problems.iter().cloned());
@@ -108,6 +116,8 @@ pub fn assess(
         notices,
         tasks,
         visits,
+        investments,
+        meetings,
         metrics,
         scores,
         problems,

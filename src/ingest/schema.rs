@@ -8,10 +8,19 @@ pub enum Table {
     Notices,
     Tasks,
     Visits,
+    Investments,
+    Meetings,
 }
 
 impl Table {
-    pub const ALL: [Table; 4] = [Table::Projects, Table::Notices, Table::Tasks, Table::Visits];
+    pub const ALL: [Table; 6] = [
+        Table::Projects,
+        Table::Notices,
+        Table::Tasks,
+        Table::Visits,
+        Table::Investments,
+        Table::Meetings,
+    ];
 
     /// The table's Chinese name, as units know it.
     pub fn label(self) -> &'static str {
@@ -20,6 +29,8 @@ impl Table {
             Table::Notices => "督办事项",
             Table::Tasks => "调度任务",
             Table::Visits => "现场调研",
+            Table::Investments => "招商引资",
+            Table::Meetings => "联席会议",
         }
     }
 
@@ -29,6 +40,8 @@ impl Table {
             Table::Notices => NOTICE_COLUMNS,
             Table::Tasks => TASK_COLUMNS,
             Table::Visits => VISIT_COLUMNS,
+            Table::Investments => INVESTMENT_COLUMNS,
+            Table::Meetings => MEETING_COLUMNS,
         }
     }
 
@@ -39,6 +52,8 @@ impl Table {
             Table::Notices => &["通知书编号", "督办事项", "督办对象", "办理时限"],
             Table::Tasks => &["任务编号", "任务内容", "完成时限"],
             Table::Visits => &["调研日期", "调研人"],
+            Table::Investments => &["招商单位", "签约日期", "协议投资额", "移交日期"],
+            Table::Meetings => &["会议日期", "参会单位"],
         }
     }
 }
@@ -55,6 +70,8 @@ pub enum Kind {
     DateActual,
     /// A configured unit, by name or alias.
     Unit,
+    /// Configured units separated by 、，,;； (unknown names dropped with a warning).
+    UnitList,
     /// A month (报告期).
     Month,
     YesNo,
@@ -256,6 +273,13 @@ pub const PROJECT_COLUMNS: &[ColumnDef] = &[
         &["审批(核准/备案)日期"],
     ),
     col("是否招商引资项目", "attracted", YesNo, Optional, &[]),
+    col(
+        "经济社会效益",
+        "benefits",
+        Text,
+        Optional,
+        &["预期效益", "社会经济效益"],
+    ),
     col("形象进度", "progress", Text, Optional, &[]),
     col("存在问题", "problems", Text, Optional, &[]),
     col("填报单位", "submitter", Unit, Optional, &[]),
@@ -490,3 +514,81 @@ mod tests {
         assert_eq!(enum_value(STAGES, "筹建中"), None);
     }
 }
+
+pub const INVESTMENT_STAGES: &[(&str, &[&str])] = &[
+    ("前期", &["洽谈", "在谈", "前期洽谈"]),
+    ("评估", &["论证", "会商", "评估论证"]),
+    ("签约", &["已签约"]),
+    ("落地", &["已落地", "已开工"]),
+];
+
+pub const INVESTMENT_COLUMNS: &[ColumnDef] = &[
+    col("项目名称", "name", Text, Always, &["名称"]),
+    col("招商单位", "unit", Unit, Always, &["引进单位"]),
+    col(
+        "投资方",
+        "investor",
+        Text,
+        Optional,
+        &["签约企业", "投资主体"],
+    ),
+    col(
+        "阶段",
+        "stage",
+        Kind::Enum(INVESTMENT_STAGES),
+        Always,
+        &["项目阶段", "推进阶段"],
+    ),
+    col(
+        "评估论证日期",
+        "evaluated",
+        DateActual,
+        Optional,
+        &["会商评估日期", "论证日期"],
+    ),
+    col("签约日期", "signed", DateActual, Optional, &[]),
+    col("协议投资额", "amount", Money, Optional, &["签约金额"]),
+    col(
+        "移交日期",
+        "handed_over",
+        DateActual,
+        Optional,
+        &["交接日期"],
+    ),
+    col(
+        "承接单位",
+        "receiver",
+        Unit,
+        Optional,
+        &["承接部门", "落地承接单位"],
+    ),
+    col("开工日期", "started", DateActual, Optional, &["落地日期"]),
+    col("评估维度", "dimensions", Text, Optional, &["论证内容"]),
+    col("填报单位", "submitter", Unit, Optional, &[]),
+    col("报告期", "report_month", Month, Optional, &[]),
+    col("填报日期", "fill_date", DateActual, Optional, &[]),
+];
+
+pub const MEETING_COLUMNS: &[ColumnDef] = &[
+    col("会议日期", "meeting_date", DateActual, Always, &[]),
+    col("期次", "session", Text, Optional, &["会议名称"]),
+    col("召集人", "convener", Text, Optional, &[]),
+    col("议题", "topics", Text, Optional, &[]),
+    col(
+        "参会单位",
+        "attendees",
+        Kind::UnitList,
+        Always,
+        &["出席单位"],
+    ),
+    col(
+        "纪要印发日期",
+        "minutes",
+        DateActual,
+        Optional,
+        &["会议纪要印发日期"],
+    ),
+    col("填报单位", "submitter", Unit, Optional, &[]),
+    col("报告期", "report_month", Month, Optional, &[]),
+    col("填报日期", "fill_date", DateActual, Optional, &[]),
+];

@@ -48,7 +48,9 @@ impl ColumnValues {
     /// An empty column of the type `kind` parses into.
     pub fn for_kind(kind: Kind) -> ColumnValues {
         match kind {
-            Kind::Text | Kind::Unit | Kind::Enum(_) => ColumnValues::Text(Vec::new()),
+            Kind::Text | Kind::Unit | Kind::UnitList | Kind::Enum(_) => {
+                ColumnValues::Text(Vec::new())
+            }
             Kind::Money => ColumnValues::Number(Vec::new()),
             Kind::DatePlanned | Kind::DateActual | Kind::Month => ColumnValues::Date(Vec::new()),
             Kind::YesNo => ColumnValues::Bool(Vec::new()),
@@ -396,13 +398,13 @@ fn parse_row(
         match parse_cell(cell, mapped, units) {
             Ok(Some((value, warning))) => {
                 values[slot] = Some(value);
-                if let Some(reason) = warning {
+                if let Some((reason, fix)) = warning {
                     issues.push(RowIssue {
                         column: mapped.header.clone(),
                         value: cell.shown(),
                         severity: Severity::Warning,
                         reason,
-                        fix: "请改填具体日期".into(),
+                        fix,
                     });
                 }
             }
@@ -515,7 +517,39 @@ fn parse_row(
     }
 }
 
-type ParsedCell = Option<(Value, Option<String>)>;
+/// A parsed value, with a warning (reason, fix) to report while keeping it.
+type ParsedCell = Option<(Value, Option<(String, String)>)>;
+
+/// Units separated by 、，,;；: the configured ones joined by "、"; unknown names dropped with a
+/// warning; an error when none is known.
+fn unit_list(
+    written: &str,
+    units: &UnitResolver,
+) -> Result<(Value, Option<(String, String)>), String> {
+    let mut known: Vec<&str> = Vec::new();
+    let mut unknown: Vec<&str> = Vec::new();
+    for name in written
+        .split(['、', '，', ',', ';', '；', '\n'])
+        .map(crate::text::trim)
+        .filter(|n| !n.is_empty())
+    {
+        match units.resolve(name) {
+            Some(unit) if !known.contains(&unit) => known.push(unit),
+            Some(_) => {}
+            None => unknown.push(name),
+        }
+    }
+    if known.is_empty() {
+        return Err("没有一个是已配置的单位（单位之间用“、”分隔）".into());
+    }
+    let warning = (!unknown.is_empty()).then(|| {
+        (
+            format!("“{}”不是已配置的单位，已忽略", unknown.join("、")),
+            "请核对单位名称（单位名称或别名见配置文件）".to_string(),
+        )
+    });
+    Ok((Value::Text(known.join("、")), warning))
+}
 
 fn parse_cell(
     cell: &Cell,
@@ -534,7 +568,12 @@ fn parse_cell(
             } else {
                 DateRole::Actual
             };
-            cell::parse_date(cell, role).map(|v| v.map(|p| (Value::Date(p.value), p.warning)))
+            cell::parse_date(cell, role).map(|v| {
+                v.map(|p| {
+                    let warning = p.warning.map(|w| (w, "请改填具体日期".to_string()));
+                    (Value::Date(p.value), warning)
+                })
+            })
         }
         Kind::Month => cell::parse_month(cell).map(|v| v.map(|d| (Value::Date(d), None))),
         Kind::YesNo => cell::parse_yes_no(cell).map(|v| v.map(|b| (Value::Bool(b), None))),
@@ -544,6 +583,10 @@ fn parse_cell(
                 .resolve(&written)
                 .map(|u| Some((Value::Text(u.to_string()), None)))
                 .ok_or_else(|| "不是已配置的单位（单位名称或别名见配置文件）".to_string()),
+        },
+        Kind::UnitList => match cell.text() {
+            None => Ok(None),
+            Some(written) => unit_list(&written, units).map(Some),
         },
         Kind::Enum(values) => match cell.text() {
             None => Ok(None),

@@ -123,17 +123,30 @@ pub fn due_indicator(
     as_of: NaiveDate,
     item_columns: &[&str],
 ) -> PolarsResult<IndicatorOutcome> {
+    let (ratios, late) = due_items(items, unit, deadline, done, as_of, item_columns)?;
+    Ok(IndicatorOutcome {
+        indicator,
+        ratios,
+        late,
+    })
+}
+
+/// The ratios per unit and the late items of any due-item measure, scored or not.
+pub fn due_items(
+    items: LazyFrame,
+    unit: &str,
+    deadline: &str,
+    done: &str,
+    as_of: NaiveDate,
+    item_columns: &[&str],
+) -> PolarsResult<(BTreeMap<String, Ratio>, DataFrame)> {
     let judged = judge(items, deadline, done, as_of);
     let ratios = unit_ratios(judged.clone(), unit)?;
     let mut columns = vec![col(unit).alias(UNIT)];
     columns.extend(item_columns.iter().map(|c| col(*c)));
     columns.extend([T, C, STATUS, DAYS_LATE].map(col));
     let late = late_items(judged, unit).select(columns).collect()?;
-    Ok(IndicatorOutcome {
-        indicator,
-        ratios,
-        late,
-    })
+    Ok((ratios, late))
 }
 
 /// The items behind lost points: due and late (open or done late), oldest deadline first.

@@ -3,7 +3,10 @@
 
 pub mod due;
 pub mod investment;
+pub mod landing;
+pub mod library;
 pub mod lights;
+pub mod meetings;
 pub mod notices;
 pub mod projects;
 pub mod reports;
@@ -62,6 +65,8 @@ pub struct Tables<'a> {
     pub notices: &'a DataFrame,
     pub tasks: &'a DataFrame,
     pub visits: &'a DataFrame,
+    pub investments: &'a DataFrame,
+    pub meetings: &'a DataFrame,
 }
 
 /// Every metric of SPEC §3 for the as-of date.
@@ -81,6 +86,12 @@ pub struct Metrics {
     pub leader_visits: DataFrame,
     /// The current projects with their light and reasons.
     pub lights: DataFrame,
+    /// 谋划储备: the project library.
+    pub library: library::Library,
+    /// 快速落地: attracted investment.
+    pub landing: landing::Landing,
+    /// 联席会议.
+    pub meetings: meetings::Meetings,
     pub problems: Vec<Problem>,
 }
 
@@ -110,6 +121,13 @@ pub fn compute(
         config.due_day,
         as_of,
     )?);
+    let landing = landing::landing(
+        tables.investments,
+        calendar,
+        config.handover_working_days,
+        as_of,
+    )?;
+    indicators.push(landing.handover.clone());
     indicators.sort_by_key(|o| o.indicator);
     let time_progress = investment::time_progress(as_of);
     let lights = lights::project_lights(
@@ -127,7 +145,14 @@ pub fn compute(
         overdue_notices: notice_metrics.overdue_open,
         leader_visits: visit_metrics.leaders,
         lights,
-        problems: notice_metrics.problems,
+        library: library::library(tables.projects)?,
+        meetings: meetings::meetings(tables.meetings, config, calendar, as_of)?,
+        problems: notice_metrics
+            .problems
+            .into_iter()
+            .chain(landing.problems.iter().cloned())
+            .collect(),
+        landing,
     })
 }
 

@@ -144,3 +144,26 @@ pub fn unknown_project_warnings(
     }
     Ok(warnings)
 }
+
+/// Attracted-investment projects as of D, one per (folded name, 招商单位), latest submission first.
+pub fn investments(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<DataFrame> {
+    let mut keyed = staged.clone();
+    let keys: Vec<String> = strings(&keyed, "name")?
+        .into_iter()
+        .zip(strings(&keyed, "unit")?)
+        .map(|(n, u)| format!("{}@{}", fold(&n.unwrap_or_default()), u.unwrap_or_default()))
+        .collect();
+    keyed.with_column(Column::new("investment_key".into(), keys))?;
+    latest_by_key(&keyed, "investment_key", as_of)
+}
+
+/// Joint meetings as of D, one per 会议日期, latest submission first.
+pub fn meetings(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<DataFrame> {
+    let mut keyed = staged.clone();
+    let keys: Vec<Option<String>> = super::frames::dates(&keyed, "meeting_date")?
+        .into_iter()
+        .map(|d| d.map(|d| d.format("%Y-%m-%d").to_string()))
+        .collect();
+    keyed.with_column(Column::new("meeting_key".into(), keys))?;
+    latest_by_key(&keyed, "meeting_key", as_of)
+}

@@ -367,6 +367,38 @@ pub fn write_grid(
     print_setup(sheet, Some(header_row))
 }
 
+/// A sheet of several titled tables one above the other (for sheets a reader takes in as a
+/// whole): the title lines, then each section's heading and table, columns fitted over all of
+/// them, printed A4 landscape (no header to repeat: the tables differ).
+pub fn write_sections(
+    sheet: &mut Worksheet,
+    title: &[String],
+    sections: &[(String, Grid)],
+) -> Result<(), XlsxError> {
+    let formats = Formats::default();
+    for (i, line) in title.iter().enumerate() {
+        let format = if i == 0 {
+            &formats.title
+        } else {
+            &formats.section
+        };
+        sheet.write_string_with_format(i as u32, 0, line, format)?;
+    }
+    let mut row = title.len() as u32;
+    let mut placed = Vec::with_capacity(sections.len());
+    for (heading, grid) in sections {
+        sheet.write_string_with_format(row, 0, heading, &formats.section)?;
+        placed.push(row + 1);
+        row = write_table(sheet, row + 1, grid, &formats)? + 1;
+    }
+    let grids: Vec<&Grid> = sections.iter().map(|(_, g)| g).collect();
+    let widths = fit_columns(sheet, &grids, MAX_COLUMN_WIDTH)?;
+    for (first, grid) in placed.iter().zip(&grids) {
+        fit_rows(sheet, *first, grid, &widths)?;
+    }
+    print_setup(sheet, None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

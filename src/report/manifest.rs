@@ -33,6 +33,8 @@ pub struct Totals {
     pub rows_skipped: usize,
     pub rejections: usize,
     pub warnings: usize,
+    /// Rows accepted per input table.
+    pub rows_by_table: std::collections::BTreeMap<&'static str, usize>,
 }
 
 #[derive(Debug, Serialize)]
@@ -85,6 +87,12 @@ pub fn manifest(input: &ManifestInput) -> Manifest {
         .files
         .iter()
         .map(|f| {
+            for sheet in &f.sheets {
+                if let Some(table) = sheet.table {
+                    *totals.rows_by_table.entry(table.label()).or_insert(0) +=
+                        sheet.counts.accepted;
+                }
+            }
             let sheets = f.summaries();
             for s in &sheets {
                 totals.rows_read += s.rows_read;

@@ -7,6 +7,7 @@ pub mod manifest;
 pub mod monthly;
 pub mod quality;
 pub mod ranking;
+pub mod second_wave;
 pub mod template;
 
 use std::collections::BTreeMap;

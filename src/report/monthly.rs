@@ -8,10 +8,10 @@ use rust_xlsxwriter::{Chart, ChartType, Worksheet};
 
 use super::columns::{dates, numbers, rows, texts, As};
 use super::grid::{
-    fit_columns, fit_rows, new_workbook, print_setup, write_grid, write_table, Formats, Grid,
+    fit_columns, new_workbook, print_setup, write_grid, write_sections, write_table, Formats, Grid,
     NumFmt, Out, SheetLayout, MAX_COLUMN_WIDTH,
 };
-use super::{circular_items, quality_summary, Context, CIRCULAR};
+use super::{circular_items, quality_summary, second_wave, Context, CIRCULAR};
 use crate::indicator::Indicator;
 use crate::metrics::due::{C, DAYS_LATE, STATUS, T, UNIT};
 use crate::metrics::lights::{LIGHT, REASONS};
@@ -78,6 +78,21 @@ pub fn monthly_xlsx(ctx: &Context) -> Result<Vec<u8>> {
         &titled("挂牌督办事项（复函逾期、不完整或未办结）"),
     )?;
     visits_sheet(workbook.add_worksheet().set_name(VISITS)?, ctx)?;
+    write_sections(
+        workbook.add_worksheet().set_name(second_wave::LIBRARY)?,
+        &ctx.title("项目库（谋划储备）"),
+        &second_wave::library_sections(ctx),
+    )?;
+    write_sections(
+        workbook.add_worksheet().set_name(second_wave::INVESTMENT)?,
+        &ctx.title("招商引资（快速落地）"),
+        &second_wave::investment_sections(ctx)?,
+    )?;
+    write_sections(
+        workbook.add_worksheet().set_name(second_wave::MEETINGS)?,
+        &ctx.title("联席会议"),
+        &second_wave::meeting_sections(ctx)?,
+    )?;
     write_grid(
         workbook.add_worksheet().set_name(QUALITY)?,
         &quality_summary(ctx),
@@ -510,6 +525,10 @@ fn item_labels(indicator: Indicator, df: &DataFrame) -> Result<Vec<String>> {
             .map(|n| format!("{n}（本月未调研）"))
             .collect(),
         Indicator::Start | Indicator::Completion | Indicator::Prelim => get("name")?,
+        Indicator::Handover => get("name")?
+            .into_iter()
+            .map(|n| format!("{n}（签约后移交）"))
+            .collect(),
     })
 }
 
@@ -736,21 +755,7 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
 
 /// Coverage by unit (scored) and by leader (not scored), one above the other.
 fn visits_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
-    let formats = Formats::default();
     let metrics = &ctx.assessment.metrics;
-    let title = ctx.title("现场调研覆盖");
-    for (i, line) in title.iter().enumerate() {
-        sheet.write_string_with_format(
-            i as u32,
-            0,
-            line,
-            if i == 0 {
-                &formats.title
-            } else {
-                &formats.section
-            },
-        )?;
-    }
     let coverage = metrics.indicator(Indicator::Visits);
     let mut not_visited: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if let Some(outcome) = coverage {
@@ -795,11 +800,6 @@ fn visits_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
             })
             .unwrap_or_default(),
     };
-    let mut row = title.len() as u32;
-    sheet.write_string_with_format(row, 0, "一、按单位（计入考核）", &formats.section)?;
-    let header_row = row + 1;
-    row = write_table(sheet, header_row, &by_unit, &formats)? + 1;
-    let leaders = &metrics.leader_visits;
     let by_leader = Grid {
         headers: [
             "包联领导",
@@ -812,7 +812,7 @@ fn visits_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
         .map(String::from)
         .to_vec(),
         rows: rows(
-            leaders,
+            &metrics.leader_visits,
             &[
                 ("leader", As::Text),
                 ("title", As::Text),
@@ -824,12 +824,13 @@ fn visits_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
             false,
         )?,
     };
-    sheet.write_string_with_format(row, 0, "二、按包联领导（不计入考核）", &formats.section)?;
-    write_table(sheet, row + 1, &by_leader, &formats)?;
-    let widths = fit_columns(sheet, &[&by_unit, &by_leader], MAX_COLUMN_WIDTH)?;
-    fit_rows(sheet, header_row, &by_unit, &widths)?;
-    fit_rows(sheet, row + 1, &by_leader, &widths)?;
-    sheet.set_freeze_panes(header_row + 1, 0)?;
-    print_setup(sheet, Some(header_row))?;
+    write_sections(
+        sheet,
+        &ctx.title("现场调研覆盖"),
+        &[
+            ("一、按单位（计入考核）".into(), by_unit),
+            ("二、按包联领导（不计入考核）".into(), by_leader),
+        ],
+    )?;
     Ok(())
 }

@@ -65,6 +65,7 @@ fn hint(def: &ColumnDef) -> String {
         Kind::Month => "报告期，如 2026-10".to_string(),
         Kind::YesNo => "从下拉列表选择 是/否".to_string(),
         Kind::Unit => "从下拉列表选择单位".to_string(),
+        Kind::UnitList => "单位名称，多个单位之间用“、”分隔".to_string(),
         Kind::Enum(_) => "从下拉列表选择".to_string(),
     };
     format!("{need}{what}")
@@ -81,6 +82,7 @@ fn example(def: &ColumnDef, config: &Config) -> String {
         (_, "name") | (_, "project_name") => format!("{EXAMPLE_MARK}长子县某某道路改造工程"),
         (_, "notice_no") => format!("{EXAMPLE_MARK}长重督〔2026〕1号"),
         (_, "task_no") => format!("{EXAMPLE_MARK}DD-2026-01-001"),
+        (_, "session") => format!("{EXAMPLE_MARK}2026年第1次联席会议"),
         (_, "code") | (_, "project_code") => "2026-140428-48-01-000001".into(),
         (Kind::Money, _) => "1200".into(),
         (Kind::DatePlanned, _) => "2026-06-30".into(),
@@ -88,6 +90,13 @@ fn example(def: &ColumnDef, config: &Config) -> String {
         (Kind::Month, _) => "2026-10".into(),
         (Kind::YesNo, _) => "否".into(),
         (Kind::Unit, _) => first_unit,
+        (Kind::UnitList, _) => config
+            .units
+            .iter()
+            .take(3)
+            .map(|u| u.name.clone())
+            .collect::<Vec<_>>()
+            .join("、"),
         (Kind::Enum(values), _) => values
             .first()
             .map(|(c, _)| c.to_string())

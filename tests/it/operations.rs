@@ -163,7 +163,14 @@ fn filled_templates_ingest_cleanly() {
     let out = dir.path().join("templates");
     let output = keyproj(&["template".as_ref(), "--out".as_ref(), out.as_os_str()]);
     assert_eq!(output.status.code(), Some(0));
-    for table in ["项目台账", "督办事项", "调度任务", "现场调研"] {
+    for table in [
+        "项目台账",
+        "督办事项",
+        "调度任务",
+        "现场调研",
+        "招商引资",
+        "联席会议",
+    ] {
         let template = out.join(format!("{table}模板.xlsx"));
         let mut book = open_workbook_auto(&template).unwrap();
         assert_eq!(book.sheet_names(), [table, "选项"]);

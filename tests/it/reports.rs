@@ -94,6 +94,9 @@ fn leadership_workbook_sheets_and_values() {
             "任务滞后",
             "督办事项",
             "调研覆盖",
+            "项目库",
+            "招商引资",
+            "联席会议",
             "数据质量"
         ]
     );

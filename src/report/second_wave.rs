@@ -1,0 +1,330 @@
+//! The leadership workbook's sheets for the rest of the five systems (SPEC §7): 项目库 (谋划储备),
+//! 招商引资 (快速落地) and 联席会议, each readable on its own and printable.
+
+use anyhow::Result;
+
+use super::columns::{dates, texts};
+use super::grid::{Grid, NumFmt, Out};
+use super::Context;
+use crate::metrics::due::{C, DAYS_LATE, STATUS, T, UNIT};
+use crate::metrics::landing::{COUNTY, FUNNEL};
+use crate::metrics::library::BATCHES;
+use crate::metrics::Ratio;
+
+pub const LIBRARY: &str = "项目库";
+pub const INVESTMENT: &str = "招商引资";
+pub const MEETINGS: &str = "联席会议";
+
+fn headers(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+fn rate(r: Option<&Ratio>) -> Out {
+    Out::opt_number(r.and_then(|r| r.rate()), NumFmt::Rate)
+}
+
+/// 谋划一批/储备一批/实施一批/竣工 by unit and 板块, description completeness, reserve depth.
+pub fn library_sections(ctx: &Context) -> Vec<(String, Grid)> {
+    let lib = &ctx.assessment.metrics.library;
+    let mut by_unit = Vec::new();
+    for unit in &ctx.config.units {
+        let cells: Vec<(u32, f64)> = BATCHES
+            .iter()
+            .map(|(batch, _)| {
+                lib.batches
+                    .iter()
+                    .filter(|((u, b, _), _)| u == &unit.name && b == batch)
+                    .fold((0, 0.0), |acc, (_, (n, t))| (acc.0 + n, acc.1 + t))
+            })
+            .collect();
+        if cells.iter().all(|(n, _)| *n == 0) {
+            continue;
+        }
+        let mut row = vec![Out::text(&unit.name)];
+        for (n, total) in cells {
+            row.push(Out::Int(i64::from(n)));
+            row.push(Out::Number(total, NumFmt::Money));
+        }
+        row.push(rate(lib.description_complete.get(&unit.name)));
+        by_unit.push(row);
+    }
+    let mut sectors: Vec<&String> = lib.batches.keys().map(|(_, _, s)| s).collect();
+    sectors.sort();
+    sectors.dedup();
+    let by_sector = sectors
+        .into_iter()
+        .map(|sector| {
+            let mut row = vec![Out::text(sector)];
+            for (batch, _) in BATCHES {
+                let (n, total) = lib
+                    .batches
+                    .iter()
+                    .filter(|((_, b, s), _)| *b == batch && s == sector)
+                    .fold((0, 0.0), |acc, (_, (n, t))| (acc.0 + n, acc.1 + t));
+                row.push(Out::Int(i64::from(n)));
+                row.push(Out::Number(total, NumFmt::Money));
+            }
+            row
+        })
+        .collect();
+    let batch_headers = |first: &str, last: Option<&str>| {
+        let mut h = vec![first.to_string()];
+        for (batch, _) in BATCHES {
+            h.push(format!("{batch}（个）"));
+            h.push(format!("{batch}总投资（万元）"));
+        }
+        h.extend(last.map(String::from));
+        h
+    };
+    vec![
+        (
+            "一、项目库（按单位）".into(),
+            Grid {
+                headers: batch_headers("单位", Some("项目说明书完整率")),
+                rows: by_unit,
+            },
+        ),
+        (
+            "二、项目库（按板块）".into(),
+            Grid {
+                headers: batch_headers("所属板块", None),
+                rows: by_sector,
+            },
+        ),
+        (
+            "三、项目说明书不完整的谋划、储备项目".into(),
+            Grid {
+                headers: headers(&["单位", "项目名称", "项目阶段", "缺少内容"]),
+                rows: lib
+                    .incomplete
+                    .iter()
+                    .map(|(u, n, s, m)| {
+                        vec![Out::text(u), Out::text(n), Out::text(s), Out::text(m)]
+                    })
+                    .collect(),
+            },
+        ),
+        (
+            "四、储备深度不足的项目（缺可研批复、专家评审、立项赋码或项目代码）".into(),
+            Grid {
+                headers: headers(&["单位", "项目名称", "缺少"]),
+                rows: lib
+                    .shallow_reserve
+                    .iter()
+                    .map(|(u, n, m)| vec![Out::text(u), Out::text(n), Out::text(m)])
+                    .collect(),
+            },
+        ),
+    ]
+}
+
+/// The funnel, 签约移交, 先评估后签约 and 落地率.
+pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
+    let landing = &ctx.assessment.metrics.landing;
+    let mut units: Vec<String> = landing
+        .funnel
+        .keys()
+        .map(|(u, _)| u.clone())
+        .filter(|u| u != COUNTY)
+        .collect();
+    units.dedup();
+    units.push(COUNTY.to_string());
+    let funnel = units
+        .iter()
+        .map(|unit| {
+            let mut row = vec![Out::text(unit)];
+            for stage in FUNNEL {
+                let (n, amount) = landing
+                    .funnel
+                    .get(&(unit.clone(), stage))
+                    .copied()
+                    .unwrap_or_default();
+                row.push(Out::Int(i64::from(n)));
+                row.push(Out::Number(amount, NumFmt::Money));
+            }
+            row.push(rate(landing.handover.ratios.get(unit)));
+            row.push(rate(landing.landing_rate.get(unit)));
+            row
+        })
+        .collect();
+    let mut funnel_headers = vec!["招商单位".to_string()];
+    for stage in FUNNEL {
+        funnel_headers.push(format!("{stage}（个）"));
+        funnel_headers.push(format!("{stage}协议投资额（万元）"));
+    }
+    funnel_headers.push("签约移交率".into());
+    funnel_headers.push(format!("{}年落地率", ctx.as_of.format("%Y")));
+
+    let late = &landing.handover.late;
+    let handover = Grid {
+        headers: headers(&[
+            "招商单位",
+            "项目名称",
+            "投资方",
+            "签约日期",
+            "移交期限",
+            "移交日期",
+            "承接单位",
+            "状态",
+            "逾期天数",
+        ]),
+        rows: super::columns::rows(
+            late,
+            &[
+                (UNIT, super::columns::As::Text),
+                ("name", super::columns::As::Text),
+                ("investor", super::columns::As::Text),
+                ("signed", super::columns::As::Date),
+                (T, super::columns::As::Date),
+                (C, super::columns::As::Date),
+                ("receiver", super::columns::As::Text),
+                (STATUS, super::columns::As::Text),
+                (DAYS_LATE, super::columns::As::Int),
+            ],
+            false,
+        )?,
+    };
+    let sbe = &landing.signed_before_evaluated;
+    let (u, n, inv, ev, si) = (
+        texts(sbe, "unit")?,
+        texts(sbe, "name")?,
+        texts(sbe, "investor")?,
+        dates(sbe, "evaluated")?,
+        dates(sbe, "signed")?,
+    );
+    let signed_first = Grid {
+        headers: headers(&[
+            "招商单位",
+            "项目名称",
+            "投资方",
+            "评估论证日期",
+            "签约日期",
+            "问题",
+        ]),
+        rows: (0..sbe.height())
+            .map(|i| {
+                vec![
+                    Out::opt_text(u[i].clone()),
+                    Out::opt_text(n[i].clone()),
+                    Out::opt_text(inv[i].clone()),
+                    Out::opt_date(ev[i]),
+                    Out::opt_date(si[i]),
+                    Out::text(if ev[i].is_none() {
+                        "未经评估论证即签约"
+                    } else {
+                        "评估论证晚于签约"
+                    }),
+                ]
+            })
+            .collect(),
+    };
+    Ok(vec![
+        (
+            "一、招商引资项目推进（按阶段，日期证明的最远阶段）".into(),
+            Grid {
+                headers: funnel_headers,
+                rows: funnel,
+            },
+        ),
+        (
+            format!(
+                "二、签约移交逾期（签约后第{}个工作日内移交承接单位）",
+                ctx.config.handover_working_days
+            ),
+            handover,
+        ),
+        ("三、未先评估后签约的项目".into(), signed_first),
+    ])
+}
+
+/// Months without a meeting, minutes on time, attendance of the member units.
+pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
+    let m = &ctx.assessment.metrics.meetings;
+    let held = &m.held;
+    let (date, session, convener, topics, attendees, minutes, due) = (
+        dates(held, "meeting_date")?,
+        texts(held, "session")?,
+        texts(held, "convener")?,
+        texts(held, "topics")?,
+        texts(held, "attendees")?,
+        dates(held, "minutes")?,
+        dates(held, crate::metrics::meetings::MINUTES_DUE)?,
+    );
+    let meetings = Grid {
+        headers: headers(&[
+            "会议日期",
+            "期次",
+            "召集人",
+            "议题",
+            "参会单位",
+            "纪要期限",
+            "纪要印发日期",
+            "纪要情况",
+        ]),
+        rows: (0..held.height())
+            .map(|i| {
+                let issued = minutes[i].filter(|d| *d <= ctx.as_of);
+                let state = match (issued, due[i]) {
+                    (Some(c), Some(t)) if c > t => "逾期印发",
+                    (Some(_), _) => "按时印发",
+                    (None, Some(t)) if t <= ctx.as_of => "逾期未印发",
+                    (None, _) => "未到期限",
+                };
+                vec![
+                    Out::opt_date(date[i]),
+                    Out::opt_text(session[i].clone()),
+                    Out::opt_text(convener[i].clone()),
+                    Out::opt_text(topics[i].clone()),
+                    Out::opt_text(attendees[i].clone()),
+                    Out::opt_date(due[i]),
+                    Out::opt_date(issued),
+                    Out::text(state),
+                ]
+            })
+            .collect(),
+    };
+    let summary = Grid {
+        headers: headers(&["项目", "结果"]),
+        rows: vec![
+            vec![
+                Out::text("本年已召开（次）"),
+                Out::Int(held.height() as i64),
+            ],
+            vec![
+                Out::text("未召开会议的月份"),
+                Out::text(if m.months_without.is_empty() {
+                    "无".to_string()
+                } else {
+                    m.months_without.join("、")
+                }),
+            ],
+            vec![
+                Out::text(format!(
+                    "纪要及时率（会后第{}个工作日内印发）",
+                    ctx.config.minutes_working_days
+                )),
+                rate(Some(&m.minutes)),
+            ],
+        ],
+    };
+    let attendance = Grid {
+        headers: headers(&["成员单位", "出席（次）", "本年会议（次）", "出席率"]),
+        rows: m
+            .attendance
+            .iter()
+            .map(|(unit, r)| {
+                vec![
+                    Out::text(unit),
+                    Out::Int(r.met as i64),
+                    Out::Int(r.scope as i64),
+                    rate(Some(r)),
+                ]
+            })
+            .collect(),
+    };
+    Ok(vec![
+        ("一、总体情况".into(), summary),
+        ("二、会议及纪要".into(), meetings),
+        ("三、成员单位出席情况".into(), attendance),
+    ])
+}
