@@ -35,6 +35,9 @@ pub struct Config {
     /// Working days after 会议日期 within which the minutes are issued (纪要及时).
     #[serde(default = "default_minutes_working_days")]
     pub minutes_working_days: u32,
+    /// Files that would unpack to more than this many MB are refused (decompression bombs).
+    #[serde(default = "default_max_uncompressed_mb")]
+    pub max_uncompressed_mb: u64,
     /// The joint meeting's member units, whose attendance is measured.
     #[serde(default)]
     pub joint_meeting_members: Vec<String>,
@@ -194,6 +197,10 @@ fn default_due_day() -> u32 {
 
 fn default_settle_seconds() -> u64 {
     60
+}
+
+fn default_max_uncompressed_mb() -> u64 {
+    100
 }
 
 fn default_handover_working_days() -> u32 {
@@ -405,6 +412,11 @@ impl Config {
             "# 纪要印发期限：会议日期后第几个工作日内印发会议纪要（纪要及时）。"
         );
         let _ = writeln!(s, "minutes_working_days = {}", self.minutes_working_days);
+        let _ = writeln!(
+            s,
+            "# 单个报送文件解压后的大小上限（MB），超过的文件不读取（防止压缩炸弹）。"
+        );
+        let _ = writeln!(s, "max_uncompressed_mb = {}", self.max_uncompressed_mb);
         let _ = writeln!(s, "# 联席会议成员单位（统计其出席率）。");
         let _ = writeln!(
             s,

@@ -9,10 +9,8 @@ use clap::Args;
 use super::Outcome;
 use crate::config::Config;
 use crate::ingest::discover::InputFile;
-use crate::ingest::header::AliasTable;
-use crate::ingest::load_file;
+use crate::ingest::Ingest;
 use crate::pipeline::has_rejections;
-use crate::units::UnitResolver;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -26,8 +24,7 @@ pub struct CheckArgs {
 
 pub fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let config = Config::load(args.config.as_deref())?;
-    let aliases = AliasTable::new(&config.extra_header_aliases());
-    let units = UnitResolver::new(&config);
+    let ingest = Ingest::new(&config);
     let mut rejected = false;
     for path in &args.files {
         let metadata = std::fs::metadata(path).ok();
@@ -40,7 +37,7 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
                 .map_or(0, |d| d.as_secs() as i64),
         };
-        let outcome = load_file(&input, &aliases, &units);
+        let outcome = ingest.load(&input);
         println!("{}", outcome.rel);
         for sheet in &outcome.sheets {
             let c = sheet.counts;

@@ -11,6 +11,7 @@ use anyhow::{bail, Context};
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use serde::Serialize;
 use tracing::{info, warn};
 
@@ -20,8 +21,7 @@ use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::ingest::discover::extension_of;
 use crate::ingest::discover::{discover, Discovery};
-use crate::ingest::header::AliasTable;
-use crate::ingest::{load_file_with_bytes, FileOutcome};
+use crate::ingest::{FileOutcome, Ingest};
 use crate::lock::RunLock;
 use crate::pipeline::{assess, has_rejections, month_label};
 use crate::report::circular::circular_xlsx;
@@ -32,7 +32,6 @@ use crate::report::ranking::{ranking_grid, ranking_xlsx, scores_frame};
 use crate::report::Context as ReportContext;
 use crate::scoring::with_previous_ranks;
 use crate::state;
-use crate::units::UnitResolver;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -64,7 +63,6 @@ struct Timings {
     assess: f64,
     previous_month: f64,
     reports: f64,
-    write: f64,
 }
 
 /// The archive of inputs, under the state folder.
@@ -158,7 +156,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
             ("visits", assessment.visits.clone()),
         ],
     )?;
-    stage(&mut timings.write);
 
     let totals = &manifest.totals;
     info!(
@@ -232,30 +229,32 @@ fn read_inputs(
     config: &Config,
     archive: &Path,
 ) -> anyhow::Result<Vec<FileOutcome>> {
-    let aliases = AliasTable::new(&config.extra_header_aliases());
-    let units = UnitResolver::new(config);
+    let ingest = Ingest::new(config);
     let progress = if std::io::stderr().is_terminal() {
         ProgressBar::new(found.files.len() as u64)
     } else {
         ProgressBar::hidden()
     };
     progress.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} 个文件 {wide_msg}")
+        ProgressStyle::with_template("读取报送文件 {bar:40} {pos}/{len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut files = Vec::with_capacity(found.files.len());
-    for input in &found.files {
-        progress.set_message(input.rel.clone());
-        let (outcome, bytes) = load_file_with_bytes(input, &aliases, &units);
-        if let Some(bytes) = bytes {
-            archive::store(archive, &outcome.sha256, &extension_of(&input.path), &bytes)?;
-        }
-        for problem in &outcome.problems {
-            warn!(file = %problem.file, reason = %problem.reason, "file rejected");
-        }
-        files.push(outcome);
-        progress.inc(1);
-    }
+    // Files are read on every core; the results keep the discovery order.
+    let files: Vec<FileOutcome> = found
+        .files
+        .par_iter()
+        .map(|input| {
+            let (outcome, bytes) = ingest.load_with_bytes(input);
+            if let Some(bytes) = bytes {
+                archive::store(archive, &outcome.sha256, &extension_of(&input.path), &bytes)?;
+            }
+            for problem in &outcome.problems {
+                warn!(file = %problem.file, reason = %problem.reason, "file rejected");
+            }
+            progress.inc(1);
+            Ok(outcome)
+        })
+        .collect::<anyhow::Result<_>>()?;
     progress.finish_and_clear();
     Ok(files)
 }

@@ -68,63 +68,79 @@ impl FileOutcome {
     }
 }
 
-/// Read one file from disk and stage it. Never fails: an unreadable file is a problem.
-pub fn load_file(input: &InputFile, aliases: &AliasTable, units: &UnitResolver) -> FileOutcome {
-    load_file_with_bytes(input, aliases, units).0
+/// What reading a file needs: the header aliases, the units, and the size cap.
+#[derive(Debug, Clone)]
+pub struct Ingest {
+    pub aliases: AliasTable,
+    pub units: UnitResolver,
+    /// Files that would unpack to more than this are refused (decompression bombs).
+    pub max_uncompressed_bytes: u64,
 }
 
-/// Like `load_file`, also returning the bytes read (for the archive).
-pub fn load_file_with_bytes(
-    input: &InputFile,
-    aliases: &AliasTable,
-    units: &UnitResolver,
-) -> (FileOutcome, Option<Vec<u8>>) {
-    match std::fs::read(&input.path) {
-        Ok(bytes) => (ingest_bytes(&bytes, input, aliases, units), Some(bytes)),
-        Err(e) => (
-            FileOutcome {
-                rel: input.rel.clone(),
-                size: input.size,
-                sha256: String::new(),
-                mtime: input.mtime,
-                sheets: Vec::new(),
-                problems: vec![file_problem(input, units, format!("无法读取文件：{e}"))],
-            },
-            None,
-        ),
-    }
-}
-
-/// Stage the bytes of one file.
-pub fn ingest_bytes(
-    bytes: &[u8],
-    input: &InputFile,
-    aliases: &AliasTable,
-    units: &UnitResolver,
-) -> FileOutcome {
-    let sha256 = hex(&Sha256::digest(bytes));
-    let extension = discover::extension_of(&input.path);
-    let mut outcome = FileOutcome {
-        rel: input.rel.clone(),
-        size: bytes.len() as u64,
-        sha256,
-        mtime: input.mtime,
-        sheets: Vec::new(),
-        problems: Vec::new(),
-    };
-    let sheets = match read::read_sheets(bytes, &extension) {
-        Ok(sheets) => sheets,
-        Err(reason) => {
-            outcome.problems.push(file_problem(input, units, reason));
-            return outcome;
+impl Ingest {
+    pub fn new(config: &crate::config::Config) -> Ingest {
+        Ingest {
+            aliases: AliasTable::new(&config.extra_header_aliases()),
+            units: UnitResolver::new(config),
+            max_uncompressed_bytes: config.max_uncompressed_mb.saturating_mul(1 << 20),
         }
-    };
-    let source = sheet_source(input, units);
-    outcome.sheets = sheets
-        .iter()
-        .map(|sheet| stage_sheet(sheet, &source, aliases, units))
-        .collect();
-    outcome
+    }
+
+    /// Read one file from disk and stage it. Never fails: an unreadable file is a problem.
+    pub fn load(&self, input: &InputFile) -> FileOutcome {
+        self.load_with_bytes(input).0
+    }
+
+    /// Like `load`, also returning the bytes read (for the archive).
+    pub fn load_with_bytes(&self, input: &InputFile) -> (FileOutcome, Option<Vec<u8>>) {
+        match std::fs::read(&input.path) {
+            Ok(bytes) => (self.ingest_bytes(&bytes, input), Some(bytes)),
+            Err(e) => (
+                FileOutcome {
+                    rel: input.rel.clone(),
+                    size: input.size,
+                    sha256: String::new(),
+                    mtime: input.mtime,
+                    sheets: Vec::new(),
+                    problems: vec![file_problem(
+                        input,
+                        &self.units,
+                        format!("无法读取文件：{e}"),
+                    )],
+                },
+                None,
+            ),
+        }
+    }
+
+    /// Stage the bytes of one file.
+    pub fn ingest_bytes(&self, bytes: &[u8], input: &InputFile) -> FileOutcome {
+        let sha256 = hex(&Sha256::digest(bytes));
+        let extension = discover::extension_of(&input.path);
+        let mut outcome = FileOutcome {
+            rel: input.rel.clone(),
+            size: bytes.len() as u64,
+            sha256,
+            mtime: input.mtime,
+            sheets: Vec::new(),
+            problems: Vec::new(),
+        };
+        let sheets = match read::read_sheets(bytes, &extension, self.max_uncompressed_bytes) {
+            Ok(sheets) => sheets,
+            Err(reason) => {
+                outcome
+                    .problems
+                    .push(file_problem(input, &self.units, reason));
+                return outcome;
+            }
+        };
+        let source = sheet_source(input, &self.units);
+        outcome.sheets = sheets
+            .iter()
+            .map(|sheet| stage_sheet(sheet, &source, &self.aliases, &self.units))
+            .collect();
+        outcome
+    }
 }
 
 fn file_problem(input: &InputFile, units: &UnitResolver, reason: String) -> Problem {

@@ -35,9 +35,24 @@ enum Format {
     Csv,
 }
 
-/// Read every sheet of a file. `extension` is the lower-cased extension without the dot.
-pub fn read_sheets(bytes: &[u8], extension: &str) -> Result<Vec<RawSheet>, String> {
+/// Read every sheet of a file. `extension` is the lower-cased extension without the dot; a file
+/// whose content would unpack to more than `max_bytes` is refused before it is parsed.
+pub fn read_sheets(bytes: &[u8], extension: &str, max_bytes: u64) -> Result<Vec<RawSheet>, String> {
     let format = sniff(bytes, extension)?;
+    let unpacked = match format {
+        Format::Xlsx | Format::Ods => zip::ZipArchive::new(Cursor::new(bytes))
+            .ok()
+            .and_then(|z| z.decompressed_size())
+            .map_or(bytes.len() as u64, |n| u64::try_from(n).unwrap_or(u64::MAX)),
+        Format::Xls | Format::Csv => bytes.len() as u64,
+    };
+    if unpacked > max_bytes {
+        return Err(format!(
+            "文件解压后约 {} MB，超过上限 {} MB（配置项 max_uncompressed_mb）；请删除多余的空行、图片或拆分文件后再报送",
+            unpacked.div_ceil(1 << 20),
+            max_bytes >> 20
+        ));
+    }
     if format == Format::Csv {
         return read_csv(bytes).map(|sheet| vec![sheet]);
     }
@@ -191,24 +206,43 @@ mod tests {
     #[test]
     fn csv_in_utf8_bom_and_gb18030() {
         let utf8 = "\u{feff}项目名称,总投资\n道路工程,1200\n";
-        let sheets = read_sheets(utf8.as_bytes(), "csv").unwrap();
+        let sheets = read_sheets(utf8.as_bytes(), "csv", u64::MAX).unwrap();
         assert_eq!(sheets[0].rows[1][0], Cell::Text("道路工程".into()));
         let (gb, _, _) = encoding_rs::GB18030.encode("项目名称,总投资\n道路工程,1200\n");
-        let sheets = read_sheets(&gb, "csv").unwrap();
+        let sheets = read_sheets(&gb, "csv", u64::MAX).unwrap();
         assert_eq!(sheets[0].rows[0][0], Cell::Text("项目名称".into()));
         assert_eq!(sheets[0].rows[1][1], Cell::Text("1200".into()));
     }
 
     #[test]
+    fn content_over_the_cap_is_refused_before_parsing() {
+        let mut buffer = Vec::new();
+        {
+            let mut zip = zip::ZipWriter::new(Cursor::new(&mut buffer));
+            zip.start_file(
+                "xl/worksheets/sheet1.xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            std::io::Write::write_all(&mut zip, &vec![b' '; 3 << 20]).unwrap();
+            zip.finish().unwrap();
+        }
+        let err = read_sheets(&buffer, "xlsx", 2 << 20).unwrap_err();
+        assert!(err.contains("超过上限 2 MB"), "{err}");
+    }
+
+    #[test]
     fn files_that_are_not_workbooks_say_what_they_are() {
-        assert!(read_sheets(b"", "xlsx").unwrap_err().contains("0 字节"));
-        assert!(read_sheets(b"<html><table>", "xls")
+        assert!(read_sheets(b"", "xlsx", u64::MAX)
+            .unwrap_err()
+            .contains("0 字节"));
+        assert!(read_sheets(b"<html><table>", "xls", u64::MAX)
             .unwrap_err()
             .contains("网页或 XML"));
-        assert!(read_sheets(b"hello world", "xlsx")
+        assert!(read_sheets(b"hello world", "xlsx", u64::MAX)
             .unwrap_err()
             .contains("不是 Excel"));
-        assert!(read_sheets(b"PK\x03\x04garbage", "xlsx")
+        assert!(read_sheets(b"PK\x03\x04garbage", "xlsx", u64::MAX)
             .unwrap_err()
             .contains("无法打开工作簿"));
     }

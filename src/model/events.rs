@@ -3,7 +3,7 @@
 //! project), with 身份 and 所在单位 inferred from the config; references to projects that no
 //! ledger lists kept and warned.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -57,13 +57,14 @@ pub fn visits(staged: &DataFrame, config: &Config, as_of: NaiveDate) -> PolarsRe
     let roles = strings(&deduped, "role")?;
     let units = strings(&deduped, "visitor_unit")?;
     let leader_names: HashSet<String> = config.leaders.iter().map(|l| fold(&l.name)).collect();
-    let head_of = |visitor: &str| {
-        config
-            .units
-            .iter()
-            .find(|u| u.head.as_deref().is_some_and(|h| fold(h) == fold(visitor)))
-            .map(|u| u.name.clone())
-    };
+    // The first unit a person heads (a county may list one person twice; the first wins).
+    let mut heads: HashMap<String, String> = HashMap::new();
+    for unit in &config.units {
+        if let Some(head) = &unit.head {
+            heads.entry(fold(head)).or_insert_with(|| unit.name.clone());
+        }
+    }
+    let head_of = |visitor: &str| heads.get(&fold(visitor)).cloned();
     let mut inferred_roles = Vec::with_capacity(deduped.height());
     let mut inferred_units = Vec::with_capacity(deduped.height());
     for i in 0..deduped.height() {

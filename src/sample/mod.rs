@@ -7,10 +7,14 @@
 //! cell is listed with its file, sheet, row and canonical column so tests can check the reader.
 //! The same parameters give byte-identical files: all randomness comes from ChaCha8 streams
 //! seeded from `seed`, nothing iterates a hash map, and workbook timestamps derive from dates.
+//! The second-wave tables (招商引资, 联席会议) draw from streams of their own, so adding them
+//! left every ledger, notice, task and visit file as it was.
 
 mod book;
 mod days;
+mod investments;
 mod ledger;
+mod meetings;
 mod names;
 mod office;
 mod projects;
@@ -139,6 +143,8 @@ pub fn generate(params: &SampleParams, base: &Config, out: &Path) -> anyhow::Res
     office::write_notices(&world, &mut output)?;
     office::write_tasks(&world, &mut output)?;
     visits::write_all(&world, &mut output)?;
+    investments::write_all(&world, &mut output)?;
+    meetings::write_all(&world, &mut output)?;
     let (files, planted) = output.finish();
     Ok(SampleOutput {
         files,
@@ -214,6 +220,10 @@ enum Stream {
     Tasks = 6,
     TaskPlanting = 7,
     Visits = 8,
+    Investments = 9,
+    InvestmentPlanting = 10,
+    Meetings = 11,
+    MeetingPlanting = 12,
 }
 
 fn stream(seed: u64, which: Stream) -> SampleRng {
@@ -310,6 +320,35 @@ impl Planter {
     fn rng(&mut self) -> &mut SampleRng {
         &mut self.rng
     }
+}
+
+/// How many rows get one planted problem of each of `kinds` kinds: the error rate spread over
+/// the kinds, at least one of each whenever the rate is not zero (so every kind shows up).
+fn planted_count(rows: usize, rate: f64, kinds: usize) -> usize {
+    if rate <= 0.0 || rows == 0 || kinds == 0 {
+        return 0;
+    }
+    ((rows as f64 * rate / kinds as f64).round() as usize).max(1)
+}
+
+/// Takes up to `count` distinct positions out of `candidates` that `fits`, at random.
+fn take_positions<T: Copy>(
+    rng: &mut SampleRng,
+    candidates: &mut Vec<T>,
+    count: usize,
+    fits: impl Fn(T) -> bool,
+) -> Vec<T> {
+    let mut taken = Vec::new();
+    while taken.len() < count {
+        let fitting: Vec<usize> = (0..candidates.len())
+            .filter(|&i| fits(candidates[i]))
+            .collect();
+        if fitting.is_empty() {
+            break;
+        }
+        taken.push(candidates.remove(pick(rng, &fitting)));
+    }
+    taken
 }
 
 /// "2026年3月" for a reporting month.

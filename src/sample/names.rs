@@ -645,3 +645,95 @@ pub fn visit_finding(rng: &mut SampleRng) -> (String, String, bool) {
     );
     (finding.to_string(), resolution.to_string(), on_site)
 }
+
+/// An attracted-investment project ("长子县年产10万吨精密铸件项目") and the short name of the
+/// company behind it.
+pub fn investment_project(rng: &mut SampleRng, county: &str) -> (String, String) {
+    let (product, trade, unit) = pick(rng, PRODUCTS);
+    let brand = pick(rng, BRANDS);
+    let company = format!("{brand}{trade}");
+    let capacity = match rng.random_range(0..3) {
+        0 => rng.random_range(1..10).to_string(),
+        1 => (rng.random_range(2..20) * 5).to_string(),
+        _ => format!("{}.5", rng.random_range(0..5)),
+    };
+    let name = match rng.random_range(0..10) {
+        0 => format!("{county}{brand}{product}生产基地项目"),
+        1 => {
+            let megawatts = rng.random_range(5..100);
+            return (
+                format!("{county}{megawatts}兆瓦分散式风电项目"),
+                format!("{}新能源", pick(rng, BRANDS)),
+            );
+        }
+        _ => format!("{county}年产{capacity}{unit}{product}项目"),
+    };
+    (name, company)
+}
+
+/// What the joint evaluation (会商评估) of an attracted project covered.
+const EVALUATION_DIMENSIONS: &[&str] = &[
+    "用地",
+    "环保",
+    "能耗",
+    "投资强度",
+    "亩均税收",
+    "安全生产",
+    "规划选址",
+    "用水",
+];
+
+/// 评估维度: 产业政策 first, then a few of the usual dimensions, separated by 、.
+pub fn evaluation_dimensions(rng: &mut SampleRng) -> String {
+    let mut items = vec!["产业政策"];
+    for item in EVALUATION_DIMENSIONS {
+        if rng.random_bool(0.55) {
+            items.push(item);
+        }
+    }
+    if items.len() < 3 {
+        items.extend(["用地", "环保"]);
+    }
+    items.join("、")
+}
+
+/// The problem a joint meeting takes up on a project.
+const MEETING_ISSUES: &[&str] = &[
+    "用地报批",
+    "环评审批",
+    "电力接入",
+    "征地拆迁",
+    "建设资金",
+    "施工许可",
+    "供水供气配套",
+];
+
+/// 议题 of a joint meeting in `month`: the monthly report, one or two project problems, and
+/// sometimes the attracted projects' hand-over.
+pub fn meeting_topics(rng: &mut SampleRng, month: u32, projects: &[&str]) -> String {
+    let mut topics = vec![format!("通报{month}月份重点项目推进情况")];
+    let issues = if projects.is_empty() {
+        0
+    } else {
+        rng.random_range(1..=2)
+    };
+    for _ in 0..issues {
+        let topic = format!(
+            "协调解决{}{}问题",
+            pick(rng, projects),
+            pick(rng, MEETING_ISSUES)
+        );
+        if !topics.contains(&topic) {
+            topics.push(topic);
+        }
+    }
+    if rng.random_bool(0.4) {
+        topics.push("研究签约招商项目移交落地事宜".to_string());
+    }
+    topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("{}.{t}", i + 1))
+        .collect::<Vec<_>>()
+        .join("；")
+}

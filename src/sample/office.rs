@@ -44,12 +44,12 @@ enum Pin {
 }
 
 /// The last day events can happen in the generated period.
-fn window_end(world: &World) -> NaiveDate {
+pub(super) fn window_end(world: &World) -> NaiveDate {
     days::month_end(world.year(), world.params.months).min(world.params.now)
 }
 
 /// When the office dates the snapshot of `month`: its last working day, or `now` if earlier.
-fn snapshot_date(world: &World, month: u32) -> Option<NaiveDate> {
+pub(super) fn snapshot_date(world: &World, month: u32) -> Option<NaiveDate> {
     world.month_cutoff(month)?;
     Some(days::last_workday(world.year(), month).min(world.params.now))
 }
@@ -262,7 +262,7 @@ fn notice_cells(world: &World, notice: &Notice, seq: usize, as_of: NaiveDate) ->
 }
 
 /// Title row and the 填报单位 / 报告期 / 填报日期 line of an office ledger.
-fn office_title_lines(
+pub(super) fn office_title_lines(
     sheet: &mut SheetBuilder,
     world: &World,
     title: &str,
@@ -306,11 +306,13 @@ struct Task {
     done_note: String,
 }
 
-fn draw_tasks(world: &World, rng: &mut SampleRng) -> Vec<Task> {
+/// The dispatch tasks, and the joint-meeting days they were drawn against (one a month, on a
+/// working day from the 20th to the 26th, up to the end of the period).
+fn draw_tasks(world: &World, rng: &mut SampleRng) -> (Vec<Task>, Vec<NaiveDate>) {
     let year = world.year();
     let (start, end) = (ymd(year, 1, 5), window_end(world));
     if start > end {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     // One monthly dispatch meeting (mid-month) and one joint meeting (late) per month.
     let mut dispatch = Vec::new();
@@ -391,7 +393,24 @@ fn draw_tasks(world: &World, rng: &mut SampleRng) -> Vec<Task> {
             done_note: names::task_done_note(rng),
         });
     }
-    tasks
+    (tasks, joint)
+}
+
+/// The joint-meeting days of the period, each with the number of dispatch tasks assigned
+/// there (source 联席会议), drawn exactly as [`write_tasks`] draws them.
+pub fn joint_meetings(world: &World) -> Vec<(NaiveDate, usize)> {
+    let mut rng = stream(world.params.seed, Stream::Tasks);
+    let (tasks, joint) = draw_tasks(world, &mut rng);
+    joint
+        .into_iter()
+        .map(|day| {
+            let assigned = tasks
+                .iter()
+                .filter(|t| t.source == "联席会议" && t.assigned == day)
+                .count();
+            (day, assigned)
+        })
+        .collect()
 }
 
 const TASK_HEADERS: [&str; 12] = [
@@ -415,7 +434,7 @@ pub fn write_tasks(world: &World, output: &mut Output) -> anyhow::Result<()> {
     let params = world.params;
     let mut rng = stream(params.seed, Stream::Tasks);
     let mut planter = Planter::new(params.seed, Stream::TaskPlanting, params.error_rate);
-    let tasks = draw_tasks(world, &mut rng);
+    let (tasks, _) = draw_tasks(world, &mut rng);
     let roster = &world.roster;
     let headers: Vec<String> = TASK_HEADERS.iter().map(|h| h.to_string()).collect();
     for month in 1..=params.months {

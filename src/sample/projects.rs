@@ -338,7 +338,7 @@ fn board_for(rng: &mut SampleRng, unit: &str, is_town: bool) -> Board {
 }
 
 /// Names identify projects within a unit, so a repeated name becomes a later phase.
-fn unique_name(taken: &mut BTreeSet<String>, name: String) -> String {
+pub fn unique_name(taken: &mut BTreeSet<String>, name: String) -> String {
     const PHASES: [&str; 8] = ["二", "三", "四", "五", "六", "七", "八", "九"];
     if taken.insert(name.clone()) {
         return name;
@@ -356,7 +356,7 @@ fn unique_name(taken: &mut BTreeSet<String>, name: String) -> String {
     }
 }
 
-fn log_uniform(rng: &mut SampleRng, low: f64, high: f64) -> f64 {
+pub fn log_uniform(rng: &mut SampleRng, low: f64, high: f64) -> f64 {
     (rng.random_range(low.ln()..high.ln())).exp()
 }
 

@@ -50,6 +50,8 @@ pub struct Roster {
     pub office_folder: String,
     /// How the office signs its ledgers ("县重点项目办公室").
     pub office_formal: String,
+    /// The unit housing the Key Project Office (县发改局).
+    pub office: usize,
     /// The unit that files the county leaders' visits (县政府办公室).
     pub gov_office: usize,
     pub region_code: &'static str,
@@ -113,6 +115,7 @@ impl Roster {
             towns,
             office_folder,
             office_formal,
+            office,
             gov_office,
             region_code: REGION_CODE,
             unknown_unit_free,
@@ -241,12 +244,15 @@ fn synthetic_config(base: &Config, count: usize, rng: &mut SampleRng) -> Config 
             head: Some(book.fresh(rng)),
         });
     }
+    // The first twelve units meet jointly, like the seed's twelve departments.
+    let joint_meeting_members = units.iter().take(12).map(|u| u.name.clone()).collect();
     // Scoring, thresholds, calendar and the rest stay the base config's.
     Config {
         county,
         groups: vec!["乡镇".to_string(), "县直部门".to_string()],
         units,
         leaders,
+        joint_meeting_members,
         ..base.clone()
     }
 }

@@ -120,7 +120,7 @@ impl Table {
                     let text = shown(range.get_value((r as u32, c as u32)));
                     matches!(
                         canonical(&text).as_str(),
-                        "项目名称" | "通知书编号" | "任务编号" | "调研日期"
+                        "项目名称" | "通知书编号" | "任务编号" | "调研日期" | "会议日期"
                     ) && !text.contains('：')
                 })
             })
@@ -160,6 +160,12 @@ fn is_ledger(file: &str) -> bool {
         .iter()
         .any(|w| file.contains(w))
         && !file.starts_with("县重点办/")
+        && !is_second_wave(file)
+}
+
+/// The 招商引资 and 联席会议 snapshots.
+fn is_second_wave(file: &str) -> bool {
+    file.contains("/招商引资项目台账（") || file.contains("/联席会议记录（")
 }
 
 #[test]
@@ -308,6 +314,10 @@ fn county_sample_has_the_promised_shape() {
         "计划竣工日期",
         "办理时限",
         "任务内容",
+        "阶段",
+        "招商单位",
+        "会议日期",
+        "参会单位",
     ]
     .map(String::from)
     .into();
@@ -387,6 +397,8 @@ fn synthetic_units_come_with_their_config() {
     );
     assert!(config.units.iter().all(|u| u.head.is_some()));
     assert_eq!(config.units[0].name, "第0001局");
+    assert_eq!(config.joint_meeting_members.len(), 12);
+    assert_eq!(config.joint_meeting_members[0], "第0001局");
     assert_eq!(config.scoring, base.scoring);
     // The config is valid as a user would load it.
     let reparsed = Config::parse(&config.to_commented_toml(), "synthetic").unwrap();
@@ -413,4 +425,428 @@ fn synthetic_units_come_with_their_config() {
         .files
         .iter()
         .any(|f| is_ledger(f) && f.contains("2026年1月")));
+}
+
+/// A 招商引资 or 联席会议 snapshot read back: the title rows, the header row (the row starting
+/// with 序号) with its exact texts, and the data rows up to the blank row.
+struct Snapshot {
+    range: Range<Data>,
+    header_row: usize,
+    headers: Vec<String>,
+}
+
+impl Snapshot {
+    fn read(path: &Path) -> Snapshot {
+        let (_, range) = first_sheet(path);
+        let header_row = (0..range.height())
+            .find(|&r| shown(range.get_value((r as u32, 0))) == "序号")
+            .unwrap();
+        let headers = (0..range.width())
+            .map(|c| shown(range.get_value((header_row as u32, c as u32))))
+            .collect();
+        Snapshot {
+            range,
+            header_row,
+            headers,
+        }
+    }
+
+    fn text(&self, row: usize, column: usize) -> String {
+        shown(self.range.get_value((row as u32, column as u32)))
+    }
+
+    /// Data rows (0-based) up to the first blank row.
+    fn rows(&self) -> Vec<usize> {
+        (self.header_row + 1..self.range.height())
+            .take_while(|&r| (0..self.range.width()).any(|c| !self.text(r, c).is_empty()))
+            .collect()
+    }
+
+    /// The cell of `row` under the header `name` as the planted record spells it.
+    fn get(&self, row: usize, name: &str) -> String {
+        let column = self.headers.iter().position(|h| h == name).unwrap();
+        self.text(row, column)
+    }
+
+    /// Whether the cell of `row` under `name` is empty or a real Excel date.
+    fn is_date_or_empty(&self, row: usize, name: &str) -> bool {
+        let column = self.headers.iter().position(|h| h == name).unwrap();
+        matches!(
+            self.range.get_value((row as u32, column as u32)),
+            None | Some(Data::Empty) | Some(Data::DateTime(_))
+        )
+    }
+
+    /// The 填报日期 of the "填报日期：2026年11月3日" text above the header.
+    fn filed(&self) -> NaiveDate {
+        let line: String = (0..self.header_row)
+            .flat_map(|r| (0..self.range.width()).map(move |c| (r, c)))
+            .map(|(r, c)| self.text(r, c))
+            .collect::<Vec<_>>()
+            .join("    ");
+        let date = line.split("填报日期：").nth(1).unwrap();
+        let date = date.split_whitespace().next().unwrap();
+        NaiveDate::parse_from_str(date, "%Y年%m月%d日").unwrap()
+    }
+}
+
+fn ymd_text(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// 阶段 (values and aliases) in the order projects move through them.
+fn investment_rank(stage: &str) -> usize {
+    match stage {
+        "前期" | "在谈" | "洽谈" => 0,
+        "评估" | "论证" => 1,
+        "签约" | "已签约" => 2,
+        "落地" | "已落地" => 3,
+        other => panic!("unexpected 阶段 {other}"),
+    }
+}
+
+#[test]
+fn county_sample_has_the_second_wave_tables() {
+    let config = county_config();
+    let scratch = Scratch::new("second-wave");
+    let output = generate(&SampleParams::county_sample(), &config, &scratch.0).unwrap();
+    let planted_at = |file: &str, row: usize| {
+        output
+            .planted
+            .iter()
+            .any(|p| p.file == file && p.row as usize == row + 1)
+    };
+
+    // 招商引资: the center, the zone and a few townships, one snapshot a month (November's
+    // filed on `now`, as the month is reported before it ends).
+    let investment_files: Vec<&String> = output
+        .files
+        .iter()
+        .filter(|f| f.contains("/招商引资项目台账（"))
+        .collect();
+    let units: BTreeSet<&str> = investment_files
+        .iter()
+        .map(|f| f.split('/').next().unwrap())
+        .collect();
+    assert!(
+        units.contains("县招商中心") && units.contains("开发区"),
+        "{units:?}"
+    );
+    let towns = units
+        .iter()
+        .filter(|u| config.unit(u).unwrap().group == "乡镇")
+        .count();
+    assert!((1..=3).contains(&towns), "{units:?}");
+    for month in 1..=11 {
+        let file = format!("县招商中心/招商引资项目台账（2026年{month}月）.xlsx");
+        assert!(output.files.contains(&file), "{file}");
+    }
+    let investment_headers = [
+        "序号",
+        "项目名称",
+        "招商单位",
+        "投资方",
+        "阶段",
+        "评估论证日期",
+        "签约日期",
+        "协议投资额（万元）",
+        "移交日期",
+        "承接单位",
+        "开工日期",
+        "评估维度",
+    ];
+    let date_columns = ["评估论证日期", "签约日期", "移交日期", "开工日期"];
+    let mut aliases = BTreeSet::new();
+    // (unit, project) → the 阶段 rank of each month, for projects read from unplanted rows.
+    let mut ranks: BTreeMap<(String, String), Vec<(u32, usize)>> = BTreeMap::new();
+    let (mut unevaluated, mut evaluated_late, mut holiday_handover, mut contradicted) =
+        (false, false, false, false);
+    let mut latest_projects = BTreeSet::new();
+    let mut signed_years = BTreeSet::new();
+    for file in &investment_files {
+        let snapshot = Snapshot::read(&scratch.0.join(file));
+        let unit = file.split('/').next().unwrap();
+        assert_eq!(snapshot.headers, investment_headers, "{file}");
+        assert_eq!(snapshot.header_row, 2, "{file}");
+        assert_eq!(snapshot.text(0, 0), "长子县招商引资项目推进情况表");
+        let month: u32 = file
+            .split("2026年")
+            .nth(1)
+            .and_then(|rest| rest.split('月').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        let line = snapshot.text(1, 0);
+        let formal = &config.unit(unit).unwrap().aliases;
+        assert!(
+            line.starts_with(&format!("填报单位：{unit}    "))
+                || formal
+                    .iter()
+                    .any(|a| line.starts_with(&format!("填报单位：{a}    "))),
+            "{line}"
+        );
+        assert!(line.contains(&format!("    报告期：2026年{month}月    填报日期：")));
+        let filed = snapshot.filed();
+        assert!(filed <= days::ymd(2026, 11, 28), "{file}");
+        let rows = snapshot.rows();
+        let after = rows.last().unwrap() + 2;
+        assert!(snapshot.text(after, 0).starts_with("填报人："), "{file}");
+        for &row in &rows {
+            let name = snapshot.get(row, "项目名称");
+            assert!(
+                name.starts_with("长子县") && name.contains("项目"),
+                "{name}"
+            );
+            for column in date_columns {
+                assert!(snapshot.is_date_or_empty(row, column), "{file} {column}");
+                if let Some(date) = ymd_text(&snapshot.get(row, column)) {
+                    assert!(date <= filed, "{file} row {} {column}", row + 1);
+                }
+            }
+            if planted_at(file, row) {
+                continue;
+            }
+            assert_eq!(snapshot.get(row, "招商单位"), unit);
+            let stage = snapshot.get(row, "阶段");
+            if !["前期", "评估", "签约", "落地"].contains(&stage.as_str()) {
+                aliases.insert(stage.clone());
+            }
+            let rank = investment_rank(&stage);
+            ranks
+                .entry((unit.to_string(), name.clone()))
+                .or_default()
+                .push((month, rank));
+            let evaluated = ymd_text(&snapshot.get(row, "评估论证日期"));
+            let signed = ymd_text(&snapshot.get(row, "签约日期"));
+            let handed_over = ymd_text(&snapshot.get(row, "移交日期"));
+            let started = ymd_text(&snapshot.get(row, "开工日期"));
+            // The stage agrees with the dates, except where a start is left at 签约.
+            assert_eq!(signed.is_some(), rank >= 2, "{file} row {}", row + 1);
+            if rank == 1 {
+                assert!(evaluated.is_some());
+            }
+            if rank == 3 {
+                assert!(started.is_some());
+            }
+            if signed.is_some() {
+                assert!(!snapshot.get(row, "协议投资额（万元）").is_empty());
+                assert!(config.unit(&snapshot.get(row, "承接单位")).is_some());
+            }
+            unevaluated |= signed.is_some() && evaluated.is_none();
+            evaluated_late |= matches!((evaluated, signed), (Some(e), Some(s)) if e > s);
+            holiday_handover |=
+                signed == ymd_text("2026-09-28") && handed_over == ymd_text("2026-10-15");
+            contradicted |= rank == 2 && started.is_some_and(|s| s <= filed);
+            if month == 11 {
+                latest_projects.insert(name.clone());
+                signed_years.extend(signed.map(|s| s.year()));
+            }
+        }
+    }
+    assert!(unevaluated, "a project signed without evaluation");
+    assert!(evaluated_late, "a project evaluated after signing");
+    assert!(
+        holiday_handover,
+        "signed 09-28, handed over after the holiday"
+    );
+    assert!(contradicted, "a 签约 row whose 开工日期 says it has landed");
+    assert!(!aliases.is_empty(), "stage aliases");
+    assert!(
+        (25..=35).contains(&latest_projects.len()),
+        "{latest_projects:?}"
+    );
+    assert_eq!(signed_years, BTreeSet::from([2025, 2026]));
+    for ((unit, name), months) in &mut ranks {
+        months.sort_unstable();
+        assert!(
+            months.windows(2).all(|w| w[0].1 <= w[1].1),
+            "{unit} {name} goes back: {months:?}"
+        );
+    }
+
+    // 联席会议: the office's snapshots, the latest listing the year's meetings.
+    for month in 1..=11 {
+        let file = format!("县重点办/联席会议记录（截至2026年{month}月）.xlsx");
+        assert!(output.files.contains(&file), "{file}");
+    }
+    let latest = Snapshot::read(
+        &scratch
+            .0
+            .join("县重点办/联席会议记录（截至2026年11月）.xlsx"),
+    );
+    assert_eq!(
+        latest.headers,
+        [
+            "序号",
+            "会议日期",
+            "期次",
+            "召集人",
+            "议题",
+            "参会单位",
+            "纪要印发日期"
+        ]
+    );
+    assert_eq!(latest.text(0, 0), "长子县重点项目联席会议记录");
+    assert_eq!(latest.text(1, 0), "填报单位：县重点项目办公室");
+    let rows = latest.rows();
+    let mut dates = BTreeSet::new();
+    for (n, &row) in rows.iter().enumerate() {
+        assert!(latest.is_date_or_empty(row, "会议日期"));
+        assert!(latest.is_date_or_empty(row, "纪要印发日期"));
+        let date = ymd_text(&latest.get(row, "会议日期")).unwrap();
+        assert!(
+            (20..=26).contains(&date.day()) && days::is_workday(date),
+            "{date}"
+        );
+        assert_eq!(
+            latest.get(row, "期次"),
+            format!("2026年第{}次联席会议", n + 1)
+        );
+        let convener = latest.get(row, "召集人");
+        assert!(
+            config.leaders.iter().any(|l| l.name == convener),
+            "{convener}"
+        );
+        assert!(latest.get(row, "议题").starts_with("1.通报"));
+        if let Some(minutes) = ymd_text(&latest.get(row, "纪要印发日期")) {
+            assert!(minutes > date);
+        }
+        dates.insert(date);
+    }
+    let months: BTreeSet<u32> = dates.iter().map(|d| d.month()).collect();
+    let without: Vec<u32> = (1..=10).filter(|m| !months.contains(m)).collect();
+    assert_eq!(without, [7], "one month (July) without a meeting");
+    let unissued = rows
+        .iter()
+        .filter(|&&r| latest.get(r, "纪要印发日期").is_empty())
+        .count();
+    assert_eq!(unissued, 1, "one meeting's minutes never issued");
+    // Attendance: of the twelve member units, exactly one never came; most came to most.
+    let members: Vec<&str> = config
+        .joint_meeting_members
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let first_twelve: Vec<&str> = config.units[..12].iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(members, first_twelve);
+    let attended: Vec<usize> = members
+        .iter()
+        .map(|m| {
+            rows.iter()
+                .filter(|&&r| latest.get(r, "参会单位").split('、').any(|u| u == *m))
+                .count()
+        })
+        .collect();
+    assert_eq!(
+        attended.iter().filter(|&&n| n == 0).count(),
+        1,
+        "{attended:?}"
+    );
+    assert!(
+        attended.iter().filter(|&&n| n * 2 > rows.len()).count() >= 10,
+        "{attended:?}"
+    );
+    for &row in &rows {
+        for unit in latest.get(row, "参会单位").split('、') {
+            assert!(config.unit(unit).is_some(), "{unit}");
+        }
+    }
+    // The dispatch tasks of source 联席会议 were assigned at these meetings.
+    let (_, tasks) = Table::read(&scratch.0.join("县重点办/调度任务台账（2026年11月）.xlsx"));
+    let column = |name: &str| tasks.column(name).unwrap();
+    let mut joint_tasks = 0;
+    for row in tasks.data_rows() {
+        if shown(tasks.get(row, column("来源"))) == "联席会议" {
+            joint_tasks += 1;
+            let assigned = ymd_text(&shown(tasks.get(row, column("交办日期")))).unwrap();
+            assert!(dates.contains(&assigned), "task assigned {assigned}");
+        }
+    }
+    assert!(joint_tasks > 0);
+
+    // The planted problems of the new tables (read back at their cells by
+    // county_sample_has_the_promised_shape).
+    let planted = |column: &str, kind: PlantedKind| {
+        output
+            .planted
+            .iter()
+            .filter(|p| p.column == column && p.kind == kind)
+            .collect::<Vec<_>>()
+    };
+    let phase = planted("阶段", PlantedKind::Rejection);
+    assert!(!phase.is_empty() && phase.iter().all(|p| p.value == "洽谈中"));
+    let unit = planted("招商单位", PlantedKind::Rejection);
+    assert!(!unit.is_empty() && unit.iter().all(|p| p.value.is_empty()));
+    for p in phase.iter().chain(&unit) {
+        assert!(p.file.contains("/招商引资项目台账（") && p.sheet == "招商引资");
+        assert!(!p.file.contains("11月"), "planted in a superseded snapshot");
+    }
+    let date = planted("会议日期", PlantedKind::Rejection);
+    assert!(!date.is_empty() && date.iter().all(|p| p.value.is_empty()));
+    let guest = planted("参会单位", PlantedKind::Warning);
+    assert!(!guest.is_empty() && guest.iter().all(|p| p.value.contains("县文旅局")));
+    for p in date.iter().chain(&guest) {
+        assert!(p.file.starts_with("县重点办/联席会议记录（") && p.sheet == "联席会议");
+        assert!(!p.file.contains("11月"), "planted in a superseded snapshot");
+    }
+    let second_wave = output
+        .planted
+        .iter()
+        .filter(|p| is_second_wave(&p.file))
+        .count();
+    assert_eq!(second_wave, 4, "one of each kind in the county sample");
+}
+
+/// SHA-256 of the listing "path\tsha256-of-file\n" (sorted by path) of the county sample's
+/// ledger, notice, task and visit files, as generated before the 招商引资 and 联席会议 tables
+/// were added (commit ec3885b). Adding tables must not change a byte of the existing ones;
+/// a deliberate change to them updates these constants (the failure prints the new values).
+const FIRST_WAVE_FILES: usize = 425;
+const FIRST_WAVE_LISTING_SHA256: &str =
+    "0a7b5de7aa7a38ea5ad370291a573b5ce7effc71ce37932c7ef84693931b8835";
+const FIRST_WAVE_SAMPLES: [(&str, &str); 4] = [
+    (
+        "丹朱镇/丹朱镇重点项目台账（2026年10月）.xlsx",
+        "88b8a08b555461b784de3b07457d3150edf6772b54063b14fda5704f9f0e0053",
+    ),
+    (
+        "县政府办公室/县领导现场调研记录（2026年11月）.xlsx",
+        "c31d3c92ce885557fe12362c76adf8a421a78ad4a5ab5a0bf1cbc0b0556d009b",
+    ),
+    (
+        "县重点办/挂牌督办事项台账（截至2026年11月）.xlsx",
+        "1d0f73d8867825d39d5e6b67a06b0d5c09bd5ffb72ccc720c9cd275401e795a4",
+    ),
+    (
+        "县重点办/调度任务台账（2026年11月）.xlsx",
+        "c00bf4e1f308dbd208b10ff0654f538b94b15e286f3799e5751e66d65038c029",
+    ),
+];
+
+#[test]
+fn county_sample_keeps_the_first_wave_bytes() {
+    use sha2::{Digest, Sha256};
+    let scratch = Scratch::new("first-wave");
+    let output = generate(&SampleParams::county_sample(), &county_config(), &scratch.0).unwrap();
+    let mut listing = String::new();
+    let mut hashes = BTreeMap::new();
+    for file in output.files.iter().filter(|f| !is_second_wave(f)) {
+        let bytes = std::fs::read(scratch.0.join(file)).unwrap();
+        let hash = format!("{:x}", Sha256::digest(&bytes));
+        listing.push_str(&format!("{file}\t{hash}\n"));
+        hashes.insert(file.as_str(), hash);
+    }
+    for (file, expected) in FIRST_WAVE_SAMPLES {
+        assert_eq!(
+            hashes.get(file).map(String::as_str),
+            Some(expected),
+            "{file}"
+        );
+    }
+    let digest = format!("{:x}", Sha256::digest(listing.as_bytes()));
+    assert_eq!(
+        (hashes.len(), digest.as_str()),
+        (FIRST_WAVE_FILES, FIRST_WAVE_LISTING_SHA256),
+        "the existing sample files changed:\n{listing}"
+    );
 }

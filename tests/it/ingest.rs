@@ -10,8 +10,7 @@ use keyproj::ingest::header::AliasTable;
 use keyproj::ingest::problem::Severity;
 use keyproj::ingest::schema::Table;
 use keyproj::ingest::stage::{ColumnValues, SheetOutcome};
-use keyproj::ingest::{load_file, FileOutcome};
-use keyproj::units::UnitResolver;
+use keyproj::ingest::{FileOutcome, Ingest};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet};
 
 use crate::keyproj;
@@ -33,11 +32,7 @@ fn load(path: &Path, root: &Path) -> FileOutcome {
         size: 0,
         mtime: 0,
     };
-    load_file(
-        &input,
-        &AliasTable::new(&config.extra_header_aliases()),
-        &UnitResolver::new(&config),
-    )
+    Ingest::new(&config).load(&input)
 }
 
 fn sheet<'a>(outcome: &'a FileOutcome, name: &str) -> &'a SheetOutcome {
@@ -907,14 +902,14 @@ fn config_header_aliases_extend_the_table() {
         size: 0,
         mtime: 0,
     };
-    let without = load_file(&input, &AliasTable::new(&[]), &UnitResolver::new(&config));
+    let without = Ingest {
+        aliases: AliasTable::new(&[]),
+        ..Ingest::new(&config)
+    }
+    .load(&input);
     assert_eq!(without.sheets[0].counts.rejected, 1);
     assert_eq!(without.sheets[0].problems[0].column, "总投资");
-    let with = load_file(
-        &input,
-        &AliasTable::new(&config.extra_header_aliases()),
-        &UnitResolver::new(&config),
-    );
+    let with = Ingest::new(&config).load(&input);
     assert_eq!(
         with.sheets[0].counts.accepted, 1,
         "{:?}",

@@ -112,15 +112,10 @@ fn sample_rejections_are_exactly_the_planted_ones() {
     let dir = tempfile::tempdir().unwrap();
     let config = Config::embedded().unwrap();
     let output = generate(&SampleParams::county_sample(), &config, dir.path()).unwrap();
-    let aliases = keyproj::ingest::header::AliasTable::new(&[]);
-    let units = keyproj::units::UnitResolver::new(&config);
+    let ingest = keyproj::ingest::Ingest::new(&config);
     let found =
         keyproj::ingest::discover::discover(dir.path(), 0, std::time::SystemTime::now()).unwrap();
-    let files: Vec<_> = found
-        .files
-        .iter()
-        .map(|f| keyproj::ingest::load_file(f, &aliases, &units))
-        .collect();
+    let files: Vec<_> = found.files.iter().map(|f| ingest.load(f)).collect();
     let problems: Vec<_> = files.iter().flat_map(|f| f.all_problems()).collect();
     let mut rejected: Vec<(String, String, u32)> = problems
         .iter()
