@@ -477,44 +477,6 @@ pub fn enum_value(values: &[(&'static str, &[&str])], folded: &str) -> Option<&'
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeSet;
-
-    #[test]
-    fn every_signature_column_exists_and_fields_are_unique() {
-        for table in Table::ALL {
-            let names: BTreeSet<_> = table.columns().iter().map(|c| c.name).collect();
-            for s in table.signature() {
-                assert!(names.contains(s), "{table:?} {s}");
-            }
-            let fields: BTreeSet<_> = table.columns().iter().map(|c| c.field).collect();
-            assert_eq!(fields.len(), table.columns().len(), "{table:?}");
-        }
-    }
-
-    #[test]
-    fn no_alias_is_claimed_twice_within_a_table() {
-        for table in Table::ALL {
-            let mut seen = BTreeSet::new();
-            for c in table.columns() {
-                for name in std::iter::once(&c.name).chain(c.aliases) {
-                    assert!(seen.insert(crate::text::fold(name)), "{table:?} {name}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn stage_aliases() {
-        assert_eq!(enum_value(STAGES, "续建"), Some("在建"));
-        assert_eq!(enum_value(STAGES, "竣工投产"), Some("竣工"));
-        assert_eq!(enum_value(STAGES, "储备库"), Some("储备"));
-        assert_eq!(enum_value(STAGES, "筹建中"), None);
-    }
-}
-
 pub const INVESTMENT_STAGES: &[(&str, &[&str])] = &[
     ("前期", &["洽谈", "在谈", "前期洽谈"]),
     ("评估", &["论证", "会商", "评估论证"]),
@@ -592,3 +554,41 @@ pub const MEETING_COLUMNS: &[ColumnDef] = &[
     col("报告期", "report_month", Month, Optional, &[]),
     col("填报日期", "fill_date", DateActual, Optional, &[]),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_signature_column_exists_and_fields_are_unique() {
+        for table in Table::ALL {
+            let names: BTreeSet<_> = table.columns().iter().map(|c| c.name).collect();
+            for s in table.signature() {
+                assert!(names.contains(s), "{table:?} {s}");
+            }
+            let fields: BTreeSet<_> = table.columns().iter().map(|c| c.field).collect();
+            assert_eq!(fields.len(), table.columns().len(), "{table:?}");
+        }
+    }
+
+    #[test]
+    fn no_alias_is_claimed_twice_within_a_table() {
+        for table in Table::ALL {
+            let mut seen = BTreeSet::new();
+            for c in table.columns() {
+                for name in std::iter::once(&c.name).chain(c.aliases) {
+                    assert!(seen.insert(crate::text::fold(name)), "{table:?} {name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stage_aliases() {
+        assert_eq!(enum_value(STAGES, "续建"), Some("在建"));
+        assert_eq!(enum_value(STAGES, "竣工投产"), Some("竣工"));
+        assert_eq!(enum_value(STAGES, "储备库"), Some("储备"));
+        assert_eq!(enum_value(STAGES, "筹建中"), None);
+    }
+}
