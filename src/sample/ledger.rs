@@ -114,6 +114,7 @@ impl LedgerStyle {
                 (Investor, "投资主体".into()),
                 (Site, "建设地点".into()),
                 (Content, "建设内容".into()),
+                (Benefits, "经济社会效益".into()),
                 (Total, format!("总投资（{total_unit}）")),
                 (AnnualPlan, "年度计划投资（万元）".into()),
                 (Done, "本年完成投资（万元）".into()),
@@ -142,6 +143,7 @@ impl LedgerStyle {
                 (Investor, "投资主体".into()),
                 (Site, "建设地点".into()),
                 (Content, "建设内容".into()),
+                (Benefits, "经济社会效益".into()),
                 (Total, format!("总投资({total_unit})")),
                 (AnnualPlan, "年度计划投资(万元)".into()),
                 (Done, "本年完成投资(万元)".into()),
@@ -177,6 +179,7 @@ impl LedgerStyle {
                     (Investor, "建设单位".into()),
                     (Site, "建设地点".into()),
                     (Content, "建设内容及规模".into()),
+                    (Benefits, "预期效益".into()),
                     (Total, format!("*计划总投资\n（{total_unit}）")),
                     (AnnualPlan, "本年计划投资（万元)".into()),
                     (Done, done),
@@ -218,6 +221,7 @@ enum Field {
     Investor,
     Site,
     Content,
+    Benefits,
     Total,
     AnnualPlan,
     Done,
@@ -252,6 +256,7 @@ impl Field {
             Field::Investor => "投资主体",
             Field::Site => "建设地点",
             Field::Content => "建设内容",
+            Field::Benefits => "经济社会效益",
             Field::Total => "总投资",
             Field::AnnualPlan => "年度计划投资",
             Field::Done => "本年完成投资",
@@ -573,6 +578,13 @@ impl UnitMonth<'_> {
             Field::Investor => Cell::text(&project.investor),
             Field::Site => Cell::text(&project.site),
             Field::Content => Cell::text(&project.content),
+            // Most but not all project descriptions state the expected benefits.
+            Field::Benefits if (project.total as u64) % 4 == 0 => Cell::Empty,
+            Field::Benefits => Cell::text(format!(
+                "预计年产值{:.0}万元，带动就业{}人",
+                project.total * 0.8,
+                (project.total / 40.0).round().max(10.0) as i64
+            )),
             Field::Total => {
                 if style.total_in_yi {
                     Cell::Number(project.total.round() / 10000.0)
