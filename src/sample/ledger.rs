@@ -579,7 +579,7 @@ impl UnitMonth<'_> {
             Field::Site => Cell::text(&project.site),
             Field::Content => Cell::text(&project.content),
             // Most but not all project descriptions state the expected benefits.
-            Field::Benefits if (project.total as u64) % 4 == 0 => Cell::Empty,
+            Field::Benefits if (project.total as u64).is_multiple_of(4) => Cell::Empty,
             Field::Benefits => Cell::text(format!(
                 "预计年产值{:.0}万元，带动就业{}人",
                 project.total * 0.8,
