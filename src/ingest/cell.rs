@@ -42,12 +42,10 @@ impl Cell {
 
     /// Trimmed text of a text-like cell; `None` when blank or an empty marker.
     pub fn text(&self) -> Option<String> {
-        let shown = self.shown();
-        let t = trim(&shown);
-        if is_empty_marker(t) {
-            None
-        } else {
-            Some(t.to_string())
+        let keep = |t: &str| (!is_empty_marker(t)).then(|| t.to_string());
+        match self {
+            Cell::Text(s) => keep(trim(s)),
+            other => keep(trim(&other.shown())),
         }
     }
 }
@@ -63,6 +61,10 @@ pub fn format_number(x: f64) -> String {
 
 /// Values that mean "no value" in county tables.
 pub fn is_empty_marker(s: &str) -> bool {
+    // Markers are short; longer text needs no folding to tell.
+    if s.chars().count() > 4 {
+        return false;
+    }
     matches!(
         fold(s).as_str(),
         "" | "-" | "--" | "—" | "——" | "/" | "无" | "暂无" | "\\"
@@ -261,6 +263,9 @@ impl MoneyUnit {
     }
 }
 
+/// 10 万亿元 in 万元: more than any county project, so a sign of a unit or typing error.
+const MAX_MONEY: f64 = 1e9;
+
 pub const MONEY_EXPECTED: &str = "应为金额（万元），如 1234.5、1,234.5、1234.5万元 或 1.2亿元";
 
 /// Parse an amount into 万元. `header_unit` is the unit named in the column header.
@@ -277,10 +282,12 @@ pub fn parse_money(cell: &Cell, header_unit: MoneyUnit) -> Result<Option<f64>, S
         }
         Cell::Date(_) | Cell::Bool(_) | Cell::Error(_) => return Err(MONEY_EXPECTED.to_string()),
     };
-    if value.is_finite() {
-        Ok(Some(value))
-    } else {
+    if !value.is_finite() {
         Err(MONEY_EXPECTED.to_string())
+    } else if value.abs() > MAX_MONEY {
+        Err("金额大得不合理（超过 10 万亿元）；请核实金额及单位（万元）".to_string())
+    } else {
+        Ok(Some(value))
     }
 }
 
@@ -424,6 +431,14 @@ mod tests {
         }
         assert!(parse_money(&text("待定"), MoneyUnit::Wan).is_err());
         assert!(parse_money(&text("1e400"), MoneyUnit::Wan).is_err());
+        assert!(parse_money(&Cell::Number(1e308), MoneyUnit::Wan)
+            .unwrap_err()
+            .contains("不合理"));
+        assert!(parse_money(&text("NaN"), MoneyUnit::Wan).is_err());
+        assert_eq!(
+            parse_money(&Cell::Number(-5.0), MoneyUnit::Wan),
+            Ok(Some(-5.0))
+        );
     }
 
     #[test]

@@ -391,7 +391,8 @@ fn parse_row(
     let mut bad: Vec<Option<(String, String, String)>> = vec![None; columns.len()];
     let mut issues = Vec::new();
     for mapped in &header.columns {
-        let Some(slot) = columns.iter().position(|c| c.name == mapped.def.name) else {
+        // Column definitions are static: the mapped one is at the same address in the table.
+        let Some(slot) = columns.iter().position(|c| std::ptr::eq(c, mapped.def)) else {
             continue;
         };
         let cell = row.get(mapped.index).unwrap_or(&Cell::Empty);
@@ -439,11 +440,13 @@ fn parse_row(
             Required::Optional => false,
             Required::ForStages(stages) => stage.as_deref().is_some_and(|s| stages.contains(&s)),
         };
-        let header_name = header
-            .columns
-            .iter()
-            .find(|m| m.def.name == def.name)
-            .map_or(def.name.to_string(), |m| m.header.clone());
+        let header_name = || {
+            header
+                .columns
+                .iter()
+                .find(|m| m.def.name == def.name)
+                .map_or(def.name.to_string(), |m| m.header.clone())
+        };
         match (&bad[slot], values[slot].is_some(), required) {
             (Some((column, value, reason)), _, true) => issues.push(RowIssue {
                 column: column.clone(),
@@ -460,7 +463,7 @@ fn parse_row(
                 fix: "请按要求的格式改正".into(),
             }),
             (None, false, true) => issues.push(RowIssue {
-                column: header_name,
+                column: header_name(),
                 value: String::new(),
                 severity: Severity::Rejected,
                 reason: match (def.required, &stage) {

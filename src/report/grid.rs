@@ -202,7 +202,7 @@ pub fn write_table(
             let c = c as u16;
             match value {
                 Out::Empty => sheet.write_blank(r, c, &formats.text)?,
-                Out::Text(s) => sheet.write_string_with_format(r, c, s, &formats.text)?,
+                Out::Text(s) => sheet.write_string_with_format(r, c, fit_cell(s), &formats.text)?,
                 Out::Int(i) => sheet.write_number_with_format(r, c, *i as f64, &formats.int)?,
                 Out::Number(x, fmt) => {
                     let format = match fmt {
@@ -224,6 +224,19 @@ pub fn write_table(
         }
     }
     Ok(first_row + 1 + grid.rows.len() as u32)
+}
+
+/// Excel's limit on the characters of one cell.
+const MAX_CELL_CHARS: usize = 32_767;
+const CUT_MARK: &str = "…（超出单元格长度，全文见原表）";
+
+/// Text as a cell can hold it: longer text is cut, and says so.
+fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let keep = MAX_CELL_CHARS - CUT_MARK.chars().count();
+    std::borrow::Cow::Owned(s.chars().take(keep).chain(CUT_MARK.chars()).collect())
 }
 
 /// Set column widths to fit the widest cell of any of `grids` (CJK characters count two);
@@ -418,6 +431,15 @@ mod tests {
             csv,
             "\u{feff}单位,率,排名\n\"'=HYPERLINK(\"\"x\"\")\",0.8333333333333334,2\n"
         );
+    }
+
+    #[test]
+    fn overlong_text_is_cut_to_what_a_cell_holds() {
+        let long = "问".repeat(40_000);
+        let cut = fit_cell(&long);
+        assert_eq!(cut.chars().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with(CUT_MARK));
+        assert_eq!(fit_cell("短"), "短");
     }
 
     #[test]
