@@ -166,7 +166,9 @@ fn text_as_date(t: &str, role: DateRole) -> Result<Parsed<NaiveDate>, String> {
         .split(['-', '/', '.', '年', '月'])
         .filter(|p| !p.is_empty())
         .collect();
-    if !parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) || parts[0].len() != 4 {
+    if !parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        || parts.first().is_none_or(|year| year.len() != 4)
+    {
         return Err(DATE_EXPECTED.to_string());
     }
     match parts.as_slice() {
@@ -399,6 +401,7 @@ mod tests {
     fn bad_and_empty_dates() {
         assert!(parse_date(&text("2026-13-45"), DateRole::Planned).is_err());
         assert!(parse_date(&text("下月"), DateRole::Planned).is_err());
+        assert!(parse_date(&text("年月"), DateRole::Planned).is_err());
         assert!(parse_date(&text("填报日期：2026年4月3日"), DateRole::Actual).is_err());
         assert!(parse_date(&text("报告期:12:30"), DateRole::Actual).is_err());
         assert_eq!(parse_date(&text("—"), DateRole::Planned), Ok(None));

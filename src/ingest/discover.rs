@@ -66,6 +66,12 @@ pub fn discover(root: &Path, settle_seconds: u64, now: SystemTime) -> std::io::R
             continue;
         }
         if entry.file_type().is_dir() {
+            if EXTENSIONS.contains(&extension_of(path).as_str()) {
+                found.ignored.push(IgnoredFile {
+                    path: rel.clone(),
+                    reason: "名为工作簿的文件夹，不是文件（其中的文件照常读取）".into(),
+                });
+            }
             if name.starts_with('.') {
                 found.ignored.push(IgnoredFile {
                     path: rel,

@@ -135,6 +135,15 @@ impl Ingest {
             }
         };
         let source = sheet_source(input, &self.units);
+        if sheets
+            .iter()
+            .all(|s| s.rows.iter().all(|r| r.iter().all(cell::Cell::is_blank)))
+        {
+            let mut note = file_problem(input, &self.units, "工作簿没有任何内容".into());
+            note.severity = Severity::Note;
+            note.fix = "如需报送，请填写后重新报送".into();
+            outcome.problems.push(note);
+        }
         outcome.sheets = sheets
             .iter()
             .map(|sheet| stage_sheet(sheet, &source, &self.aliases, &self.units))

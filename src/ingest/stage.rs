@@ -300,6 +300,15 @@ pub fn stage_sheet(
             column.push(value);
         }
     }
+    if outcome.counts.accepted + outcome.counts.rejected == 0 {
+        outcome.problems.push(sheet_problem(
+            defaults.unit.clone(),
+            Severity::Note,
+            "",
+            format!("识别为{}，但只有表头，没有数据行", table.label()),
+            "如本月有数据，请填写后重新报送",
+        ));
+    }
     if !skipped_totals.is_empty() {
         let rows: Vec<String> = skipped_totals.iter().map(u32::to_string).collect();
         outcome.problems.push(sheet_problem(

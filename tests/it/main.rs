@@ -2,6 +2,7 @@
 
 mod cli;
 mod first_slice;
+mod hardening;
 mod history;
 mod ingest;
 mod operations;

@@ -1,0 +1,495 @@
+//! Broken and hostile inputs: no panics, exact messages, and the other files' results unchanged.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use keyproj::ingest::cell::{
+    parse_date, parse_money, parse_month, parse_yes_no, Cell, DateRole, MoneyUnit,
+};
+use keyproj::ingest::header::{find_header, normalize_header, AliasTable};
+use keyproj::ingest::read::{read_sheets, RawSheet};
+
+/// Pieces county tables are made of, so random text often looks like a date, amount or header.
+const PIECES: [&str; 24] = [
+    "2026",
+    "年",
+    "月",
+    "日",
+    "-",
+    "/",
+    ".",
+    "：",
+    "（",
+    "）",
+    "万元",
+    "亿元",
+    "约",
+    ",",
+    " ",
+    "\u{3000}",
+    "项目名称",
+    "总投资",
+    "阶段",
+    "填报单位",
+    "是",
+    "√",
+    "#REF!",
+    "🚧",
+];
+
+fn random_text(rng: &mut ChaCha8Rng) -> String {
+    let n = rng.random_range(0..8);
+    (0..n)
+        .map(|_| {
+            if rng.random_bool(0.7) {
+                PIECES[rng.random_range(0..PIECES.len())].to_string()
+            } else {
+                char::from_u32(rng.random_range(0..0x11_0000)).map_or(String::new(), String::from)
+            }
+        })
+        .collect()
+}
+
+fn random_cell(rng: &mut ChaCha8Rng) -> Cell {
+    match rng.random_range(0..6) {
+        0 => Cell::Empty,
+        1 | 2 => Cell::Text(random_text(rng)),
+        3 => Cell::Number(f64::from_bits(rng.random())),
+        4 => Cell::Number(rng.random_range(-1e6..1e8)),
+        _ => Cell::Bool(rng.random()),
+    }
+}
+
+/// A bounded random search (fixed seed, so a failure reproduces) over the pure parsers, header
+/// detection and classification, and the file reader: none may panic.
+#[test]
+fn parsers_and_header_detection_never_panic_on_random_input() {
+    let mut rng = ChaCha8Rng::seed_from_u64(20261128);
+    for _ in 0..20_000 {
+        let cell = random_cell(&mut rng);
+        let _ = parse_date(&cell, DateRole::Planned);
+        let _ = parse_date(&cell, DateRole::Actual);
+        let _ = parse_money(&cell, MoneyUnit::Yi);
+        let _ = parse_month(&cell);
+        let _ = parse_yes_no(&cell);
+        let _ = cell.text();
+        let _ = normalize_header(&random_text(&mut rng));
+    }
+    let aliases = AliasTable::new(&[]);
+    for _ in 0..2_000 {
+        let rows = (0..rng.random_range(0..20))
+            .map(|_| {
+                (0..rng.random_range(0..14))
+                    .map(|_| random_cell(&mut rng))
+                    .collect()
+            })
+            .collect();
+        let sheet = RawSheet {
+            name: "s".into(),
+            first_row: 0,
+            first_col: 0,
+            rows,
+        };
+        let _ = find_header(&sheet, &aliases);
+    }
+    let good = valid_xlsx();
+    for _ in 0..300 {
+        let mut bytes = good.clone();
+        for _ in 0..rng.random_range(1..40) {
+            let at = rng.random_range(0..bytes.len());
+            bytes[at] = rng.random();
+        }
+        bytes.truncate(rng.random_range(0..=bytes.len()));
+        let ext = ["xlsx", "xls", "ods", "csv"][rng.random_range(0..4)];
+        let _ = read_sheets(&bytes, ext, 1 << 24);
+    }
+}
+
+use std::path::Path;
+
+use keyproj::config::Config;
+use keyproj::ingest::discover::InputFile;
+use keyproj::ingest::problem::Severity;
+use keyproj::ingest::{FileOutcome, Ingest};
+use rust_xlsxwriter::{Formula, Workbook};
+
+use crate::first_slice::{fixture, write_ledger, HEADER};
+use crate::{read_csv, Workspace};
+
+/// A ledger row of 色头镇 with some cells replaced.
+fn row(changes: &[(usize, &str)]) -> [String; 13] {
+    let mut r: [String; 13] = [
+        "S 道路工程",
+        "基础设施",
+        "在建",
+        "色头镇",
+        "马国华",
+        "1000",
+        "500",
+        "100",
+        "2026-03-01",
+        "2026-03-01",
+        "2027-06-30",
+        "",
+        "",
+    ]
+    .map(String::from);
+    for (i, v) in changes {
+        r[*i] = v.to_string();
+    }
+    r
+}
+
+fn ledger_with(path: &Path, rows: &[[String; 13]]) {
+    let refs: Vec<[&str; 13]> = rows
+        .iter()
+        .map(|r| std::array::from_fn(|i| r[i].as_str()))
+        .collect();
+    write_ledger(path, "色头镇", "2026年10月", "2026-11-03", &refs);
+}
+
+fn valid_xlsx() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.xlsx");
+    ledger_with(&path, &[row(&[])]);
+    std::fs::read(path).unwrap()
+}
+
+fn load(root: &Path, rel: &str) -> FileOutcome {
+    let config = Config::embedded().unwrap();
+    let path = root.join(rel);
+    let input = InputFile {
+        path,
+        rel: rel.into(),
+        size: 0,
+        mtime: 0,
+    };
+    Ingest {
+        max_uncompressed_bytes: 64 << 20,
+        ..Ingest::new(&config)
+    }
+    .load(&input)
+}
+
+/// (severity, row, reason) of every problem of a file.
+fn problems(outcome: &FileOutcome) -> Vec<(Severity, Option<u32>, String)> {
+    outcome
+        .all_problems()
+        .map(|p| (p.severity, p.row, p.reason.clone()))
+        .collect()
+}
+
+fn has(outcome: &FileOutcome, severity: Severity, row: Option<u32>, text: &str) -> bool {
+    problems(outcome)
+        .iter()
+        .any(|(s, r, reason)| *s == severity && *r == row && reason.contains(text))
+}
+
+/// Every corpus file: its path under inputs/, how it is made, and what ingestion must say.
+#[test]
+fn corpus_of_broken_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let put = |rel: &str, bytes: &[u8]| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    let good = valid_xlsx();
+    let rel = |name: &str| format!("色头镇/坏文件/{name}");
+
+    put(&rel("零字节.xlsx"), b"");
+    let o = load(root, &rel("零字节.xlsx"));
+    assert!(
+        has(&o, Severity::Rejected, None, "文件是空的（0 字节）"),
+        "{:?}",
+        problems(&o)
+    );
+
+    put(&rel("截断.xlsx"), &good[..good.len() / 2]);
+    let o = load(root, &rel("截断.xlsx"));
+    assert!(
+        has(&o, Severity::Rejected, None, "无法打开工作簿"),
+        "{:?}",
+        problems(&o)
+    );
+
+    let mut corrupt = good.clone();
+    for b in corrupt.iter_mut().skip(300).take(400) {
+        *b = 0x5A;
+    }
+    put(&rel("损坏.xlsx"), &corrupt);
+    let o = load(root, &rel("损坏.xlsx"));
+    assert!(
+        problems(&o)
+            .iter()
+            .any(|(s, _, r)| *s == Severity::Rejected && r.contains("无法")),
+        "{:?}",
+        problems(&o)
+    );
+
+    put(&rel("文本.xlsx"), "项目名称,总投资\n".as_bytes());
+    let o = load(root, &rel("文本.xlsx"));
+    assert!(
+        has(
+            &o,
+            Severity::Rejected,
+            None,
+            "内容不是 Excel/WPS/LibreOffice 工作簿"
+        ),
+        "{:?}",
+        problems(&o)
+    );
+
+    put(
+        &rel("网页.xls"),
+        b"<html><body><table><tr><td>1</td></tr></table></body></html>",
+    );
+    let o = load(root, &rel("网页.xls"));
+    assert!(
+        has(&o, Severity::Rejected, None, "内容是网页或 XML 格式"),
+        "{:?}",
+        problems(&o)
+    );
+
+    let mut empty = Workbook::new();
+    empty.add_worksheet();
+    put(&rel("空工作簿.xlsx"), &empty.save_to_buffer().unwrap());
+    let o = load(root, &rel("空工作簿.xlsx"));
+    assert!(
+        has(&o, Severity::Note, None, "工作簿没有任何内容"),
+        "{:?}",
+        problems(&o)
+    );
+
+    let mut title = Workbook::new();
+    title
+        .add_worksheet()
+        .write_string(0, 0, "长子县重点项目建设进展情况表")
+        .unwrap();
+    put(&rel("只有标题.xlsx"), &title.save_to_buffer().unwrap());
+    let o = load(root, &rel("只有标题.xlsx"));
+    assert!(
+        has(&o, Severity::Note, None, "未找到表头"),
+        "{:?}",
+        problems(&o)
+    );
+
+    let header_only = root.join(rel("只有表头.xlsx"));
+    ledger_with(&header_only, &[]);
+    let o = load(root, &rel("只有表头.xlsx"));
+    assert!(
+        has(&o, Severity::Note, None, "只有表头，没有数据行"),
+        "{:?}",
+        problems(&o)
+    );
+
+    // Formulas: a cached value is read; an error value is a bad value.
+    let mut formulas = Workbook::new();
+    let sheet = formulas.add_worksheet();
+    for (c, h) in HEADER.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, total) in [
+        (1u32, Formula::new("=600*2").set_result("1200")),
+        (2, Formula::new("=#REF!").set_result("#REF!")),
+    ] {
+        for (c, v) in row(&[]).iter().enumerate() {
+            sheet.write_string(r, c as u16, v).unwrap();
+        }
+        sheet.write_formula(r, 5, total).unwrap();
+        sheet
+            .write_formula(r, 11, Formula::new("=1/0").set_result("#DIV/0!"))
+            .unwrap();
+    }
+    sheet.write_string(0, 13, "报告期").unwrap();
+    sheet.write_string(1, 13, "2026-10").unwrap();
+    sheet.write_string(2, 13, "2026-10").unwrap();
+    put(&rel("公式.xlsx"), &formulas.save_to_buffer().unwrap());
+    let o = load(root, &rel("公式.xlsx"));
+    assert_eq!(
+        (o.sheets[0].counts.accepted, o.sheets[0].counts.rejected),
+        (1, 1),
+        "{:?}",
+        problems(&o)
+    );
+    assert!(
+        has(&o, Severity::Rejected, Some(3), "必填项的值无法识别"),
+        "{:?}",
+        problems(&o)
+    );
+    assert!(
+        has(
+            &o,
+            Severity::Warning,
+            Some(2),
+            "值无法识别，已按空值处理：应为日期"
+        ),
+        "{:?}",
+        problems(&o)
+    );
+
+    // Wrong types everywhere, impossible and unreasonable values.
+    let wrong = root.join(rel("类型错误.xlsx"));
+    ledger_with(
+        &wrong,
+        &[
+            row(&[(1, "12345"), (2, "2026-01-01"), (5, "很多"), (8, "明年")]),
+            row(&[(8, "1900-02-29")]),
+            row(&[(5, "-5")]),
+            row(&[(5, "1e308")]),
+            row(&[(5, "NaN")]),
+            row(&[(0, &"长".repeat(32_767)), (11, "")]),
+            row(&[(0, "控制\u{0001}字符🚧工程")]),
+        ],
+    );
+    let o = load(root, &rel("类型错误.xlsx"));
+    assert!(
+        has(
+            &o,
+            Severity::Rejected,
+            Some(4),
+            "应为 产业转型、基础设施、社会民生、科技创新 之一"
+        ),
+        "{:?}",
+        problems(&o)
+    );
+    assert!(has(&o, Severity::Rejected, Some(4), "应为金额"));
+    // With its stage unreadable, the row's planned start is not required: dropped with a warning.
+    assert!(has(&o, Severity::Warning, Some(4), "应为日期"));
+    assert!(has(&o, Severity::Rejected, Some(5), "1900年2月29日不存在"));
+    assert!(has(&o, Severity::Rejected, Some(6), "总投资应大于 0"));
+    // "1e308" written as text is not an amount (a 1e308 number cell is refused as unreasonable,
+    // see the cell tests).
+    assert!(has(&o, Severity::Rejected, Some(7), "应为金额"));
+    assert!(has(&o, Severity::Rejected, Some(8), "应为金额"));
+    let c = o.sheets[0].counts;
+    assert_eq!((c.accepted, c.rejected), (2, 5), "{:?}", problems(&o));
+    assert_eq!(c.read, c.accepted + c.rejected + c.skipped);
+
+    // A decompression bomb is refused before it is parsed.
+    let mut bomb = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bomb));
+        zip.start_file(
+            "xl/worksheets/sheet1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut zip, &vec![b'0'; 80 << 20]).unwrap();
+        zip.finish().unwrap();
+    }
+    put(&rel("压缩炸弹.xlsx"), &bomb);
+    let o = load(root, &rel("压缩炸弹.xlsx"));
+    assert!(
+        has(&o, Severity::Rejected, None, "超过上限 64 MB"),
+        "{:?}",
+        problems(&o)
+    );
+
+    // A CSV in UTF-16 (what some tools save as "Unicode text").
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("项目名称,所属板块,项目阶段,牵头责任单位,总投资,报告期,前期工作计划完成日期\n甲,基础设施,谋划,色头镇,100,2026-10,2026-12-31\n".encode_utf16().flat_map(|u| u.to_le_bytes()))
+        .collect();
+    put(&rel("台账UTF16.csv"), &utf16);
+    let o = load(root, &rel("台账UTF16.csv"));
+    assert_eq!(o.sheets[0].counts.accepted, 1, "{:?}", problems(&o));
+
+    // A renamed workbook (.xls that is really .xlsx) is read for what it is.
+    put(&rel("改了扩展名.xls"), &good);
+    let o = load(root, &rel("改了扩展名.xls"));
+    assert_eq!(o.sheets[0].counts.accepted, 1, "{:?}", problems(&o));
+
+    // A sheet without a unit anywhere, and one lacking a required column.
+    let mut nowhere = Workbook::new();
+    let sheet = nowhere.add_worksheet();
+    for (c, h) in HEADER.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in row(&[]).iter().enumerate() {
+        sheet.write_string(1, c as u16, v).unwrap();
+    }
+    put("无主/无单位.xlsx", &nowhere.save_to_buffer().unwrap());
+    let o = load(root, "无主/无单位.xlsx");
+    assert!(
+        has(&o, Severity::Rejected, None, "无法确定填报单位"),
+        "{:?}",
+        problems(&o)
+    );
+}
+
+/// The whole corpus in the drop folder beside good inputs: the run finishes with rejections, and
+/// the good units' scores are those of a run without the corpus.
+#[test]
+fn a_run_over_the_corpus_leaves_good_units_unchanged() {
+    let clean = Workspace::fresh();
+    fixture(&clean);
+    assert_eq!(clean.run(&["--month", "2026-11"]).status.code(), Some(0));
+    let baseline = read_csv(&clean.path("reports/2026-11/考核排名_2026-11.csv"));
+
+    let ws = Workspace::fresh();
+    fixture(&ws);
+    let bad = ws.inputs().join("色头镇/坏文件");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("零字节.xlsx"), b"").unwrap();
+    std::fs::write(bad.join("文本.xlsx"), b"not a workbook").unwrap();
+    let good = valid_xlsx();
+    std::fs::write(bad.join("截断.xlsx"), &good[..good.len() / 3]).unwrap();
+    std::fs::create_dir_all(bad.join("目录.xlsx")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&bad, bad.join("环.xlsx")).unwrap();
+    ledger_with(
+        &bad.join("类型错误.xlsx"),
+        &[
+            row(&[(5, "很多")]),
+            row(&[(0, "控制\u{0001}字符🚧工程"), (11, &"问".repeat(32_000))]),
+        ],
+    );
+    let output = ws.run(&["--month", "2026-11"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let with_corpus = read_csv(&ws.path("reports/2026-11/考核排名_2026-11.csv"));
+    // Scores are the same; ranks may move now that 色头镇 has a valid row to be ranked by.
+    let total = baseline[0].iter().position(|h| h == "总分").unwrap();
+    for unit in ["丹朱镇", "县住建局", "县统计局"] {
+        let a = baseline.iter().find(|r| r[1] == unit).unwrap();
+        let b = with_corpus.iter().find(|r| r[1] == unit).unwrap();
+        assert_eq!(a[..=total], b[..=total], "{unit}");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.path("reports/2026-11/manifest.json")).unwrap())
+            .unwrap();
+    for input in manifest["inputs"].as_array().unwrap() {
+        for sheet in input["sheets"].as_array().unwrap() {
+            let n = |k: &str| sheet[k].as_u64().unwrap();
+            assert_eq!(
+                n("rows_read"),
+                n("rows_accepted") + n("rows_rejected") + n("rows_skipped"),
+                "{input}"
+            );
+        }
+    }
+    let ignored: Vec<&str> = manifest["ignored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert!(ignored.contains(&"色头镇/坏文件/环.xlsx"), "{ignored:?}");
+    let quality = crate::read_sheet(
+        &ws.path("reports/2026-11/数据质量/色头镇_2026-11.xlsx"),
+        "问题清单",
+    );
+    let files: Vec<&str> = quality.iter().skip(4).map(|r| r[1].as_str()).collect();
+    for name in ["零字节.xlsx", "文本.xlsx", "截断.xlsx", "类型错误.xlsx"] {
+        assert!(
+            files.iter().any(|f| f.ends_with(name)),
+            "{name} missing from {files:?}"
+        );
+    }
+}
