@@ -90,7 +90,8 @@ def main():
     tiers = args or ["county", "city"]
     pandas = "--no-pandas" not in sys.argv
     os.makedirs(WORK, exist_ok=True)
-    subprocess.run(["cargo", "build", "--release", "--bin", "keyproj", "--example", "parse_floor"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--bin", "keyproj", "--example", "parse_floor"], cwd=ROOT, check=True,
+                   env=dict(os.environ, CARGO_TARGET_DIR=TARGET))
     python = ensure_venv() if pandas else None
     for tier in tiers:
         inputs, config = ensure_tier(tier)

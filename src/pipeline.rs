@@ -64,14 +64,28 @@ pub fn assess(
     let frame = |table| table_frame(table, &staged_of(files, table));
     let staged_projects = frame(Table::Projects)?;
     let ledger = current_ledger(&staged_projects, as_of)?;
-    let mut notices = events::latest_by_key(&frame(Table::Notices)?, "notice_no", as_of)?;
+    let staged_notices = frame(Table::Notices)?;
+    let staged_tasks = frame(Table::Tasks)?;
+    let mut notices = events::latest_by_key(&staged_notices, "notice_no", as_of)?;
     events::with_project_refs(&mut notices)?;
-    let mut tasks = events::latest_by_key(&frame(Table::Tasks)?, "task_no", as_of)?;
+    let mut tasks = events::latest_by_key(&staged_tasks, "task_no", as_of)?;
     events::with_project_refs(&mut tasks)?;
     let visits = events::visits(&frame(Table::Visits)?, config, as_of)?;
     let investments = events::investments(&frame(Table::Investments)?, as_of)?;
     let meetings = events::meetings(&frame(Table::Meetings)?, as_of)?;
     let mut problems = ledger.warnings.clone();
+    problems.extend(events::duplicate_numbers(
+        &staged_notices,
+        "notice_no",
+        "通知书编号",
+        "target_unit",
+    )?);
+    problems.extend(events::duplicate_numbers(
+        &staged_tasks,
+        "task_no",
+        "任务编号",
+        "unit",
+    )?);
     for (rows, table, unit) in [
         (&notices, Table::Notices, "target_unit"),
         (&tasks, Table::Tasks, "unit"),

@@ -80,6 +80,14 @@ fn sniff(bytes: &[u8], extension: &str) -> Result<Format, String> {
         });
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        // A password-protected .xlsx is an OLE container holding an "EncryptedPackage" stream.
+        let encrypted: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if bytes.windows(encrypted.len()).any(|w| w == encrypted) {
+            return Err(PASSWORD.into());
+        }
         return Ok(Format::Xls);
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
@@ -107,9 +115,11 @@ fn read_workbook(bytes: &[u8], format: Format) -> Result<Vec<RawSheet>, String> 
     }
 }
 
+const PASSWORD: &str = "工作簿设置了打开密码，无法读取；请取消密码后再报送";
+
 fn open_error(detail: &str) -> String {
     if detail.to_lowercase().contains("password") || detail.contains("encrypt") {
-        "工作簿设置了打开密码，无法读取；请取消密码后再报送".into()
+        PASSWORD.into()
     } else {
         format!("无法打开工作簿（{detail}）；请用 Excel 打开确认无误后另存为 .xlsx 再报送")
     }

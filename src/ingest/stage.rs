@@ -117,6 +117,9 @@ const NOTE_PREFIXES: [&str; 10] = [
     "负责人",
 ];
 const TOTAL_MARKERS: [&str; 4] = ["合计", "总计", "小计", "全县合计"];
+/// Problems listed one by one per sheet; beyond this a sheet is broken throughout and one note
+/// says how many more there are (keeps memory bounded on a million-row sheet).
+const MAX_PROBLEMS_PER_SHEET: usize = 2_000;
 /// Marks the example row of a template; such a row is skipped.
 pub const EXAMPLE_MARK: &str = "【示例】";
 
@@ -244,6 +247,7 @@ pub fn stage_sheet(
             .collect(),
     };
     let mut skipped_totals = Vec::new();
+    let mut unlisted = 0usize;
     for (index, row) in sheet.rows.iter().enumerate().skip(header.row + 1) {
         if row.iter().all(Cell::is_blank) {
             outcome.counts.read += 1;
@@ -278,6 +282,10 @@ pub fn stage_sheet(
             fix: fix.to_string(),
         };
         for issue in &parsed.issues {
+            if outcome.problems.len() >= MAX_PROBLEMS_PER_SHEET {
+                unlisted += 1;
+                continue;
+            }
             outcome.problems.push(place(
                 &issue.column,
                 &issue.value,
@@ -299,6 +307,15 @@ pub fn stage_sheet(
         for (column, value) in staged.columns.iter_mut().zip(parsed.values) {
             column.push(value);
         }
+    }
+    if unlisted > 0 {
+        outcome.problems.push(sheet_problem(
+            defaults.unit.clone(),
+            Severity::Note,
+            "",
+            format!("本表问题过多，另有 {unlisted} 处问题未逐一列出（行数统计仍完整）"),
+            "请先改正已列出的问题，重新报送后再看其余问题",
+        ));
     }
     if outcome.counts.accepted + outcome.counts.rejected == 0 {
         outcome.problems.push(sheet_problem(

@@ -168,3 +168,57 @@ pub fn meetings(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<DataFrame>
     keyed.with_column(Column::new("meeting_key".into(), keys))?;
     latest_by_key(&keyed, "meeting_key", as_of)
 }
+
+/// A warning for each 编号 that one sheet lists more than once (the sheet's last row is used).
+pub fn duplicate_numbers(
+    staged: &DataFrame,
+    key: &str,
+    column: &str,
+    unit: &str,
+) -> PolarsResult<Vec<Problem>> {
+    let keys = strings(staged, key)?;
+    let files = strings(staged, FILE)?;
+    let sheets = strings(staged, SHEET)?;
+    let units = strings(staged, unit)?;
+    let rows: Vec<Option<u32>> = staged.column(ROW)?.u32()?.iter().collect();
+    let mut seen: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
+    for i in 0..staged.height() {
+        if let (Some(k), Some(f), Some(s)) = (&keys[i], &files[i], &sheets[i]) {
+            seen.entry((f.clone(), s.clone(), k.clone()))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut warnings: Vec<Problem> = seen
+        .into_iter()
+        .filter(|(_, at)| at.len() > 1)
+        .flat_map(|((file, sheet, number), at)| {
+            let listed: Vec<String> = at
+                .iter()
+                .filter_map(|i| rows[*i])
+                .map(|r| r.to_string())
+                .collect();
+            let last = at.last().copied().unwrap_or_default();
+            at[..at.len() - 1]
+                .iter()
+                .map(|i| Problem {
+                    unit: units[*i].clone(),
+                    file: file.clone(),
+                    sheet: sheet.clone(),
+                    row: rows[*i],
+                    column: column.to_string(),
+                    value: number.clone(),
+                    severity: Severity::Warning,
+                    reason: format!(
+                        "{column}“{number}”在本表中重复出现（第{}行），采用第{}行",
+                        listed.join("、"),
+                        rows[last].unwrap_or_default()
+                    ),
+                    fix: "同一编号只应填写一行，请删除重复行".into(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    warnings.sort();
+    Ok(warnings)
+}

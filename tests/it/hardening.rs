@@ -185,6 +185,68 @@ fn has(outcome: &FileOutcome, severity: Severity, row: Option<u32>, text: &str) 
         .any(|(s, r, reason)| *s == severity && *r == row && reason.contains(text))
 }
 
+/// Two rows of one sheet with the same 通知书编号: the last one is used, and the other warned.
+#[test]
+fn duplicate_notice_numbers_in_one_sheet_are_warned() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("县重点办/督办台账（2026年10月）.xlsx");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let rows = [
+        [
+            "通知书编号",
+            "项目名称",
+            "督办事项",
+            "督办对象",
+            "下发日期",
+            "办理时限",
+            "办结日期",
+        ],
+        [
+            "长重督〔2026〕7号",
+            "甲项目",
+            "用地",
+            "丹朱镇",
+            "2026-10-09",
+            "2026-10-30",
+            "",
+        ],
+        [
+            "长重督〔2026〕7号",
+            "甲项目",
+            "用地",
+            "丹朱镇",
+            "2026-10-09",
+            "2026-10-30",
+            "2026-10-20",
+        ],
+    ];
+    for (r, values) in rows.iter().enumerate() {
+        for (c, v) in values.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *v).unwrap();
+        }
+    }
+    workbook.save(&path).unwrap();
+    let files = vec![load(dir.path(), "县重点办/督办台账（2026年10月）.xlsx")];
+    let config = Config::embedded().unwrap();
+    let calendar = keyproj::calendar::Calendar::shipped();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let assessment = keyproj::pipeline::assess(&config, &calendar, as_of, &files).unwrap();
+    let closed = keyproj::model::frames::dates(&assessment.notices, "closed").unwrap();
+    assert_eq!(closed, vec![chrono::NaiveDate::from_ymd_opt(2026, 10, 20)]);
+    let warning = assessment
+        .problems
+        .iter()
+        .find(|p| p.reason.contains("重复出现"))
+        .unwrap();
+    assert_eq!(warning.row, Some(2));
+    assert_eq!(
+        warning.reason,
+        "通知书编号“长重督〔2026〕7号”在本表中重复出现（第2、3行），采用第3行"
+    );
+}
+
 /// Every corpus file: its path under inputs/, how it is made, and what ingestion must say.
 #[test]
 fn corpus_of_broken_inputs() {
@@ -400,6 +462,39 @@ fn corpus_of_broken_inputs() {
     put(&rel("改了扩展名.xls"), &good);
     let o = load(root, &rel("改了扩展名.xls"));
     assert_eq!(o.sheets[0].counts.accepted, 1, "{:?}", problems(&o));
+
+    // A password-protected workbook (made once with msoffcrypto-tool, password "secret").
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let o = load(&fixtures, "加密（密码secret）.xlsx");
+    assert!(
+        has(
+            &o,
+            Severity::Rejected,
+            None,
+            "工作簿设置了打开密码，无法读取；请取消密码后再报送"
+        ),
+        "{:?}",
+        problems(&o)
+    );
+
+    // A sheet of 1,048,576 rows (Excel's limit) is read in bounded time and memory.
+    let mut huge = Workbook::new();
+    let sheet = huge.add_worksheet();
+    for (c, h) in HEADER.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..1_048_576u32 {
+        sheet.write_number(r, 5, 1.0).unwrap();
+    }
+    put(&rel("一百万行.xlsx"), &huge.save_to_buffer().unwrap());
+    let o = load(root, &rel("一百万行.xlsx"));
+    let c = o.sheets[0].counts;
+    assert_eq!((c.read, c.rejected), (1_048_575, 1_048_575));
+    assert!(
+        has(&o, Severity::Note, None, "本表问题过多，另有"),
+        "{:?}",
+        problems(&o).last()
+    );
 
     // A sheet without a unit anywhere, and one lacking a required column.
     let mut nowhere = Workbook::new();
