@@ -234,6 +234,27 @@ mod tests {
         assert!(found.ignored.is_empty());
     }
 
+    #[test]
+    fn a_file_replaced_while_being_looked_at_is_skipped_for_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.xlsx");
+        std::fs::write(&path, b"first").unwrap();
+        let writer = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(500));
+                std::fs::write(&path, b"second, longer").unwrap();
+            })
+        };
+        let found = discover(dir.path(), 3600, SystemTime::now()).unwrap();
+        writer.join().unwrap();
+        assert!(found.files.is_empty());
+        assert_eq!(
+            found.ignored[0].reason,
+            "文件仍在写入（大小或修改时间在变化），本次跳过，下次运行再读"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn symlinks_out_of_the_folder_are_not_followed() {

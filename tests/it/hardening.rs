@@ -429,6 +429,67 @@ fn corpus_of_broken_inputs() {
     assert_eq!((c.accepted, c.rejected), (2, 5), "{:?}", problems(&o));
     assert_eq!(c.read, c.accepted + c.rejected + c.skipped);
 
+    // Dates at the edges of what Excel and the calendar know are read as written; they are
+    // ordinary dates to the parser (a 1899 start is simply long overdue).
+    let edges = root.join(rel("日期边界.xlsx"));
+    ledger_with(
+        &edges,
+        &[
+            row(&[(8, "1899-12-31"), (9, "")]),
+            row(&[(10, "2100-12-31")]),
+        ],
+    );
+    let o = load(root, &rel("日期边界.xlsx"));
+    assert_eq!(o.sheets[0].counts.accepted, 2, "{:?}", problems(&o));
+
+    // Merged cells inside the data: only the top-left cell holds the value, so the rows below
+    // lack it and say so.
+    let mut merged = Workbook::new();
+    let sheet = merged.add_worksheet();
+    for (c, h) in HEADER.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=2u32 {
+        for (c, v) in row(&[]).iter().enumerate() {
+            sheet.write_string(r, c as u16, v).unwrap();
+        }
+    }
+    sheet
+        .merge_range(1, 3, 2, 3, "色头镇", &rust_xlsxwriter::Format::new())
+        .unwrap();
+    sheet.write_string(0, 13, "报告期").unwrap();
+    sheet.write_string(1, 13, "2026-10").unwrap();
+    sheet.write_string(2, 13, "2026-10").unwrap();
+    put(&rel("合并单元格.xlsx"), &merged.save_to_buffer().unwrap());
+    let o = load(root, &rel("合并单元格.xlsx"));
+    assert!(
+        has(&o, Severity::Rejected, Some(3), "必填项牵头责任单位为空"),
+        "{:?}",
+        problems(&o)
+    );
+
+    // #N/A in a required column rejects the row.
+    let mut na = Workbook::new();
+    let sheet = na.add_worksheet();
+    for (c, h) in HEADER.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in row(&[]).iter().enumerate() {
+        sheet.write_string(1, c as u16, v).unwrap();
+    }
+    sheet
+        .write_formula(1, 5, Formula::new("=NA()").set_result("#N/A"))
+        .unwrap();
+    sheet.write_string(0, 13, "报告期").unwrap();
+    sheet.write_string(1, 13, "2026-10").unwrap();
+    put(&rel("NA.xlsx"), &na.save_to_buffer().unwrap());
+    let o = load(root, &rel("NA.xlsx"));
+    assert!(
+        has(&o, Severity::Rejected, Some(2), "应为金额"),
+        "{:?}",
+        problems(&o)
+    );
+
     // A decompression bomb is refused before it is parsed.
     let mut bomb = Vec::new();
     {
@@ -534,13 +595,18 @@ fn a_run_over_the_corpus_leaves_good_units_unchanged() {
     std::fs::create_dir_all(bad.join("目录.xlsx")).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(&bad, bad.join("环.xlsx")).unwrap();
+    // 色头镇's ledger also lists a project 丹朱镇 leads (丹朱镇's own row wins, with a warning).
     ledger_with(
         &bad.join("类型错误.xlsx"),
         &[
             row(&[(5, "很多")]),
             row(&[(0, "控制\u{0001}字符🚧工程"), (11, &"问".repeat(32_000))]),
+            row(&[(0, "P1 道路工程"), (3, "丹朱镇")]),
         ],
     );
+    // The same file twice under two names.
+    let twice = std::fs::read(ws.inputs().join("丹朱镇/台账（2026年10月）.xlsx")).unwrap();
+    std::fs::write(bad.join("丹朱镇台账副本.xlsx"), twice).unwrap();
     let output = ws.run(&["--month", "2026-11"]);
     assert_eq!(
         output.status.code(),
@@ -587,4 +653,10 @@ fn a_run_over_the_corpus_leaves_good_units_unchanged() {
             "{name} missing from {files:?}"
         );
     }
+    assert!(
+        quality
+            .iter()
+            .any(|r| r[6].contains("该项目也出现在“丹朱镇”的当期台账中")),
+        "{quality:?}"
+    );
 }
