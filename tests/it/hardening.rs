@@ -660,3 +660,138 @@ fn a_run_over_the_corpus_leaves_good_units_unchanged() {
         "{quality:?}"
     );
 }
+
+/// Copy the committed sample county into a workspace's drop folder.
+fn copy_sample(ws: &Workspace) {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs");
+    for entry in walkdir::WalkDir::new(&sample)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() {
+            let target = ws
+                .inputs()
+                .join(entry.path().strip_prefix(&sample).unwrap());
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The corpus beside the sample county: the run finishes with rejections, every sheet's counts
+/// reconcile, and every sample unit's scores are those of the sample alone.
+#[test]
+fn the_corpus_beside_the_sample_leaves_its_scores_unchanged() {
+    let alone = Workspace::fresh();
+    copy_sample(&alone);
+    assert_eq!(alone.run(&["--month", "2026-11"]).status.code(), Some(1));
+    let baseline = read_csv(&alone.path("reports/2026-11/考核排名_2026-11.csv"));
+
+    let ws = Workspace::fresh();
+    copy_sample(&ws);
+    let bad = ws.inputs().join("坏文件");
+    std::fs::create_dir_all(&bad).unwrap();
+    let good = valid_xlsx();
+    std::fs::write(bad.join("零字节.xlsx"), b"").unwrap();
+    std::fs::write(bad.join("文本.xlsx"), b"not a workbook").unwrap();
+    std::fs::write(bad.join("网页.xls"), b"<html><table></table></html>").unwrap();
+    std::fs::write(bad.join("截断.xlsx"), &good[..good.len() / 3]).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(
+        fixtures.join("加密（密码secret）.xlsx"),
+        bad.join("加密.xlsx"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(bad.join("目录.xlsx")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&bad, bad.join("环.xlsx")).unwrap();
+        let fifo = bad.join("管道.xlsx");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+    }
+    // Rows of 色头镇 for a December 2025 ledger: never the current one, and not a 2026 report.
+    let old = |name: &str, rows: &[[String; 13]]| {
+        let refs: Vec<[&str; 13]> = rows
+            .iter()
+            .map(|r| std::array::from_fn(|i| r[i].as_str()))
+            .collect();
+        write_ledger(&bad.join(name), "色头镇", "2025年12月", "2026-01-20", &refs);
+    };
+    old(
+        "类型错误.xlsx",
+        &[
+            row(&[(1, "12345"), (5, "很多"), (8, "明年")]),
+            row(&[(8, "1900-02-29")]),
+            row(&[(0, "控制\u{0001}字符🚧")]),
+        ],
+    );
+    let mut bomb = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bomb));
+        zip.start_file(
+            "xl/worksheets/sheet1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut zip, &vec![b'0'; 110 << 20]).unwrap();
+        zip.finish().unwrap();
+    }
+    std::fs::write(bad.join("压缩炸弹.xlsx"), bomb).unwrap();
+    let output = ws.run(&["--month", "2026-11"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let with_corpus = read_csv(&ws.path("reports/2026-11/考核排名_2026-11.csv"));
+    assert_eq!(with_corpus, baseline);
+
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ws.path("reports/2026-11/manifest.json")).unwrap())
+            .unwrap();
+    for input in manifest["inputs"].as_array().unwrap() {
+        for sheet in input["sheets"].as_array().unwrap() {
+            let n = |k: &str| sheet[k].as_u64().unwrap();
+            assert_eq!(
+                n("rows_read"),
+                n("rows_accepted") + n("rows_rejected") + n("rows_skipped"),
+                "{input}"
+            );
+        }
+    }
+    let errors: Vec<(&str, &str)> = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| Some((i["path"].as_str()?, i["error"].as_str()?)))
+        .collect();
+    for (file, message) in [
+        ("坏文件/零字节.xlsx", "文件是空的（0 字节）"),
+        ("坏文件/文本.xlsx", "内容不是 Excel/WPS/LibreOffice 工作簿"),
+        ("坏文件/网页.xls", "内容是网页或 XML 格式"),
+        ("坏文件/截断.xlsx", "无法打开工作簿"),
+        ("坏文件/加密.xlsx", "工作簿设置了打开密码"),
+        ("坏文件/压缩炸弹.xlsx", "超过上限 100 MB"),
+    ] {
+        assert!(
+            errors
+                .iter()
+                .any(|(f, m)| *f == file && m.contains(message)),
+            "{file}: {errors:?}"
+        );
+    }
+    let ignored: Vec<&str> = manifest["ignored"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    for path in ["坏文件/目录.xlsx", "坏文件/环.xlsx", "坏文件/管道.xlsx"] {
+        assert!(ignored.contains(&path), "{path}: {ignored:?}");
+    }
+}
