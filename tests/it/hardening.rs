@@ -795,3 +795,32 @@ fn the_corpus_beside_the_sample_leaves_its_scores_unchanged() {
         assert!(ignored.contains(&path), "{path}: {ignored:?}");
     }
 }
+
+/// Text that a spreadsheet would run as a formula reaches the workbooks as text and the CSV
+/// neutralized.
+#[test]
+fn formula_like_text_is_written_as_text() {
+    let ws = Workspace::fresh();
+    fixture(&ws);
+    ledger_with(
+        &ws.inputs().join("色头镇/台账（2026年10月）.xlsx"),
+        &[row(&[(0, "=HYPERLINK(\"http://x\",\"点我\")"), (11, "")])],
+    );
+    assert_eq!(ws.run(&["--month", "2026-11"]).status.code(), Some(0));
+    let path = ws.path("reports/2026-11/重点项目月度考核_2026-11.xlsx");
+    let mut book = calamine::open_workbook_auto(&path).unwrap();
+    let range = calamine::Reader::worksheet_range(&mut book, "项目清单").unwrap();
+    let cell = range
+        .rows()
+        .flat_map(|r| r.iter())
+        .find(|c| c.to_string().contains("HYPERLINK"))
+        .cloned();
+    assert_eq!(
+        cell,
+        Some(calamine::Data::String(
+            "=HYPERLINK(\"http://x\",\"点我\")".into()
+        ))
+    );
+    let formulas = calamine::Reader::worksheet_formula(&mut book, "项目清单").unwrap();
+    assert!(formulas.rows().flat_map(|r| r.iter()).all(|f| f.is_empty()));
+}
