@@ -148,6 +148,45 @@ fn ledger_with(path: &Path, rows: &[[String; 13]]) {
     write_ledger(path, "色头镇", "2026年10月", "2026-11-03", &refs);
 }
 
+/// A sheet with the first-slice header and `rows` default 色头镇 rows, with a 报告期 column
+/// (column 14) when `month` is given; cells can be overwritten after.
+fn plain_ledger<'a>(
+    workbook: &'a mut Workbook,
+    rows: u32,
+    month: Option<&str>,
+) -> &'a mut rust_xlsxwriter::Worksheet {
+    let sheet = workbook.add_worksheet();
+    for (c, h) in HEADER.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for r in 1..=rows {
+        for (c, v) in row(&[]).iter().enumerate() {
+            sheet.write_string(r, c as u16, v).unwrap();
+        }
+    }
+    if let Some(month) = month {
+        sheet.write_string(0, 13, "报告期").unwrap();
+        for r in 1..=rows {
+            sheet.write_string(r, 13, month).unwrap();
+        }
+    }
+    sheet
+}
+
+/// A zip whose one entry unpacks to `size` bytes of zeros.
+fn zip_bomb(size: usize) -> Vec<u8> {
+    let mut bomb = Vec::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bomb));
+    zip.start_file(
+        "xl/worksheets/sheet1.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut zip, &vec![b'0'; size]).unwrap();
+    zip.finish().unwrap();
+    bomb
+}
+
 fn valid_xlsx() -> Vec<u8> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.xlsx");
@@ -348,25 +387,16 @@ fn corpus_of_broken_inputs() {
 
     // Formulas: a cached value is read; an error value is a bad value.
     let mut formulas = Workbook::new();
-    let sheet = formulas.add_worksheet();
-    for (c, h) in HEADER.iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).unwrap();
-    }
+    let sheet = plain_ledger(&mut formulas, 2, Some("2026-10"));
     for (r, total) in [
         (1u32, Formula::new("=600*2").set_result("1200")),
         (2, Formula::new("=#REF!").set_result("#REF!")),
     ] {
-        for (c, v) in row(&[]).iter().enumerate() {
-            sheet.write_string(r, c as u16, v).unwrap();
-        }
         sheet.write_formula(r, 5, total).unwrap();
         sheet
             .write_formula(r, 11, Formula::new("=1/0").set_result("#DIV/0!"))
             .unwrap();
     }
-    sheet.write_string(0, 13, "报告期").unwrap();
-    sheet.write_string(1, 13, "2026-10").unwrap();
-    sheet.write_string(2, 13, "2026-10").unwrap();
     put(&rel("公式.xlsx"), &formulas.save_to_buffer().unwrap());
     let o = load(root, &rel("公式.xlsx"));
     assert_eq!(
@@ -445,21 +475,9 @@ fn corpus_of_broken_inputs() {
     // Merged cells inside the data: only the top-left cell holds the value, so the rows below
     // lack it and say so.
     let mut merged = Workbook::new();
-    let sheet = merged.add_worksheet();
-    for (c, h) in HEADER.iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).unwrap();
-    }
-    for r in 1..=2u32 {
-        for (c, v) in row(&[]).iter().enumerate() {
-            sheet.write_string(r, c as u16, v).unwrap();
-        }
-    }
-    sheet
+    plain_ledger(&mut merged, 2, Some("2026-10"))
         .merge_range(1, 3, 2, 3, "色头镇", &rust_xlsxwriter::Format::new())
         .unwrap();
-    sheet.write_string(0, 13, "报告期").unwrap();
-    sheet.write_string(1, 13, "2026-10").unwrap();
-    sheet.write_string(2, 13, "2026-10").unwrap();
     put(&rel("合并单元格.xlsx"), &merged.save_to_buffer().unwrap());
     let o = load(root, &rel("合并单元格.xlsx"));
     assert!(
@@ -470,18 +488,9 @@ fn corpus_of_broken_inputs() {
 
     // #N/A in a required column rejects the row.
     let mut na = Workbook::new();
-    let sheet = na.add_worksheet();
-    for (c, h) in HEADER.iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).unwrap();
-    }
-    for (c, v) in row(&[]).iter().enumerate() {
-        sheet.write_string(1, c as u16, v).unwrap();
-    }
-    sheet
+    plain_ledger(&mut na, 1, Some("2026-10"))
         .write_formula(1, 5, Formula::new("=NA()").set_result("#N/A"))
         .unwrap();
-    sheet.write_string(0, 13, "报告期").unwrap();
-    sheet.write_string(1, 13, "2026-10").unwrap();
     put(&rel("NA.xlsx"), &na.save_to_buffer().unwrap());
     let o = load(root, &rel("NA.xlsx"));
     assert!(
@@ -491,17 +500,7 @@ fn corpus_of_broken_inputs() {
     );
 
     // A decompression bomb is refused before it is parsed.
-    let mut bomb = Vec::new();
-    {
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bomb));
-        zip.start_file(
-            "xl/worksheets/sheet1.xml",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
-        std::io::Write::write_all(&mut zip, &vec![b'0'; 80 << 20]).unwrap();
-        zip.finish().unwrap();
-    }
+    let bomb = zip_bomb(80 << 20);
     put(&rel("压缩炸弹.xlsx"), &bomb);
     let o = load(root, &rel("压缩炸弹.xlsx"));
     assert!(
@@ -540,10 +539,7 @@ fn corpus_of_broken_inputs() {
 
     // A sheet of 1,048,576 rows (Excel's limit) is read in bounded time and memory.
     let mut huge = Workbook::new();
-    let sheet = huge.add_worksheet();
-    for (c, h) in HEADER.iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).unwrap();
-    }
+    let sheet = plain_ledger(&mut huge, 0, None);
     for r in 1..1_048_576u32 {
         sheet.write_number(r, 5, 1.0).unwrap();
     }
@@ -559,13 +555,7 @@ fn corpus_of_broken_inputs() {
 
     // A sheet without a unit anywhere, and one lacking a required column.
     let mut nowhere = Workbook::new();
-    let sheet = nowhere.add_worksheet();
-    for (c, h) in HEADER.iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).unwrap();
-    }
-    for (c, v) in row(&[]).iter().enumerate() {
-        sheet.write_string(1, c as u16, v).unwrap();
-    }
+    plain_ledger(&mut nowhere, 1, None);
     put("无主/无单位.xlsx", &nowhere.save_to_buffer().unwrap());
     let o = load(root, "无主/无单位.xlsx");
     assert!(
@@ -729,17 +719,7 @@ fn the_corpus_beside_the_sample_leaves_its_scores_unchanged() {
             row(&[(0, "控制\u{0001}字符🚧")]),
         ],
     );
-    let mut bomb = Vec::new();
-    {
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bomb));
-        zip.start_file(
-            "xl/worksheets/sheet1.xml",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .unwrap();
-        std::io::Write::write_all(&mut zip, &vec![b'0'; 110 << 20]).unwrap();
-        zip.finish().unwrap();
-    }
+    let bomb = zip_bomb(110 << 20);
     std::fs::write(bad.join("压缩炸弹.xlsx"), bomb).unwrap();
     let output = ws.run(&["--month", "2026-11"]);
     assert_eq!(
