@@ -54,34 +54,69 @@ fn staged_of(files: &[FileOutcome], table: Table) -> Vec<&StagedSheet> {
         .collect()
 }
 
-/// Assess the month of `as_of` from the staged files.
+/// Every input table as one frame (all submissions, all months), built once per run.
+#[derive(Debug, Clone)]
+pub struct StagedTables {
+    frames: Vec<(Table, DataFrame)>,
+}
+
+impl StagedTables {
+    pub fn build(files: &[FileOutcome]) -> PolarsResult<StagedTables> {
+        let frames = Table::ALL
+            .iter()
+            .map(|table| Ok((*table, table_frame(*table, &staged_of(files, *table))?)))
+            .collect::<PolarsResult<_>>()?;
+        Ok(StagedTables { frames })
+    }
+
+    fn get(&self, table: Table) -> &DataFrame {
+        // `build` makes a frame for every table.
+        self.frames
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map(|(_, f)| f)
+            .expect("a frame per table")
+    }
+}
+
+/// Assess the month of `as_of` from the staged files (builds the tables; a run that assesses
+/// more than one date builds them once with `StagedTables::build` and calls `assess_tables`).
 pub fn assess(
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
     files: &[FileOutcome],
 ) -> PolarsResult<Assessment> {
-    let frame = |table| table_frame(table, &staged_of(files, table));
-    let staged_projects = frame(Table::Projects)?;
-    let ledger = current_ledger(&staged_projects, as_of)?;
-    let staged_notices = frame(Table::Notices)?;
-    let staged_tasks = frame(Table::Tasks)?;
-    let mut notices = events::latest_by_key(&staged_notices, "notice_no", as_of)?;
+    assess_tables(config, calendar, as_of, &StagedTables::build(files)?)
+}
+
+/// Assess the month of `as_of` from the staged tables.
+pub fn assess_tables(
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+    tables: &StagedTables,
+) -> PolarsResult<Assessment> {
+    let staged_projects = tables.get(Table::Projects);
+    let ledger = current_ledger(staged_projects, as_of)?;
+    let staged_notices = tables.get(Table::Notices);
+    let staged_tasks = tables.get(Table::Tasks);
+    let mut notices = events::latest_by_key(staged_notices, "notice_no", as_of)?;
     events::with_project_refs(&mut notices)?;
-    let mut tasks = events::latest_by_key(&staged_tasks, "task_no", as_of)?;
+    let mut tasks = events::latest_by_key(staged_tasks, "task_no", as_of)?;
     events::with_project_refs(&mut tasks)?;
-    let visits = events::visits(&frame(Table::Visits)?, config, as_of)?;
-    let investments = events::investments(&frame(Table::Investments)?, as_of)?;
-    let meetings = events::meetings(&frame(Table::Meetings)?, as_of)?;
+    let visits = events::visits(tables.get(Table::Visits), config, as_of)?;
+    let investments = events::investments(tables.get(Table::Investments), as_of)?;
+    let meetings = events::meetings(tables.get(Table::Meetings), as_of)?;
     let mut problems = ledger.warnings.clone();
     problems.extend(events::duplicate_numbers(
-        &staged_notices,
+        staged_notices,
         "notice_no",
         "通知书编号",
         "target_unit",
     )?);
     problems.extend(events::duplicate_numbers(
-        &staged_tasks,
+        staged_tasks,
         "task_no",
         "任务编号",
         "unit",
@@ -95,11 +130,11 @@ pub fn assess(
             rows,
             table.label(),
             unit,
-            &staged_projects,
+            staged_projects,
         )?);
     }
     let tables = Tables {
-        all_ledgers: &staged_projects,
+        all_ledgers: staged_projects,
         projects: &ledger.projects,
         notices: &notices,
         tasks: &tasks,

@@ -23,7 +23,7 @@ use crate::ingest::discover::extension_of;
 use crate::ingest::discover::{discover, Discovery};
 use crate::ingest::{FileOutcome, Ingest};
 use crate::lock::RunLock;
-use crate::pipeline::{assess, has_rejections, month_label};
+use crate::pipeline::{assess_tables, has_rejections, month_label, StagedTables};
 use crate::report::circular::circular_xlsx;
 use crate::report::manifest::{manifest, ManifestInput};
 use crate::report::monthly::monthly_xlsx;
@@ -92,11 +92,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
 
     let found = discover_inputs(&args.inputs, &config)?;
     stage(&mut timings.discover);
-    let files = read_inputs(&found, &config, &args.state.join(ARCHIVE))?;
+    let mut files = read_inputs(&found, &config, &args.state.join(ARCHIVE))?;
     stage(&mut timings.read);
-    let mut assessment = assess(&config, &calendar, as_of, &files).context("计算考核指标时出错")?;
+    let tables = StagedTables::build(&files).context("整理报送数据时出错")?;
+    // The rows now live in the tables; the files keep their counts and problems.
+    for sheet in files.iter_mut().flat_map(|f| f.sheets.iter_mut()) {
+        sheet.staged = None;
+    }
+    let mut assessment =
+        assess_tables(&config, &calendar, as_of, &tables).context("计算考核指标时出错")?;
     stage(&mut timings.assess);
-    let previous = previous_ranks(&args.state, &config, &calendar, as_of, &files)?;
+    let previous = previous_ranks(&args.state, &config, &calendar, as_of, &tables)?;
+    drop(tables);
     with_previous_ranks(&mut assessment.scores, &previous);
     stage(&mut timings.previous_month);
 
@@ -188,7 +195,7 @@ fn previous_ranks(
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
-    files: &[FileOutcome],
+    tables: &StagedTables,
 ) -> anyhow::Result<BTreeMap<String, u32>> {
     let month_start = as_of.with_day(1).unwrap_or(as_of);
     let Some(previous_end) = month_start.pred_opt() else {
@@ -202,7 +209,8 @@ fn previous_ranks(
         warn!(month = %label, "no history and no calendar for the previous month: 上月排名 left empty");
         return Ok(BTreeMap::new());
     }
-    let previous = assess(config, calendar, previous_end, files).context("计算上月排名时出错")?;
+    let previous =
+        assess_tables(config, calendar, previous_end, tables).context("计算上月排名时出错")?;
     Ok(previous
         .scores
         .iter()
