@@ -69,6 +69,21 @@ impl StagedTables {
         Ok(StagedTables { frames })
     }
 
+    /// Append another batch's tables (the same schemas), for building them while reading.
+    pub fn append(&mut self, other: StagedTables) -> PolarsResult<()> {
+        for ((_, mine), (_, theirs)) in self.frames.iter_mut().zip(other.frames) {
+            mine.vstack_mut(&theirs)?;
+        }
+        Ok(())
+    }
+
+    /// One contiguous chunk per column, after appending many batches.
+    pub fn rechunk(&mut self) {
+        for (_, frame) in &mut self.frames {
+            frame.rechunk_mut_par();
+        }
+    }
+
     fn get(&self, table: Table) -> &DataFrame {
         // `build` makes a frame for every table.
         self.frames

@@ -92,13 +92,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
 
     let found = discover_inputs(&args.inputs, &config)?;
     stage(&mut timings.discover);
-    let mut files = read_inputs(&found, &config, &args.state.join(ARCHIVE))?;
+    let (files, tables) = read_inputs(&found, &config, &args.state.join(ARCHIVE))?;
     stage(&mut timings.read);
-    let tables = StagedTables::build(&files).context("整理报送数据时出错")?;
-    // The rows now live in the tables; the files keep their counts and problems.
-    for sheet in files.iter_mut().flat_map(|f| f.sheets.iter_mut()) {
-        sheet.staged = None;
-    }
     let mut assessment =
         assess_tables(&config, &calendar, as_of, &tables).context("计算考核指标时出错")?;
     stage(&mut timings.assess);
@@ -230,13 +225,17 @@ fn discover_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Discovery> 
     Ok(found)
 }
 
+/// Files staged before their rows move into the tables (bounds the memory of row-owned cells).
+const FILES_PER_BATCH: usize = 512;
+
 /// Read and stage every submission, keeping each in the archive by its hash; a file that
-/// cannot be read is a problem of that file, not an error of the run.
+/// cannot be read is a problem of that file, not an error of the run. The rows go into the
+/// staged tables batch by batch; the returned files keep their counts and problems.
 fn read_inputs(
     found: &Discovery,
     config: &Config,
     archive: &Path,
-) -> anyhow::Result<Vec<FileOutcome>> {
+) -> anyhow::Result<(Vec<FileOutcome>, StagedTables)> {
     let ingest = Ingest::new(config);
     let progress = if std::io::stderr().is_terminal() {
         ProgressBar::new(found.files.len() as u64)
@@ -247,24 +246,35 @@ fn read_inputs(
         ProgressStyle::with_template("读取报送文件 {bar:40} {pos}/{len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    // Files are read on every core; the results keep the discovery order.
-    let files: Vec<FileOutcome> = found
-        .files
-        .par_iter()
-        .map(|input| {
-            let (outcome, bytes) = ingest.load_with_bytes(input);
-            if let Some(bytes) = bytes {
-                archive::store(archive, &outcome.sha256, &extension_of(&input.path), &bytes)?;
-            }
-            for problem in &outcome.problems {
-                warn!(file = %problem.file, reason = %problem.reason, "file rejected");
-            }
-            progress.inc(1);
-            Ok(outcome)
-        })
-        .collect::<anyhow::Result<_>>()?;
+    let mut files = Vec::with_capacity(found.files.len());
+    let mut tables = StagedTables::build(&[]).context("整理报送数据时出错")?;
+    for batch in found.files.chunks(FILES_PER_BATCH) {
+        // Files are read on every core; the results keep the discovery order.
+        let mut read: Vec<FileOutcome> = batch
+            .par_iter()
+            .map(|input| {
+                let (outcome, bytes) = ingest.load_with_bytes(input);
+                if let Some(bytes) = bytes {
+                    archive::store(archive, &outcome.sha256, &extension_of(&input.path), &bytes)?;
+                }
+                for problem in &outcome.problems {
+                    warn!(file = %problem.file, reason = %problem.reason, "file rejected");
+                }
+                progress.inc(1);
+                Ok(outcome)
+            })
+            .collect::<anyhow::Result<_>>()?;
+        tables
+            .append(StagedTables::build(&read).context("整理报送数据时出错")?)
+            .context("整理报送数据时出错")?;
+        for sheet in read.iter_mut().flat_map(|f| f.sheets.iter_mut()) {
+            sheet.staged = None;
+        }
+        files.append(&mut read);
+    }
+    tables.rechunk();
     progress.finish_and_clear();
-    Ok(files)
+    Ok((files, tables))
 }
 
 /// Tests hold a finished report folder back before it is swapped in, to kill the run there.
