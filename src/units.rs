@@ -9,8 +9,8 @@ use crate::text::fold;
 #[derive(Debug, Clone)]
 pub struct UnitResolver {
     by_name: HashMap<String, String>,
-    /// Folded names longest first, for finding a unit inside a file name.
-    longest_first: Vec<(String, String)>,
+    /// The longest name or alias, in characters (bounds the search inside a file name).
+    longest_name: usize,
     county: String,
 }
 
@@ -22,14 +22,10 @@ impl UnitResolver {
                 by_name.insert(fold(name), unit.name.clone());
             }
         }
-        let mut longest_first: Vec<(String, String)> = by_name
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        longest_first.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.cmp(b)));
+        let longest_name = by_name.keys().map(|k| k.chars().count()).max().unwrap_or(0);
         UnitResolver {
             by_name,
-            longest_first,
+            longest_name,
             county: fold(&config.county),
         }
     }
@@ -60,11 +56,18 @@ impl UnitResolver {
 
     /// A unit whose name or alias appears in `text` (a file name), the longest match first.
     pub fn find_in(&self, text: &str) -> Option<&str> {
-        let folded = fold(text);
-        self.longest_first
-            .iter()
-            .find(|(name, _)| folded.contains(name.as_str()))
-            .map(|(_, unit)| unit.as_str())
+        // Look up the text's substrings, longest first, so the cost grows with the length of
+        // the file name, not with the number of configured units.
+        let chars: Vec<char> = fold(text).chars().collect();
+        for len in (1..=self.longest_name.min(chars.len())).rev() {
+            for window in chars.windows(len) {
+                let candidate: String = window.iter().collect();
+                if let Some(unit) = self.by_name.get(&candidate) {
+                    return Some(unit.as_str());
+                }
+            }
+        }
+        None
     }
 }
 

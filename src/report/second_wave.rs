@@ -1,6 +1,8 @@
 //! The leadership workbook's sheets for the rest of the five systems (SPEC §7): 项目库 (谋划储备),
 //! 招商引资 (快速落地) and 联席会议, each readable on its own and printable.
 
+use std::collections::BTreeMap;
+
 use anyhow::Result;
 
 use super::columns::{dates, texts};
@@ -26,15 +28,22 @@ fn rate(r: Option<&Ratio>) -> Out {
 /// 谋划一批/储备一批/实施一批/竣工 by unit and 板块, description completeness, reserve depth.
 pub fn library_sections(ctx: &Context) -> Vec<(String, Grid)> {
     let lib = &ctx.assessment.metrics.library;
+    // (unit, batch) totals in one pass: a province has thousands of units.
+    let mut per_unit: BTreeMap<(&str, &str), (u32, f64)> = BTreeMap::new();
+    for ((unit, batch, _), (n, total)) in &lib.batches {
+        let slot = per_unit.entry((unit.as_str(), batch)).or_default();
+        slot.0 += n;
+        slot.1 += total;
+    }
     let mut by_unit = Vec::new();
     for unit in &ctx.config.units {
         let cells: Vec<(u32, f64)> = BATCHES
             .iter()
             .map(|(batch, _)| {
-                lib.batches
-                    .iter()
-                    .filter(|((u, b, _), _)| u == &unit.name && b == batch)
-                    .fold((0, 0.0), |acc, (_, (n, t))| (acc.0 + n, acc.1 + t))
+                per_unit
+                    .get(&(unit.name.as_str(), *batch))
+                    .copied()
+                    .unwrap_or_default()
             })
             .collect();
         if cells.iter().all(|(n, _)| *n == 0) {
