@@ -615,16 +615,7 @@ fn a_run_over_the_corpus_leaves_good_units_unchanged() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(ws.path("reports/2026-11/manifest.json")).unwrap())
             .unwrap();
-    for input in manifest["inputs"].as_array().unwrap() {
-        for sheet in input["sheets"].as_array().unwrap() {
-            let n = |k: &str| sheet[k].as_u64().unwrap();
-            assert_eq!(
-                n("rows_read"),
-                n("rows_accepted") + n("rows_rejected") + n("rows_skipped"),
-                "{input}"
-            );
-        }
-    }
+    assert_counts_reconcile(&manifest);
     let ignored: Vec<&str> = manifest["ignored"]
         .as_array()
         .unwrap()
@@ -734,16 +725,7 @@ fn the_corpus_beside_the_sample_leaves_its_scores_unchanged() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(ws.path("reports/2026-11/manifest.json")).unwrap())
             .unwrap();
-    for input in manifest["inputs"].as_array().unwrap() {
-        for sheet in input["sheets"].as_array().unwrap() {
-            let n = |k: &str| sheet[k].as_u64().unwrap();
-            assert_eq!(
-                n("rows_read"),
-                n("rows_accepted") + n("rows_rejected") + n("rows_skipped"),
-                "{input}"
-            );
-        }
-    }
+    assert_counts_reconcile(&manifest);
     let errors: Vec<(&str, &str)> = manifest["inputs"]
         .as_array()
         .unwrap()
@@ -803,4 +785,18 @@ fn formula_like_text_is_written_as_text() {
     );
     let formulas = calamine::Reader::worksheet_formula(&mut book, "项目清单").unwrap();
     assert!(formulas.rows().flat_map(|r| r.iter()).all(|f| f.is_empty()));
+}
+
+/// Every sheet in the manifest: rows read = accepted + rejected + skipped.
+fn assert_counts_reconcile(manifest: &serde_json::Value) {
+    for input in manifest["inputs"].as_array().unwrap() {
+        for sheet in input["sheets"].as_array().unwrap() {
+            let n = |k: &str| sheet[k].as_u64().unwrap();
+            assert_eq!(
+                n("rows_read"),
+                n("rows_accepted") + n("rows_rejected") + n("rows_skipped"),
+                "{input}"
+            );
+        }
+    }
 }
