@@ -5,6 +5,7 @@
 
 pub mod archive;
 pub mod atomic;
+pub mod cache;
 pub mod calendar;
 pub mod cli;
 pub mod config;

@@ -69,22 +69,17 @@ impl StagedTables {
         Ok(StagedTables { frames })
     }
 
-    /// Append another batch's tables (the same schemas), for building them while reading.
-    pub fn append(&mut self, other: StagedTables) -> PolarsResult<()> {
-        for ((_, mine), (_, theirs)) in self.frames.iter_mut().zip(other.frames) {
-            mine.vstack_mut(&theirs)?;
-        }
-        Ok(())
+    /// Tables from their frames, one per table with `build`'s schema (checked by the caller).
+    pub fn from_frames(frames: Vec<(Table, DataFrame)>) -> StagedTables {
+        StagedTables { frames }
     }
 
-    /// One contiguous chunk per column, after appending many batches.
-    pub fn rechunk(&mut self) {
-        for (_, frame) in &mut self.frames {
-            frame.rechunk_mut_par();
-        }
+    /// Each table with its frame, in `Table::ALL` order.
+    pub fn frames(&self) -> &[(Table, DataFrame)] {
+        &self.frames
     }
 
-    fn get(&self, table: Table) -> &DataFrame {
+    pub fn get(&self, table: Table) -> &DataFrame {
         // `build` makes a frame for every table.
         self.frames
             .iter()
@@ -112,6 +107,34 @@ pub fn assess_tables(
     as_of: NaiveDate,
     tables: &StagedTables,
 ) -> PolarsResult<Assessment> {
+    assess_with(config, calendar, as_of, tables, Problems::Listed)
+}
+
+/// The scores as of `as_of` alone (the previous month's ranks): the data problems, which never
+/// change a score, are not looked for.
+pub fn scores_as_of(
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+    tables: &StagedTables,
+) -> PolarsResult<Vec<ScoreRow>> {
+    Ok(assess_with(config, calendar, as_of, tables, Problems::Skipped)?.scores)
+}
+
+/// Whether an assessment lists the problems found while normalizing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problems {
+    Listed,
+    Skipped,
+}
+
+fn assess_with(
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+    tables: &StagedTables,
+    wanted: Problems,
+) -> PolarsResult<Assessment> {
     let staged_projects = tables.get(Table::Projects);
     let ledger = current_ledger(staged_projects, as_of)?;
     let staged_notices = tables.get(Table::Notices);
@@ -124,29 +147,8 @@ pub fn assess_tables(
     let investments = events::investments(tables.get(Table::Investments), as_of)?;
     let meetings = events::meetings(tables.get(Table::Meetings), as_of)?;
     let mut problems = ledger.warnings.clone();
-    problems.extend(events::duplicate_numbers(
-        staged_notices,
-        "notice_no",
-        "通知书编号",
-        "target_unit",
-    )?);
-    problems.extend(events::duplicate_numbers(
-        staged_tasks,
-        "task_no",
-        "任务编号",
-        "unit",
-    )?);
-    for (rows, table, unit) in [
-        (&notices, Table::Notices, "target_unit"),
-        (&tasks, Table::Tasks, "unit"),
-        (&visits, Table::Visits, "submitter"),
-    ] {
-        problems.extend(events::unknown_project_warnings(
-            rows,
-            table.label(),
-            unit,
-            staged_projects,
-        )?);
+    if wanted == Problems::Listed {
+        normalization_problems(&mut problems, tables, &notices, &tasks, &visits)?;
     }
     let tables = Tables {
         all_ledgers: staged_projects,
@@ -186,6 +188,42 @@ pub fn assess_tables(
         scores,
         problems,
     })
+}
+
+/// The warnings found while normalizing: numbers repeated within a sheet, and rows naming a
+/// project that no ledger lists.
+fn normalization_problems(
+    problems: &mut Vec<Problem>,
+    tables: &StagedTables,
+    notices: &DataFrame,
+    tasks: &DataFrame,
+    visits: &DataFrame,
+) -> PolarsResult<()> {
+    problems.extend(events::duplicate_numbers(
+        tables.get(Table::Notices),
+        "notice_no",
+        "通知书编号",
+        "target_unit",
+    )?);
+    problems.extend(events::duplicate_numbers(
+        tables.get(Table::Tasks),
+        "task_no",
+        "任务编号",
+        "unit",
+    )?);
+    for (rows, table, unit) in [
+        (notices, Table::Notices, "target_unit"),
+        (tasks, Table::Tasks, "unit"),
+        (visits, Table::Visits, "submitter"),
+    ] {
+        problems.extend(events::unknown_project_warnings(
+            rows,
+            table.label(),
+            unit,
+            tables.get(Table::Projects),
+        )?);
+    }
+    Ok(())
 }
 
 /// Whether any row, sheet or file was rejected.

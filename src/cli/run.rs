@@ -17,13 +17,14 @@ use tracing::{info, warn};
 
 use super::{parse_date_arg, parse_month_arg, Outcome};
 use crate::archive;
+use crate::cache::{self, StagingCache};
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::ingest::discover::extension_of;
-use crate::ingest::discover::{discover, Discovery};
-use crate::ingest::{FileOutcome, Ingest};
+use crate::ingest::discover::{discover, Discovery, InputFile};
+use crate::ingest::{content_hash, FileOutcome, Ingest};
 use crate::lock::RunLock;
-use crate::pipeline::{assess_tables, has_rejections, month_label, StagedTables};
+use crate::pipeline::{assess_tables, has_rejections, month_label, scores_as_of, StagedTables};
 use crate::report::circular::circular_xlsx;
 use crate::report::manifest::{manifest, ManifestInput};
 use crate::report::monthly::monthly_xlsx;
@@ -50,9 +51,14 @@ pub struct RunArgs {
     /// Evaluate as of the last day of this month (YYYY-MM).
     #[arg(long, value_parser = parse_month_arg)]
     pub month: Option<NaiveDate>,
-    /// The job's history: each month's normalized tables and scores (parquet).
+    /// The job's history: each month's normalized tables and scores (parquet), the input
+    /// archive and the staging cache.
     #[arg(long, default_value = "state")]
     pub state: PathBuf,
+    /// Parse every file again instead of taking unchanged ones from the staging cache (the
+    /// outputs are the same either way; the cache is rewritten).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Seconds spent in each stage, for run.json.
@@ -60,6 +66,7 @@ pub struct RunArgs {
 struct Timings {
     discover: f64,
     read: f64,
+    cache: f64,
     assess: f64,
     previous_month: f64,
     reports: f64,
@@ -92,8 +99,28 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
 
     let found = discover_inputs(&args.inputs, &config)?;
     stage(&mut timings.discover);
-    let (files, tables) = read_inputs(&found, &config, &args.state.join(ARCHIVE))?;
+    let fingerprint = cache::fingerprint(&config);
+    let cache_dir = args.state.join(cache::DIR);
+    let cache = if args.no_cache {
+        StagingCache::default()
+    } else {
+        StagingCache::load(&cache_dir, &fingerprint)
+    };
+    let ReadInputs {
+        files,
+        tables,
+        pieces,
+        cached,
+    } = read_inputs(&found, &config, &args.state.join(ARCHIVE), &cache)?;
+    // Nothing new, changed or removed: the cache on disk already says all this.
+    let cache_is_current = cached == cache.len() && cached == files.len();
+    drop(cache);
     stage(&mut timings.read);
+    if !cache_is_current {
+        StagingCache::save(&cache_dir, &fingerprint, &files, &pieces, &tables)?;
+    }
+    drop(pieces);
+    stage(&mut timings.cache);
     let mut assessment =
         assess_tables(&config, &calendar, as_of, &tables).context("计算考核指标时出错")?;
     stage(&mut timings.assess);
@@ -110,19 +137,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         as_of,
     };
     let grid = ranking_grid(&month, &assessment.scores);
+    // The workbooks are independent of each other: built on both cores.
+    let ((ranking, monthly), (circular, quality)) = rayon::join(
+        || rayon::join(|| ranking_xlsx(&grid, as_of), || monthly_xlsx(&ctx)),
+        || rayon::join(|| circular_xlsx(&ctx), || quality_workbooks(&ctx)),
+    );
     let mut outputs = vec![
-        (
-            format!("考核排名_{month}.xlsx"),
-            ranking_xlsx(&grid, as_of)?,
-        ),
+        (format!("考核排名_{month}.xlsx"), ranking?),
         (format!("考核排名_{month}.csv"), grid.to_csv()?),
-        (
-            format!("重点项目月度考核_{month}.xlsx"),
-            monthly_xlsx(&ctx)?,
-        ),
-        (format!("督查通报_{month}.xlsx"), circular_xlsx(&ctx)?),
+        (format!("重点项目月度考核_{month}.xlsx"), monthly?),
+        (format!("督查通报_{month}.xlsx"), circular?),
     ];
-    outputs.extend(quality_workbooks(&ctx)?);
+    outputs.extend(quality?);
     let manifest = manifest(&ManifestInput {
         config: &config,
         as_of,
@@ -144,6 +170,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         "started_at": started_at.to_rfc3339(),
         "seconds": started.elapsed().as_secs_f64(),
         "stages": &timings,
+        "files_from_cache": cached,
     });
     outputs.push(("run.json".into(), serde_json::to_vec_pretty(&run_json)?));
     crate::atomic::write_folder(&folder, &outputs, pause_before_swap())?;
@@ -205,9 +232,8 @@ fn previous_ranks(
         return Ok(BTreeMap::new());
     }
     let previous =
-        assess_tables(config, calendar, previous_end, tables).context("计算上月排名时出错")?;
+        scores_as_of(config, calendar, previous_end, tables).context("计算上月排名时出错")?;
     Ok(previous
-        .scores
         .iter()
         .filter_map(|row| Some((row.unit.clone(), row.rank?)))
         .collect())
@@ -225,17 +251,35 @@ fn discover_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Discovery> 
     Ok(found)
 }
 
-/// Files staged before their rows move into the tables (bounds the memory of row-owned cells).
+/// Files read and staged at a time: bounds the memory of row-owned cells before their rows
+/// move into frames.
 const FILES_PER_BATCH: usize = 512;
 
+/// What reading the inputs gave: each file's outcome, the tables, each file's place in them
+/// (for the next cache) and how many files came from the cache.
+struct ReadInputs {
+    files: Vec<FileOutcome>,
+    tables: StagedTables,
+    pieces: Vec<Vec<cache::Piece>>,
+    cached: usize,
+}
+
+/// One file after reading: staged now, found in the cache, or unreadable.
+enum Read {
+    Fresh(FileOutcome, StagedTables),
+    Cached(FileOutcome, Vec<cache::Piece>),
+    Unreadable(FileOutcome),
+}
+
 /// Read and stage every submission, keeping each in the archive by its hash; a file that
-/// cannot be read is a problem of that file, not an error of the run. The rows go into the
-/// staged tables batch by batch; the returned files keep their counts and problems.
+/// cannot be read is a problem of that file, not an error of the run. A file the staging cache
+/// knows (same path, modification time and content) is not parsed again.
 fn read_inputs(
     found: &Discovery,
     config: &Config,
     archive: &Path,
-) -> anyhow::Result<(Vec<FileOutcome>, StagedTables)> {
+    cache: &StagingCache,
+) -> anyhow::Result<ReadInputs> {
     let ingest = Ingest::new(config);
     let progress = if std::io::stderr().is_terminal() {
         ProgressBar::new(found.files.len() as u64)
@@ -247,34 +291,74 @@ fn read_inputs(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut files = Vec::with_capacity(found.files.len());
-    let mut tables = StagedTables::build(&[]).context("整理报送数据时出错")?;
+    let mut assembly = cache::Assembly::new(cache);
+    let mut cached = 0;
     for batch in found.files.chunks(FILES_PER_BATCH) {
         // Files are read on every core; the results keep the discovery order.
-        let mut read: Vec<FileOutcome> = batch
+        let read: Vec<Read> = batch
             .par_iter()
             .map(|input| {
-                let (outcome, bytes) = ingest.load_with_bytes(input);
-                if let Some(bytes) = bytes {
-                    archive::store(archive, &outcome.sha256, &extension_of(&input.path), &bytes)?;
-                }
-                for problem in &outcome.problems {
-                    warn!(file = %problem.file, reason = %problem.reason, "file rejected");
-                }
+                let read = read_one(&ingest, input, archive, cache)?;
                 progress.inc(1);
-                Ok(outcome)
+                Ok(read)
             })
             .collect::<anyhow::Result<_>>()?;
-        tables
-            .append(StagedTables::build(&read).context("整理报送数据时出错")?)
-            .context("整理报送数据时出错")?;
-        for sheet in read.iter_mut().flat_map(|f| f.sheets.iter_mut()) {
-            sheet.staged = None;
+        for read in read {
+            let outcome = match read {
+                Read::Fresh(outcome, frames) => {
+                    assembly.push_fresh(frames)?;
+                    outcome
+                }
+                Read::Cached(outcome, pieces) => {
+                    cached += 1;
+                    assembly.push_cached(&pieces)?;
+                    outcome
+                }
+                Read::Unreadable(outcome) => {
+                    assembly.push_cached(&[])?;
+                    outcome
+                }
+            };
+            for problem in &outcome.problems {
+                warn!(file = %problem.file, reason = %problem.reason, "file rejected");
+            }
+            files.push(outcome);
         }
-        files.append(&mut read);
+        assembly.end_batch().context("整理报送数据时出错")?;
     }
-    tables.rechunk();
+    let (tables, pieces) = assembly.finish().context("整理报送数据时出错")?;
     progress.finish_and_clear();
-    Ok((files, tables))
+    Ok(ReadInputs {
+        files,
+        tables,
+        pieces,
+        cached,
+    })
+}
+
+/// Read one file, archive it, and stage it unless the cache has it.
+fn read_one(
+    ingest: &Ingest,
+    input: &InputFile,
+    archive: &Path,
+    cache: &StagingCache,
+) -> anyhow::Result<Read> {
+    let bytes = match std::fs::read(&input.path) {
+        Ok(bytes) => bytes,
+        Err(e) => return Ok(Read::Unreadable(ingest.unreadable(input, &e))),
+    };
+    let sha256 = content_hash(&bytes);
+    archive::store(archive, &sha256, &extension_of(&input.path), &bytes)?;
+    if let Some(hit) = cache.get(&input.rel, &sha256, input.mtime) {
+        return Ok(Read::Cached(hit.outcome.clone(), hit.pieces.clone()));
+    }
+    let mut outcome = ingest.ingest_bytes(&bytes, sha256, input);
+    let frames =
+        StagedTables::build(std::slice::from_ref(&outcome)).context("整理报送数据时出错")?;
+    for sheet in &mut outcome.sheets {
+        sheet.staged = None;
+    }
+    Ok(Read::Fresh(outcome, frames))
 }
 
 /// Tests hold a finished report folder back before it is swapped in, to kill the run there.

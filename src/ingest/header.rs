@@ -143,35 +143,40 @@ pub struct HeaderMatch {
 
 /// Find the header row and the table it belongs to; `None` when no row looks like a header.
 pub fn find_header(sheet: &RawSheet, aliases: &AliasTable) -> Option<HeaderMatch> {
-    let mut best: Option<(usize, HeaderMatch)> = None;
+    // Each row is normalized once and scored against every table without allocating; only the
+    // winner is built in full (this search runs on every sheet and used to dominate staging).
+    let mut best: Option<(usize, Candidate)> = None;
     for (row_index, row) in sheet.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
+        let names = normalized_names(row);
+        if names.iter().flatten().count() < MIN_HEADER_MATCHES {
+            continue;
+        }
         for table in Table::ALL {
-            let single = match_row(row, row_index, table, aliases);
+            let single = matched_columns(&names, table, aliases);
             // A two-row header's top row names most columns itself (merged vertically).
             let two_row = sheet
                 .rows
                 .get(row_index + 1)
-                .filter(|below| {
-                    single.columns.len() >= MIN_HEADER_MATCHES && is_sub_header(row, below)
-                })
-                .map(|below| {
-                    match_row(
-                        &composite_header(row, below, table, aliases),
-                        row_index + 1,
-                        table,
-                        aliases,
-                    )
-                });
+                .filter(|below| single.len() >= MIN_HEADER_MATCHES && is_sub_header(row, below))
+                .map(|below| composite_header(row, below, table, aliases));
             let candidate = match two_row {
-                Some(two) if two.columns.len() >= single.columns.len() => two,
-                _ => single,
+                Some(cells) => {
+                    let two = matched_columns(&normalized_names(&cells), table, aliases);
+                    if two.len() >= single.len() {
+                        Candidate::TwoRow(row_index, table, cells, two)
+                    } else {
+                        Candidate::Single(row_index, table, single)
+                    }
+                }
+                None => Candidate::Single(row_index, table, single),
             };
+            let matched = candidate.matched();
             let signature_hits = table
                 .signature()
                 .iter()
-                .filter(|s| candidate.columns.iter().any(|c| c.def.name == **s))
+                .filter(|s| matched.iter().any(|def| def.name == **s))
                 .count();
-            let score = candidate.columns.len();
+            let score = matched.len();
             if score < MIN_HEADER_MATCHES || signature_hits < 2.min(table.signature().len()) {
                 continue;
             }
@@ -180,7 +185,55 @@ pub fn find_header(sheet: &RawSheet, aliases: &AliasTable) -> Option<HeaderMatch
             }
         }
     }
-    best.map(|(_, m)| m)
+    best.map(|(_, candidate)| match candidate {
+        Candidate::Single(row_index, table, _) => {
+            match_row(&sheet.rows[row_index], row_index, table, aliases)
+        }
+        Candidate::TwoRow(row_index, table, cells, _) => {
+            match_row(&cells, row_index + 1, table, aliases)
+        }
+    })
+}
+
+/// A possible header: its row, table, (composite cells) and the columns it names.
+enum Candidate {
+    Single(usize, Table, Vec<&'static ColumnDef>),
+    TwoRow(usize, Table, Vec<Cell>, Vec<&'static ColumnDef>),
+}
+
+impl Candidate {
+    fn matched(&self) -> &[&'static ColumnDef] {
+        match self {
+            Candidate::Single(_, _, m) | Candidate::TwoRow(_, _, _, m) => m,
+        }
+    }
+}
+
+/// The normalized name of each text cell of a row (`None` for other cells and empty names).
+fn normalized_names(row: &[Cell]) -> Vec<Option<String>> {
+    row.iter()
+        .map(|cell| match cell {
+            Cell::Text(raw) => Some(normalize_header(raw).name).filter(|n| !n.is_empty()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The columns of `table` a row's names give, each once, in the order `match_row` maps them.
+fn matched_columns(
+    names: &[Option<String>],
+    table: Table,
+    aliases: &AliasTable,
+) -> Vec<&'static ColumnDef> {
+    let mut matched: Vec<&'static ColumnDef> = Vec::new();
+    for name in names.iter().flatten() {
+        if let Some(def) = aliases.lookup(table, name) {
+            if !matched.iter().any(|m| m.name == def.name) {
+                matched.push(def);
+            }
+        }
+    }
+    matched
 }
 
 /// Headers that name no column but are expected, so they are not noted.

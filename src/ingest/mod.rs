@@ -11,7 +11,7 @@ pub mod schema;
 pub mod stage;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use self::discover::InputFile;
@@ -21,7 +21,7 @@ use self::stage::{stage_sheet, SheetOutcome, SheetSource};
 use crate::units::UnitResolver;
 
 /// Everything learned from one input file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileOutcome {
     pub rel: String,
     pub size: u64,
@@ -88,34 +88,30 @@ impl Ingest {
 
     /// Read one file from disk and stage it. Never fails: an unreadable file is a problem.
     pub fn load(&self, input: &InputFile) -> FileOutcome {
-        self.load_with_bytes(input).0
-    }
-
-    /// Like `load`, also returning the bytes read (for the archive).
-    pub fn load_with_bytes(&self, input: &InputFile) -> (FileOutcome, Option<Vec<u8>>) {
         match std::fs::read(&input.path) {
-            Ok(bytes) => (self.ingest_bytes(&bytes, input), Some(bytes)),
-            Err(e) => (
-                FileOutcome {
-                    rel: input.rel.clone(),
-                    size: input.size,
-                    sha256: String::new(),
-                    mtime: input.mtime,
-                    sheets: Vec::new(),
-                    problems: vec![file_problem(
-                        input,
-                        &self.units,
-                        format!("无法读取文件：{e}"),
-                    )],
-                },
-                None,
-            ),
+            Ok(bytes) => self.ingest_bytes(&bytes, content_hash(&bytes), input),
+            Err(e) => self.unreadable(input, &e),
         }
     }
 
-    /// Stage the bytes of one file.
-    pub fn ingest_bytes(&self, bytes: &[u8], input: &InputFile) -> FileOutcome {
-        let sha256 = hex(&Sha256::digest(bytes));
+    /// The outcome of a file that could not be read from disk.
+    pub fn unreadable(&self, input: &InputFile, error: &std::io::Error) -> FileOutcome {
+        FileOutcome {
+            rel: input.rel.clone(),
+            size: input.size,
+            sha256: String::new(),
+            mtime: input.mtime,
+            sheets: Vec::new(),
+            problems: vec![file_problem(
+                input,
+                &self.units,
+                format!("无法读取文件：{error}"),
+            )],
+        }
+    }
+
+    /// Stage the bytes of one file, whose content hash is `sha256`.
+    pub fn ingest_bytes(&self, bytes: &[u8], sha256: String, input: &InputFile) -> FileOutcome {
         let extension = discover::extension_of(&input.path);
         let mut outcome = FileOutcome {
             rel: input.rel.clone(),
@@ -224,6 +220,11 @@ pub fn month_in_name(name: &str) -> Option<NaiveDate> {
         }
     }
     None
+}
+
+/// The SHA-256 of a file's bytes, in hex: the archive's name for it and the cache's key.
+pub fn content_hash(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {

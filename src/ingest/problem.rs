@@ -1,9 +1,9 @@
 //! A problem found in the inputs: where, what was found, why, and how to fix it. Bad data is a
 //! value: readers return these beside what they accepted.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Severity {
     /// The row (or the whole sheet or file) was not used.
     Rejected,
@@ -23,7 +23,7 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Problem {
     /// The unit the problem goes back to, when known.
     pub unit: Option<String>,

@@ -2,7 +2,9 @@
 //! header aliases. This is the alias table the README documents; the config may add aliases.
 
 /// One of the input tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Table {
     Projects,
     Notices,

@@ -83,7 +83,7 @@ pub struct StagedSheet {
 }
 
 /// Rows read = accepted + rejected + skipped (blank rows and total rows).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SheetCounts {
     pub read: usize,
     pub accepted: usize,
@@ -91,7 +91,7 @@ pub struct SheetCounts {
     pub skipped: usize,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SheetOutcome {
     pub sheet: String,
     /// `None` when the sheet matches no table.
@@ -99,6 +99,8 @@ pub struct SheetOutcome {
     /// The submitting unit written for the sheet as a whole, when there is one.
     pub unit: Option<String>,
     pub counts: SheetCounts,
+    /// The accepted rows, until they move into the run's tables (never cached as such).
+    #[serde(skip)]
     pub staged: Option<StagedSheet>,
     pub problems: Vec<Problem>,
 }

@@ -100,38 +100,45 @@ pub fn unknown_project_warnings(
     unit_column: &str,
     ledgers: &DataFrame,
 ) -> PolarsResult<Vec<Problem>> {
-    let known_codes: HashSet<String> = strings(ledgers, "code")?
-        .into_iter()
-        .flatten()
-        .map(|c| fold(&c))
-        .collect();
-    let known_names: HashSet<String> = strings(ledgers, "name")?
-        .into_iter()
-        .flatten()
-        .map(|n| fold(&n))
-        .collect();
-    let codes = strings(rows, "project_code")?;
-    let names = strings(rows, "project_name")?;
-    let units = strings(rows, unit_column)?;
-    let files = strings(rows, FILE)?;
-    let sheets = strings(rows, SHEET)?;
-    let row_numbers: Vec<Option<u32>> = rows.column(ROW)?.u32()?.iter().collect();
-    let mut warnings = Vec::new();
-    for i in 0..rows.height() {
-        let known = match (&codes[i], &names[i]) {
+    let folded_set = |column: &str| -> PolarsResult<HashSet<String>> {
+        Ok(ledgers
+            .column(column)?
+            .str()?
+            .iter()
+            .flatten()
+            .map(fold)
+            .collect())
+    };
+    let known_codes = folded_set("code")?;
+    let known_names = folded_set("name")?;
+    let codes = rows.column("project_code")?.str()?;
+    let names = rows.column("project_name")?.str()?;
+    let mut unknown = Vec::new();
+    for (i, (code, name)) in codes.iter().zip(names.iter()).enumerate() {
+        let known = match (code, name) {
             (Some(code), _) if known_codes.contains(&fold(code)) => true,
             (_, Some(name)) => known_names.contains(&fold(name)),
             (Some(_), None) => false,
             (None, None) => true,
         };
-        if known {
-            continue;
+        if !known {
+            let (column, value) = match (code, name) {
+                (Some(code), None) => ("项目代码", code),
+                (_, name) => ("项目名称", name.unwrap_or_default()),
+            };
+            unknown.push((i, column, value.to_string()));
         }
-        let (column, value) = match (&codes[i], &names[i]) {
-            (Some(code), None) => ("项目代码", code.clone()),
-            (_, name) => ("项目名称", name.clone().unwrap_or_default()),
-        };
-        warnings.push(Problem {
+    }
+    if unknown.is_empty() {
+        return Ok(Vec::new());
+    }
+    let units = strings(rows, unit_column)?;
+    let files = strings(rows, FILE)?;
+    let sheets = strings(rows, SHEET)?;
+    let row_numbers: Vec<Option<u32>> = rows.column(ROW)?.u32()?.iter().collect();
+    let warnings = unknown
+        .into_iter()
+        .map(|(i, column, value)| Problem {
             unit: units[i].clone(),
             file: files[i].clone().unwrap_or_default(),
             sheet: sheets[i].clone().unwrap_or_default(),
@@ -141,8 +148,8 @@ pub fn unknown_project_warnings(
             severity: Severity::Warning,
             reason: format!("{table_label}所指项目不在任何单位的项目台账中；该行仍计入"),
             fix: "请核对项目名称或项目代码是否与项目台账一致".into(),
-        });
-    }
+        })
+        .collect();
     Ok(warnings)
 }
 
@@ -176,23 +183,30 @@ pub fn duplicate_numbers(
     column: &str,
     unit: &str,
 ) -> PolarsResult<Vec<Problem>> {
-    let keys = strings(staged, key)?;
-    let files = strings(staged, FILE)?;
-    let sheets = strings(staged, SHEET)?;
-    let units = strings(staged, unit)?;
+    let keys = staged.column(key)?.str()?;
+    let files = staged.column(FILE)?.str()?;
+    let sheets = staged.column(SHEET)?.str()?;
+    let units = staged.column(unit)?.str()?;
     let rows: Vec<Option<u32>> = staged.column(ROW)?.u32()?.iter().collect();
-    let mut seen: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
-    for i in 0..staged.height() {
-        if let (Some(k), Some(f), Some(s)) = (&keys[i], &files[i], &sheets[i]) {
-            seen.entry((f.clone(), s.clone(), k.clone()))
-                .or_default()
-                .push(i);
+    // A sheet's rows are contiguous: numbers are compared within each run of one (file, sheet),
+    // so the map stays small and the long file names are not hashed per row.
+    let mut repeated = Vec::new();
+    let mut seen: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut current: Option<(&str, &str)> = None;
+    for (i, ((k, f), s)) in keys.iter().zip(files.iter()).zip(sheets.iter()).enumerate() {
+        let (Some(k), Some(f), Some(s)) = (k, f, s) else {
+            continue;
+        };
+        if current != Some((f, s)) {
+            close_sheet(current, &mut seen, &mut repeated);
+            current = Some((f, s));
         }
+        seen.entry(k).or_default().push(i);
     }
-    let mut warnings: Vec<Problem> = seen
+    close_sheet(current, &mut seen, &mut repeated);
+    let mut warnings: Vec<Problem> = repeated
         .into_iter()
-        .filter(|(_, at)| at.len() > 1)
-        .flat_map(|((file, sheet, number), at)| {
+        .flat_map(|(file, sheet, number, at)| {
             let listed: Vec<String> = at
                 .iter()
                 .filter_map(|i| rows[*i])
@@ -202,12 +216,12 @@ pub fn duplicate_numbers(
             at[..at.len() - 1]
                 .iter()
                 .map(|i| Problem {
-                    unit: units[*i].clone(),
-                    file: file.clone(),
-                    sheet: sheet.clone(),
+                    unit: units.get(*i).map(str::to_string),
+                    file: file.to_string(),
+                    sheet: sheet.to_string(),
                     row: rows[*i],
                     column: column.to_string(),
-                    value: number.clone(),
+                    value: number.to_string(),
                     severity: Severity::Warning,
                     reason: format!(
                         "{column}“{number}”在本表中重复出现（第{}行），采用第{}行",
@@ -221,4 +235,21 @@ pub fn duplicate_numbers(
         .collect();
     warnings.sort();
     Ok(warnings)
+}
+
+/// Numbers repeated within one sheet: (file, sheet, number, row indices).
+type Repeated<'a> = Vec<(&'a str, &'a str, &'a str, Vec<usize>)>;
+/// The numbers `seen` more than once in one sheet, moved into `repeated`.
+fn close_sheet<'a>(
+    current: Option<(&'a str, &'a str)>,
+    seen: &mut HashMap<&'a str, Vec<usize>>,
+    repeated: &mut Repeated<'a>,
+) {
+    if let Some((file, sheet)) = current {
+        for (number, at) in seen.drain() {
+            if at.len() > 1 {
+                repeated.push((file, sheet, number, at));
+            }
+        }
+    }
 }

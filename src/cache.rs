@@ -1,0 +1,332 @@
+//! The staging cache (IO): what reading each input gave — its outcome and its staged rows —
+//! kept under the state folder, so a nightly run parses only the files that are new or changed.
+//!
+//! A file is found again by its path, modification time and content hash (the bytes are still
+//! read and hashed every night; only parsing and staging are skipped). The whole cache carries a
+//! fingerprint of the program and the config, so a new build or any config change reads every
+//! file afresh. A cache that cannot be read is ignored with a warning, never an error: the run
+//! then reads everything, which gives the same outputs.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+use anyhow::{bail, Context};
+use polars::prelude::{
+    DataFrame, ParquetCompression, ParquetReader, ParquetWriter, PolarsError, PolarsResult,
+    SerReader,
+};
+use serde::{Deserialize, Serialize};
+use tracing::{info, warn};
+
+use crate::config::Config;
+use crate::ingest::schema::Table;
+use crate::ingest::FileOutcome;
+use crate::pipeline::StagedTables;
+
+/// The cache's folder under the state folder.
+pub const DIR: &str = "cache";
+const INDEX: &str = "index.json";
+/// Bumped whenever what is cached changes shape.
+const FORMAT: u32 = 1;
+
+/// A file's rows in one table: `len` rows from `offset` (in the cache's or the run's frame).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Piece {
+    pub table: Table,
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// One file as the cache keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedFile {
+    pub outcome: FileOutcome,
+    pub pieces: Vec<Piece>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Index {
+    fingerprint: String,
+    files: Vec<CachedFile>,
+}
+
+/// The cache as loaded at the start of a run.
+#[derive(Debug, Default)]
+pub struct StagingCache {
+    files: Vec<CachedFile>,
+    by_path: HashMap<String, usize>,
+    tables: Option<StagedTables>,
+}
+
+/// What identifies the program and the config that staged the cached files.
+pub fn fingerprint(config: &Config) -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .ok()
+        .map(|m| {
+            let modified = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}/{modified}", m.len())
+        })
+        .unwrap_or_default();
+    format!(
+        "{FORMAT}/{}/{exe}/{}",
+        env!("CARGO_PKG_VERSION"),
+        crate::report::manifest::config_hash(config)
+    )
+}
+
+fn frame_path(dir: &Path, table: Table) -> std::path::PathBuf {
+    dir.join(format!("{table:?}.parquet").to_lowercase())
+}
+
+impl StagingCache {
+    /// The cache in `dir` when it was made with `fingerprint`; an empty cache otherwise.
+    pub fn load(dir: &Path, fingerprint: &str) -> StagingCache {
+        match Self::try_load(dir, fingerprint) {
+            Ok(Some(cache)) => cache,
+            Ok(None) => StagingCache::default(),
+            Err(e) => {
+                warn!(error = %format!("{e:#}"), "staging cache ignored: every file is read");
+                StagingCache::default()
+            }
+        }
+    }
+
+    fn try_load(dir: &Path, fingerprint: &str) -> anyhow::Result<Option<StagingCache>> {
+        let index_path = dir.join(INDEX);
+        if !index_path.is_file() {
+            return Ok(None);
+        }
+        let reader = BufReader::new(File::open(&index_path)?);
+        let index: Index = serde_json::from_reader(reader)
+            .with_context(|| format!("{} 无法解析", index_path.display()))?;
+        if index.fingerprint != fingerprint {
+            info!(
+                "program or config changed since the staging cache was written: every file is read"
+            );
+            return Ok(None);
+        }
+        let empty = StagedTables::build(&[])?;
+        let mut frames = Vec::with_capacity(Table::ALL.len());
+        for (table, schema) in empty.frames() {
+            let path = frame_path(dir, *table);
+            let frame = ParquetReader::new(File::open(&path)?)
+                .finish()
+                .with_context(|| format!("{} 无法读取", path.display()))?;
+            if frame.schema() != schema.schema() {
+                bail!("{} 的列与本程序不符", path.display());
+            }
+            frames.push((*table, frame));
+        }
+        let tables = StagedTables::from_frames(frames);
+        for piece in index.files.iter().flat_map(|f| &f.pieces) {
+            if piece.offset + piece.len > tables.get(piece.table).height() {
+                bail!("{} 与数据表不符", index_path.display());
+            }
+        }
+        let by_path = index
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.outcome.rel.clone(), i))
+            .collect();
+        Ok(Some(StagingCache {
+            files: index.files,
+            by_path,
+            tables: Some(tables),
+        }))
+    }
+
+    /// The cached file at `rel`, when its modification time and content are unchanged.
+    pub fn get(&self, rel: &str, sha256: &str, mtime: i64) -> Option<&CachedFile> {
+        let file = &self.files[*self.by_path.get(rel)?];
+        (file.outcome.sha256 == sha256 && file.outcome.mtime == mtime).then_some(file)
+    }
+
+    /// How many files the cache holds.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn rows(&self, table: Table, offset: usize, len: usize) -> Option<DataFrame> {
+        Some(self.tables.as_ref()?.get(table).slice(offset as i64, len))
+    }
+
+    /// Write the run's files and tables as the new cache (`pieces[i]` places `files[i]`'s rows
+    /// in `tables`); files that could not be read are left out.
+    pub fn save(
+        dir: &Path,
+        fingerprint: &str,
+        files: &[FileOutcome],
+        pieces: &[Vec<Piece>],
+        tables: &StagedTables,
+    ) -> anyhow::Result<()> {
+        let staging = crate::atomic::staging_for(dir)?;
+        for (table, frame) in tables.frames() {
+            let path = frame_path(staging.path(), *table);
+            let file =
+                File::create(&path).with_context(|| format!("无法写入 {}", path.display()))?;
+            ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Uncompressed)
+                .finish(&mut frame.clone())
+                .with_context(|| format!("无法写入 {}", path.display()))?;
+        }
+        let index = Index {
+            fingerprint: fingerprint.to_string(),
+            files: files
+                .iter()
+                .zip(pieces)
+                .filter(|(f, _)| !f.sha256.is_empty())
+                .map(|(outcome, pieces)| CachedFile {
+                    outcome: outcome.clone(),
+                    pieces: pieces.clone(),
+                })
+                .collect(),
+        };
+        let path = staging.path().join(INDEX);
+        let writer = BufWriter::new(
+            File::create(&path).with_context(|| format!("无法写入 {}", path.display()))?,
+        );
+        serde_json::to_writer(writer, &index)
+            .with_context(|| format!("无法写入 {}", path.display()))?;
+        crate::atomic::swap_in(staging, dir)
+    }
+}
+
+/// The run's tables, assembled in file order from cached rows and freshly staged frames, with
+/// where each file's rows end up (for the next cache).
+pub struct Assembly<'a> {
+    cache: &'a StagingCache,
+    parts: Vec<Vec<DataFrame>>,
+    /// A run of cached rows not yet cut out, per table: consecutive files in the cache are
+    /// taken as one slice.
+    pending: Vec<Option<(usize, usize)>>,
+    heights: Vec<usize>,
+    pieces: Vec<Vec<Piece>>,
+    /// Per table, the first part added since the last `end_batch`.
+    batch_start: Vec<usize>,
+}
+
+fn slot(table: Table) -> usize {
+    Table::ALL.iter().position(|t| *t == table).unwrap_or(0)
+}
+
+impl<'a> Assembly<'a> {
+    pub fn new(cache: &'a StagingCache) -> Assembly<'a> {
+        let n = Table::ALL.len();
+        Assembly {
+            cache,
+            parts: vec![Vec::new(); n],
+            pending: vec![None; n],
+            heights: vec![0; n],
+            pieces: Vec::new(),
+            batch_start: vec![0; n],
+        }
+    }
+
+    /// The next file's rows, found in the cache.
+    pub fn push_cached(&mut self, cached: &[Piece]) -> PolarsResult<()> {
+        let mut placed = Vec::with_capacity(cached.len());
+        for piece in cached {
+            let i = slot(piece.table);
+            self.pending[i] = match self.pending[i] {
+                Some((offset, len)) if offset + len == piece.offset => {
+                    Some((offset, len + piece.len))
+                }
+                other => {
+                    self.flush(i, other)?;
+                    Some((piece.offset, piece.len))
+                }
+            };
+            placed.push(Piece {
+                offset: self.heights[i],
+                ..*piece
+            });
+            self.heights[i] += piece.len;
+        }
+        self.pieces.push(placed);
+        Ok(())
+    }
+
+    /// The next file's rows, staged in this run (one frame per table, possibly empty).
+    pub fn push_fresh(&mut self, frames: StagedTables) -> PolarsResult<()> {
+        let mut placed = Vec::new();
+        for (table, frame) in frames.frames() {
+            if frame.height() == 0 {
+                continue;
+            }
+            let i = slot(*table);
+            let pending = self.pending[i].take();
+            self.flush(i, pending)?;
+            placed.push(Piece {
+                table: *table,
+                offset: self.heights[i],
+                len: frame.height(),
+            });
+            self.heights[i] += frame.height();
+            self.parts[i].push(frame.clone());
+        }
+        self.pieces.push(placed);
+        Ok(())
+    }
+
+    /// Merge the parts added since the last batch into one contiguous frame per table: many
+    /// one-file frames each hold buffers far larger than their rows.
+    pub fn end_batch(&mut self) -> PolarsResult<()> {
+        for (parts, start) in self.parts.iter_mut().zip(&mut self.batch_start) {
+            if parts.len() > *start + 1 {
+                let mut merged = parts[*start].clone();
+                for part in &parts[*start + 1..] {
+                    merged.vstack_mut(part)?;
+                }
+                merged.rechunk_mut_par();
+                parts.truncate(*start);
+                parts.push(merged);
+            }
+            *start = parts.len();
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, i: usize, run: Option<(usize, usize)>) -> PolarsResult<()> {
+        if let Some((offset, len)) = run {
+            let rows = self
+                .cache
+                .rows(Table::ALL[i], offset, len)
+                .ok_or_else(|| PolarsError::ComputeError("staging cache has no tables".into()))?;
+            self.parts[i].push(rows);
+        }
+        Ok(())
+    }
+
+    /// The tables, one contiguous chunk per column, and each file's pieces in them.
+    pub fn finish(mut self) -> PolarsResult<(StagedTables, Vec<Vec<Piece>>)> {
+        for i in 0..Table::ALL.len() {
+            let pending = self.pending[i].take();
+            self.flush(i, pending)?;
+        }
+        let empty = StagedTables::build(&[])?;
+        let mut frames = Vec::with_capacity(Table::ALL.len());
+        for ((table, schema), parts) in empty.frames().iter().zip(self.parts) {
+            let mut parts = parts.into_iter();
+            let mut frame = parts.next().unwrap_or_else(|| schema.clone());
+            for part in parts {
+                frame.vstack_mut(&part)?;
+            }
+            frame.rechunk_mut_par();
+            frames.push((*table, frame));
+        }
+        Ok((StagedTables::from_frames(frames), self.pieces))
+    }
+}
