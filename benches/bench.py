@@ -5,9 +5,10 @@ would use instead (pandas read_excel with openpyxl and with calamine), on genera
 Usage: python3 benches/bench.py [county] [city] [province] [--no-pandas]
 Builds the release binaries, generates each tier once under $KEYPROJ_BENCH_DIR (default
 /tmp/keyproj-bench), installs pandas into a venv there, and prints wall time, CPU time, peak
-RSS, time per stage and the ratios; per 1,000 rows for linearity. The job is measured in the
-nightly case: inputs already archived (a first, unmeasured run fills the archive), no month
-history, no earlier reports.
+RSS, time per stage and the ratios; per 1,000 rows for linearity. The job is measured three
+times per tier: the first run (empty state folder), the nightly case (archive and staging cache
+from the night before, no month history, no earlier reports) and the same night with
+--no-cache; the three must give identical outputs.
 """
 import json
 import os
@@ -103,30 +104,45 @@ def main():
         if config:
             cmd += ["--config", config]
         env = dict(os.environ, RUST_LOG="warn")
-        # The nightly case: the inputs are already in the archive, there is no history for the
-        # months (so the previous month is assessed too) and no earlier reports.
-        if not os.path.isdir(os.path.join(state, "archive")):
-            subprocess.run(cmd, env=env, capture_output=True)
-        for name in os.listdir(state):
-            if name != "archive":
-                shutil.rmtree(os.path.join(state, name), ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
-        wall, cpu, rss, _ = measured(cmd, env=env)
-        run = json.load(open(os.path.join(out, "2026-11", "run.json")))
-        manifest = json.load(open(os.path.join(out, "2026-11", "manifest.json")))
-        rows = manifest["totals"]["rows_read"]
+        runs = {}
+        for case, keep, extra in [
+            # The first run ever: empty state folder (archive, staging cache and history written).
+            ("first run", [], []),
+            # A night later: archive and staging cache kept, no month history (so the previous
+            # month is assessed from the inputs too), no earlier reports.
+            ("nightly", ["archive", "cache"], []),
+            # The same night with the staging cache switched off: every file parsed.
+            ("nightly, --no-cache", ["archive", "cache"], ["--no-cache"]),
+        ]:
+            if os.path.isdir(state):
+                for name in os.listdir(state):
+                    if name not in keep:
+                        shutil.rmtree(os.path.join(state, name), ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            wall, cpu, rss, _ = measured(cmd + extra, env=env)
+            run = json.load(open(os.path.join(out, "2026-11", "run.json")))
+            manifest = json.load(open(os.path.join(out, "2026-11", "manifest.json")))
+            runs[case] = (wall, cpu, rss, run, manifest)
+        manifests = [r[4] for r in runs.values()]
+        rows = manifests[0]["totals"]["rows_read"]
         fwall, fcpu, frss, fout = measured([FLOOR, inputs])
-        print(f"\n== {tier}: {manifest['totals']['files']} files, {rows} rows ==")
-        print(f"job         wall {wall:8.2f} s  cpu {cpu:8.2f} s  peak RSS {rss:8.0f} MiB")
-        print("  stages    " + "  ".join(f"{k} {v:.2f}s" for k, v in run["stages"].items()))
-        print(f"parse floor wall {fwall:8.2f} s  cpu {fcpu:8.2f} s  ({fout.strip()})")
-        print(f"per 1,000 rows: job {wall / rows * 1000 * 1000:.1f} ms, {rss / rows * 1000:.2f} MiB")
-        print(f"job / parse floor = {wall / fwall:.2f}")
+        print(f"\n== {tier}: {manifests[0]['totals']['files']} files, {rows} rows ==")
+        for case, (wall, cpu, rss, run, _) in runs.items():
+            print(f"{case:20} wall {wall:8.2f} s  cpu {cpu:8.2f} s  peak RSS {rss:8.0f} MiB  "
+                  f"job / parse floor = {wall / fwall:.2f}  ({run['files_from_cache']} files from the cache)")
+            print("  stages    " + "  ".join(f"{k} {v:.2f}s" for k, v in run["stages"].items()))
+            print(f"  per 1,000 rows: {wall / rows * 1000 * 1000:.1f} ms, {rss / rows * 1000:.2f} MiB")
+        print(f"parse floor          wall {fwall:8.2f} s  cpu {fcpu:8.2f} s  ({fout.strip()})")
+        same = all(m == manifests[0] for m in manifests)
+        print(f"outputs identical in all three runs (manifest, with every output's hash): {'yes' if same else 'NO'}")
         if pandas:
+            wall = runs["nightly"][0]
             for engine in ["openpyxl", "calamine"]:
                 pwall, _, _, _ = measured([python, "-c", PANDAS, engine, inputs])
-                print(f"pandas-{engine:8} wall {pwall:8.2f} s   pandas-{engine} / job = {pwall / wall:.1f}")
-
+                print(f"pandas-{engine:8} wall {pwall:8.2f} s   pandas-{engine} / nightly job = {pwall / wall:.1f}"
+                      f"   / job without cache = {pwall / runs['nightly, --no-cache'][0]:.1f}")
+        if not same:
+            sys.exit("outputs differ between the runs")
 
 if __name__ == "__main__":
     main()

@@ -159,10 +159,6 @@ impl StagingCache {
         self.files.is_empty()
     }
 
-    fn rows(&self, table: Table, offset: usize, len: usize) -> Option<DataFrame> {
-        Some(self.tables.as_ref()?.get(table).slice(offset as i64, len))
-    }
-
     /// Write the run's files and tables as the new cache (`pieces[i]` places `files[i]`'s rows
     /// in `tables`); files that could not be read are left out.
     pub fn save(
@@ -204,14 +200,25 @@ impl StagingCache {
     }
 }
 
-/// The run's tables, assembled in file order from cached rows and freshly staged frames, with
-/// where each file's rows end up (for the next cache).
+/// Where a run of rows comes from: the cache's tables or the current batch's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Cache,
+    Batch,
+}
+
+/// The run's tables, assembled in file order from cached rows and freshly staged rows, with
+/// where each file's rows end up (for the next cache). Files come in batches: the fresh rows of
+/// a batch are built into one frame per table (one-file frames would each keep string buffers
+/// far larger than their rows alive in the final tables).
 pub struct Assembly<'a> {
     cache: &'a StagingCache,
+    batch: Option<StagedTables>,
+    /// Per table, the rows of the batch frame already placed.
+    batch_used: Vec<usize>,
     parts: Vec<Vec<DataFrame>>,
-    /// A run of cached rows not yet cut out, per table: consecutive files in the cache are
-    /// taken as one slice.
-    pending: Vec<Option<(usize, usize)>>,
+    /// Per table, a run of consecutive rows not yet cut out (taken as one slice).
+    pending: Vec<Option<(Source, usize, usize)>>,
     heights: Vec<usize>,
     pieces: Vec<Vec<Piece>>,
     /// Per table, the first part added since the last `end_batch`.
@@ -227,6 +234,8 @@ impl<'a> Assembly<'a> {
         let n = Table::ALL.len();
         Assembly {
             cache,
+            batch: None,
+            batch_used: vec![0; n],
             parts: vec![Vec::new(); n],
             pending: vec![None; n],
             heights: vec![0; n],
@@ -235,56 +244,87 @@ impl<'a> Assembly<'a> {
         }
     }
 
+    /// Start a batch whose fresh rows, in file order, are `fresh` (`StagedTables::build` of the
+    /// batch's files).
+    pub fn start_batch(&mut self, fresh: StagedTables) {
+        self.batch = Some(fresh);
+        self.batch_used.iter_mut().for_each(|used| *used = 0);
+    }
+
     /// The next file's rows, found in the cache.
     pub fn push_cached(&mut self, cached: &[Piece]) -> PolarsResult<()> {
-        let mut placed = Vec::with_capacity(cached.len());
-        for piece in cached {
-            let i = slot(piece.table);
-            self.pending[i] = match self.pending[i] {
-                Some((offset, len)) if offset + len == piece.offset => {
-                    Some((offset, len + piece.len))
-                }
-                other => {
-                    self.flush(i, other)?;
-                    Some((piece.offset, piece.len))
-                }
-            };
-            placed.push(Piece {
-                offset: self.heights[i],
-                ..*piece
-            });
-            self.heights[i] += piece.len;
-        }
+        let placed = cached
+            .iter()
+            .map(|piece| self.place(Source::Cache, piece.table, piece.offset, piece.len))
+            .collect::<PolarsResult<_>>()?;
         self.pieces.push(placed);
         Ok(())
     }
 
-    /// The next file's rows, staged in this run (one frame per table, possibly empty).
-    pub fn push_fresh(&mut self, frames: StagedTables) -> PolarsResult<()> {
+    /// The next file's rows, staged in this run: `rows` per table, next in the batch frame.
+    pub fn push_fresh(&mut self, rows: &[(Table, usize)]) -> PolarsResult<()> {
         let mut placed = Vec::new();
-        for (table, frame) in frames.frames() {
-            if frame.height() == 0 {
-                continue;
-            }
+        for (table, len) in rows.iter().filter(|(_, len)| *len > 0) {
             let i = slot(*table);
-            let pending = self.pending[i].take();
-            self.flush(i, pending)?;
-            placed.push(Piece {
-                table: *table,
-                offset: self.heights[i],
-                len: frame.height(),
-            });
-            self.heights[i] += frame.height();
-            self.parts[i].push(frame.clone());
+            let offset = self.batch_used[i];
+            self.batch_used[i] += len;
+            placed.push(self.place(Source::Batch, *table, offset, *len)?);
         }
         self.pieces.push(placed);
         Ok(())
     }
 
-    /// Merge the parts added since the last batch into one contiguous frame per table: many
-    /// one-file frames each hold buffers far larger than their rows.
+    /// Queue `len` rows of `table` from `source` at `offset`; returns where they land.
+    fn place(
+        &mut self,
+        source: Source,
+        table: Table,
+        offset: usize,
+        len: usize,
+    ) -> PolarsResult<Piece> {
+        let i = slot(table);
+        self.pending[i] = match self.pending[i] {
+            Some((from, start, run)) if from == source && start + run == offset => {
+                Some((from, start, run + len))
+            }
+            other => {
+                self.flush(i, other)?;
+                Some((source, offset, len))
+            }
+        };
+        let piece = Piece {
+            table,
+            offset: self.heights[i],
+            len,
+        };
+        self.heights[i] += len;
+        Ok(piece)
+    }
+
+    fn flush(&mut self, i: usize, run: Option<(Source, usize, usize)>) -> PolarsResult<()> {
+        let Some((source, offset, len)) = run else {
+            return Ok(());
+        };
+        let tables = match source {
+            Source::Cache => self.cache.tables.as_ref(),
+            Source::Batch => self.batch.as_ref(),
+        };
+        let rows = tables
+            .map(|t| t.get(Table::ALL[i]).slice(offset as i64, len))
+            .ok_or_else(|| PolarsError::ComputeError("rows placed from a missing table".into()))?;
+        self.parts[i].push(rows);
+        Ok(())
+    }
+
+    /// Cut out the batch's rows and merge the parts added since the last batch into one
+    /// contiguous frame per table.
     pub fn end_batch(&mut self) -> PolarsResult<()> {
-        for (parts, start) in self.parts.iter_mut().zip(&mut self.batch_start) {
+        for i in 0..Table::ALL.len() {
+            if matches!(self.pending[i], Some((Source::Batch, _, _))) {
+                let run = self.pending[i].take();
+                self.flush(i, run)?;
+            }
+            let (parts, start) = (&mut self.parts[i], &mut self.batch_start[i]);
             if parts.len() > *start + 1 {
                 let mut merged = parts[*start].clone();
                 for part in &parts[*start + 1..] {
@@ -296,17 +336,7 @@ impl<'a> Assembly<'a> {
             }
             *start = parts.len();
         }
-        Ok(())
-    }
-
-    fn flush(&mut self, i: usize, run: Option<(usize, usize)>) -> PolarsResult<()> {
-        if let Some((offset, len)) = run {
-            let rows = self
-                .cache
-                .rows(Table::ALL[i], offset, len)
-                .ok_or_else(|| PolarsError::ComputeError("staging cache has no tables".into()))?;
-            self.parts[i].push(rows);
-        }
+        self.batch = None;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::calendar::Calendar;
 use crate::config::Config;
@@ -45,7 +46,7 @@ pub fn month_label(d: NaiveDate) -> String {
 }
 
 /// Staged sheets of one table, across all files, in file order.
-fn staged_of(files: &[FileOutcome], table: Table) -> Vec<&StagedSheet> {
+fn staged_of<'a>(files: &[&'a FileOutcome], table: Table) -> Vec<&'a StagedSheet> {
     files
         .iter()
         .flat_map(|f| f.sheets.iter())
@@ -62,8 +63,13 @@ pub struct StagedTables {
 
 impl StagedTables {
     pub fn build(files: &[FileOutcome]) -> PolarsResult<StagedTables> {
+        Self::build_from(&files.iter().collect::<Vec<_>>())
+    }
+
+    /// `build` over borrowed outcomes; the tables are built on every core.
+    pub fn build_from(files: &[&FileOutcome]) -> PolarsResult<StagedTables> {
         let frames = Table::ALL
-            .iter()
+            .par_iter()
             .map(|table| Ok((*table, table_frame(*table, &staged_of(files, *table))?)))
             .collect::<PolarsResult<_>>()?;
         Ok(StagedTables { frames })

@@ -22,6 +22,7 @@ use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::ingest::discover::extension_of;
 use crate::ingest::discover::{discover, Discovery, InputFile};
+use crate::ingest::schema::Table;
 use crate::ingest::{content_hash, FileOutcome, Ingest};
 use crate::lock::RunLock;
 use crate::pipeline::{assess_tables, has_rejections, month_label, scores_as_of, StagedTables};
@@ -266,7 +267,7 @@ struct ReadInputs {
 
 /// One file after reading: staged now, found in the cache, or unreadable.
 enum Read {
-    Fresh(FileOutcome, StagedTables),
+    Fresh(FileOutcome),
     Cached(FileOutcome, Vec<cache::Piece>),
     Unreadable(FileOutcome),
 }
@@ -303,10 +304,21 @@ fn read_inputs(
                 Ok(read)
             })
             .collect::<anyhow::Result<_>>()?;
+        let fresh: Vec<&FileOutcome> = read
+            .iter()
+            .filter_map(|r| match r {
+                Read::Fresh(outcome) => Some(outcome),
+                _ => None,
+            })
+            .collect();
+        assembly.start_batch(StagedTables::build_from(&fresh).context("整理报送数据时出错")?);
         for read in read {
             let outcome = match read {
-                Read::Fresh(outcome, frames) => {
-                    assembly.push_fresh(frames)?;
+                Read::Fresh(mut outcome) => {
+                    assembly.push_fresh(&staged_rows(&outcome))?;
+                    for sheet in &mut outcome.sheets {
+                        sheet.staged = None;
+                    }
                     outcome
                 }
                 Read::Cached(outcome, pieces) => {
@@ -352,13 +364,24 @@ fn read_one(
     if let Some(hit) = cache.get(&input.rel, &sha256, input.mtime) {
         return Ok(Read::Cached(hit.outcome.clone(), hit.pieces.clone()));
     }
-    let mut outcome = ingest.ingest_bytes(&bytes, sha256, input);
-    let frames =
-        StagedTables::build(std::slice::from_ref(&outcome)).context("整理报送数据时出错")?;
-    for sheet in &mut outcome.sheets {
-        sheet.staged = None;
-    }
-    Ok(Read::Fresh(outcome, frames))
+    Ok(Read::Fresh(ingest.ingest_bytes(&bytes, sha256, input)))
+}
+
+/// How many staged rows a file has in each table.
+fn staged_rows(outcome: &FileOutcome) -> Vec<(Table, usize)> {
+    Table::ALL
+        .iter()
+        .map(|table| {
+            let rows = outcome
+                .sheets
+                .iter()
+                .filter_map(|s| s.staged.as_ref())
+                .filter(|s| s.table == *table)
+                .map(|s| s.excel_rows.len())
+                .sum();
+            (*table, rows)
+        })
+        .collect()
 }
 
 /// Tests hold a finished report folder back before it is swapped in, to kill the run there.

@@ -1,5 +1,6 @@
 //! Integration tests: the real binary on workbooks the tests write, outputs read back.
 
+mod cache;
 mod cli;
 mod first_slice;
 mod hardening;
