@@ -85,6 +85,32 @@ impl StagedTables {
         &self.frames
     }
 
+    /// The rows an assessment as of any of `dates` uses. Notices and tasks come as monthly
+    /// snapshots, each 编号 in many files; only the row that is the latest as of one of the
+    /// dates is kept (`latest_by_key` picks the same row from these as from all). The other
+    /// tables are kept whole.
+    pub fn latest_as_of(&self, dates: &[NaiveDate]) -> PolarsResult<StagedTables> {
+        const INDEX: &str = "staged_row";
+        let mut frames = Vec::with_capacity(self.frames.len());
+        for (table, frame) in &self.frames {
+            let Some(key) = event_key(*table) else {
+                frames.push((*table, frame.clone()));
+                continue;
+            };
+            let indexed = frame.clone().with_row_index(INDEX.into(), None)?;
+            let mut keep: Vec<IdxSize> = Vec::new();
+            for as_of in dates {
+                let latest = events::latest_by_key(&indexed, key, *as_of)?;
+                keep.extend(latest.column(INDEX)?.idx()?.into_no_null_iter());
+            }
+            keep.sort_unstable();
+            keep.dedup();
+            let rows = IdxCa::from_vec(INDEX.into(), keep);
+            frames.push((*table, frame.take(&rows)?));
+        }
+        Ok(StagedTables { frames })
+    }
+
     pub fn get(&self, table: Table) -> &DataFrame {
         // `build` makes a frame for every table.
         self.frames
@@ -92,6 +118,18 @@ impl StagedTables {
             .find(|(t, _)| *t == table)
             .map(|(_, f)| f)
             .expect("a frame per table")
+    }
+}
+
+const NOTICE_KEY: &str = "notice_no";
+const TASK_KEY: &str = "task_no";
+
+/// The 编号 that identifies a row of an event table across snapshots.
+fn event_key(table: Table) -> Option<&'static str> {
+    match table {
+        Table::Notices => Some(NOTICE_KEY),
+        Table::Tasks => Some(TASK_KEY),
+        _ => None,
     }
 }
 
@@ -145,9 +183,9 @@ fn assess_with(
     let ledger = current_ledger(staged_projects, as_of)?;
     let staged_notices = tables.get(Table::Notices);
     let staged_tasks = tables.get(Table::Tasks);
-    let mut notices = events::latest_by_key(staged_notices, "notice_no", as_of)?;
+    let mut notices = events::latest_by_key(staged_notices, NOTICE_KEY, as_of)?;
     events::with_project_refs(&mut notices)?;
-    let mut tasks = events::latest_by_key(staged_tasks, "task_no", as_of)?;
+    let mut tasks = events::latest_by_key(staged_tasks, TASK_KEY, as_of)?;
     events::with_project_refs(&mut tasks)?;
     let visits = events::visits(tables.get(Table::Visits), config, as_of)?;
     let investments = events::investments(tables.get(Table::Investments), as_of)?;
@@ -196,8 +234,7 @@ fn assess_with(
     })
 }
 
-/// The warnings found while normalizing: numbers repeated within a sheet, and rows naming a
-/// project that no ledger lists.
+/// The warnings found while normalizing: rows naming a project that no ledger lists.
 fn normalization_problems(
     problems: &mut Vec<Problem>,
     tables: &StagedTables,
@@ -205,18 +242,6 @@ fn normalization_problems(
     tasks: &DataFrame,
     visits: &DataFrame,
 ) -> PolarsResult<()> {
-    problems.extend(events::duplicate_numbers(
-        tables.get(Table::Notices),
-        "notice_no",
-        "通知书编号",
-        "target_unit",
-    )?);
-    problems.extend(events::duplicate_numbers(
-        tables.get(Table::Tasks),
-        "task_no",
-        "任务编号",
-        "unit",
-    )?);
     for (rows, table, unit) in [
         (notices, Table::Notices, "target_unit"),
         (tasks, Table::Tasks, "unit"),

@@ -122,6 +122,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     }
     drop(pieces);
     stage(&mut timings.cache);
+    // Only the latest snapshot rows matter to this month and the previous one; the rest of
+    // the notices and tasks leave memory before the assessment.
+    let tables = {
+        let all = tables;
+        all.latest_as_of(&[as_of, previous_month_end(as_of)])
+            .context("整理报送数据时出错")?
+    };
     let mut assessment =
         assess_tables(&config, &calendar, as_of, &tables).context("计算考核指标时出错")?;
     stage(&mut timings.assess);
@@ -220,10 +227,7 @@ fn previous_ranks(
     as_of: NaiveDate,
     tables: &StagedTables,
 ) -> anyhow::Result<BTreeMap<String, u32>> {
-    let month_start = as_of.with_day(1).unwrap_or(as_of);
-    let Some(previous_end) = month_start.pred_opt() else {
-        return Ok(BTreeMap::new());
-    };
+    let previous_end = previous_month_end(as_of);
     let label = month_label(previous_end);
     if let Some(ranks) = state::ranks(state_dir, &label)? {
         return Ok(ranks);
@@ -238,6 +242,12 @@ fn previous_ranks(
         .iter()
         .filter_map(|row| Some((row.unit.clone(), row.rank?)))
         .collect())
+}
+
+/// The last day of the month before D's.
+fn previous_month_end(as_of: NaiveDate) -> NaiveDate {
+    let month_start = as_of.with_day(1).unwrap_or(as_of);
+    month_start.pred_opt().unwrap_or(month_start)
 }
 
 fn discover_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Discovery> {

@@ -338,8 +338,58 @@ pub fn stage_sheet(
             "无需处理",
         ));
     }
+    outcome.problems.extend(repeated_numbers(&staged, source));
     outcome.staged = Some(staged);
     outcome
+}
+
+/// A warning for each 编号 that one sheet of notices or tasks lists more than once, on every row
+/// but the last (the last is the one used, SPEC §1).
+fn repeated_numbers(staged: &StagedSheet, source: &SheetSource) -> Vec<Problem> {
+    let (key, label, unit) = match staged.table {
+        Table::Notices => ("notice_no", "通知书编号", "target_unit"),
+        Table::Tasks => ("task_no", "任务编号", "unit"),
+        _ => return Vec::new(),
+    };
+    let columns = staged.table.columns();
+    let text_column = |field| match slot(columns, field).map(|i| &staged.columns[i]) {
+        Some(ColumnValues::Text(values)) => Some(values),
+        _ => None,
+    };
+    let (Some(numbers), Some(units)) = (text_column(key), text_column(unit)) else {
+        return Vec::new();
+    };
+    let mut rows_of: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (i, number) in numbers.iter().enumerate() {
+        if let Some(number) = number {
+            rows_of.entry(number).or_default().push(i);
+        }
+    }
+    let mut warnings = Vec::new();
+    for (number, at) in rows_of.into_iter().filter(|(_, at)| at.len() > 1) {
+        let excel_rows: Vec<String> = at
+            .iter()
+            .map(|i| staged.excel_rows[*i].to_string())
+            .collect();
+        let last = at.last().map_or(0, |i| staged.excel_rows[*i]);
+        for i in &at[..at.len() - 1] {
+            warnings.push(Problem {
+                unit: units[*i].clone(),
+                file: source.file.clone(),
+                sheet: staged.sheet.clone(),
+                row: Some(staged.excel_rows[*i]),
+                column: label.to_string(),
+                value: number.to_string(),
+                severity: Severity::Warning,
+                reason: format!(
+                    "{label}“{number}”在本表中重复出现（第{}行），采用第{last}行",
+                    excel_rows.join("、")
+                ),
+                fix: "同一编号只应填写一行，请删除重复行".into(),
+            });
+        }
+    }
+    warnings
 }
 
 /// Every non-blank row under a rejected header counts as rejected (nothing is dropped silently).

@@ -274,11 +274,14 @@ fn duplicate_notice_numbers_in_one_sheet_are_warned() {
     let assessment = keyproj::pipeline::assess(&config, &calendar, as_of, &files).unwrap();
     let closed = keyproj::model::frames::dates(&assessment.notices, "closed").unwrap();
     assert_eq!(closed, vec![chrono::NaiveDate::from_ymd_opt(2026, 10, 20)]);
-    let warning = assessment
-        .problems
-        .iter()
+    let warning = files[0]
+        .all_problems()
         .find(|p| p.reason.contains("重复出现"))
         .unwrap();
+    assert!(!assessment
+        .problems
+        .iter()
+        .any(|p| p.reason.contains("重复出现")));
     assert_eq!(warning.row, Some(2));
     assert_eq!(
         warning.reason,

@@ -151,3 +151,37 @@ fn sample_rejections_are_exactly_the_planted_ones() {
         );
     }
 }
+
+/// Keeping only the notices' and tasks' latest snapshot rows as of D and the month before
+/// (what a run does before assessing) changes nothing assessed as of either date.
+#[test]
+fn latest_snapshot_rows_give_the_same_assessment() {
+    use keyproj::ingest::schema::Table;
+    use keyproj::pipeline::{assess_tables, StagedTables};
+    let config = Config::embedded().unwrap();
+    let calendar = keyproj::calendar::Calendar::shipped();
+    let ingest = keyproj::ingest::Ingest::new(&config);
+    let found =
+        keyproj::ingest::discover::discover(&repo_inputs(), 0, std::time::SystemTime::now())
+            .unwrap();
+    let files: Vec<_> = found.files.iter().map(|f| ingest.load(f)).collect();
+    let all = StagedTables::build(&files).unwrap();
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let kept = all.latest_as_of(&[day(11, 28), day(10, 31)]).unwrap();
+    for table in [Table::Notices, Table::Tasks] {
+        assert!(
+            kept.get(table).height() * 2 < all.get(table).height(),
+            "{table:?}: {} of {} rows kept",
+            kept.get(table).height(),
+            all.get(table).height()
+        );
+    }
+    for as_of in [day(11, 28), day(10, 31)] {
+        let from_all = assess_tables(&config, &calendar, as_of, &all).unwrap();
+        let from_kept = assess_tables(&config, &calendar, as_of, &kept).unwrap();
+        assert_eq!(from_all.scores, from_kept.scores);
+        assert!(from_all.notices.equals_missing(&from_kept.notices));
+        assert!(from_all.tasks.equals_missing(&from_kept.tasks));
+        assert_eq!(from_all.problems, from_kept.problems);
+    }
+}
