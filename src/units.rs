@@ -33,6 +33,11 @@ impl UnitResolver {
     /// The configured unit a written name means, trying the name as written, without a
     /// trailing "(盖章)", without the county prefix, and without "人民政府".
     pub fn resolve(&self, written: &str) -> Option<&str> {
+        // Most cells hold a name exactly as configured. The keys are folded and folding is
+        // idempotent, so a direct hit is the hit the folded lookup below would find first.
+        if let Some(unit) = self.by_name.get(written) {
+            return Some(unit.as_str());
+        }
         let folded = fold(written);
         let stamped = folded
             .trim_end_matches("(盖章)")

@@ -428,14 +428,24 @@ fn is_total_row(row: &[Cell], header: &HeaderMatch) -> bool {
         .iter()
         .find(|c| c.def.field == "name" || c.def.field == "project_name")
         .map(|c| c.index);
-    let leading = first_text(row);
-    let in_name = name_index
-        .and_then(|i| row.get(i))
-        .map(|c| fold(&c.shown()));
+    let leading = row.iter().find(|c| !c.is_blank());
+    let in_name = name_index.and_then(|i| row.get(i));
     [leading, in_name]
         .into_iter()
         .flatten()
-        .any(|t| TOTAL_MARKERS.contains(&t.as_str()))
+        .any(is_total_marker)
+}
+
+/// Whether a cell reads 合计, 小计 and the like. Runs on every row, so text longer than any
+/// marker is ruled out before it is folded (folding only drops whitespace and maps
+/// characters one to one; numbers and dates never read as a marker).
+fn is_total_marker(cell: &Cell) -> bool {
+    const LONGEST_MARKER: usize = 4;
+    let Cell::Text(text) = cell else {
+        return false;
+    };
+    text.chars().filter(|c| !c.is_whitespace()).count() <= LONGEST_MARKER
+        && TOTAL_MARKERS.contains(&fold(text).as_str())
 }
 
 struct RowDefaults {
@@ -866,6 +876,18 @@ pub fn is_project_code(code: &str) -> bool {
 mod tests {
     use super::*;
     use crate::config::Config;
+
+    #[test]
+    fn total_markers_however_spaced() {
+        let text = |s: &str| Cell::Text(s.to_string());
+        assert!(is_total_marker(&text("合 计")));
+        assert!(is_total_marker(&text("\u{3000}全县合计 ")));
+        assert!(is_total_marker(&text("小\n计")));
+        assert!(!is_total_marker(&text("合计数据说明")));
+        assert!(!is_total_marker(&Cell::Number(0.0)));
+        // The length test before folding must not rule out a marker.
+        assert!(TOTAL_MARKERS.iter().all(|m| m.chars().count() <= 4));
+    }
 
     fn text_row(cells: &[&str]) -> Vec<Cell> {
         cells
