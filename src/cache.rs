@@ -326,13 +326,8 @@ impl<'a> Assembly<'a> {
             }
             let (parts, start) = (&mut self.parts[i], &mut self.batch_start[i]);
             if parts.len() > *start + 1 {
-                let mut merged = parts[*start].clone();
-                for part in &parts[*start + 1..] {
-                    merged.vstack_mut(part)?;
-                }
-                merged.rechunk_mut_par();
-                parts.truncate(*start);
-                parts.push(merged);
+                let batch = parts.split_off(*start);
+                parts.extend(concat(batch)?);
             }
             *start = parts.len();
         }
@@ -349,14 +344,22 @@ impl<'a> Assembly<'a> {
         let empty = StagedTables::build(&[])?;
         let mut frames = Vec::with_capacity(Table::ALL.len());
         for ((table, schema), parts) in empty.frames().iter().zip(self.parts) {
-            let mut parts = parts.into_iter();
-            let mut frame = parts.next().unwrap_or_else(|| schema.clone());
-            for part in parts {
-                frame.vstack_mut(&part)?;
-            }
-            frame.rechunk_mut_par();
+            let frame = concat(parts)?.unwrap_or_else(|| schema.clone());
             frames.push((*table, frame));
         }
         Ok((StagedTables::from_frames(frames), self.pieces))
     }
+}
+
+/// One table's parts, in order, as one contiguous frame; `None` when there are no parts.
+fn concat(parts: Vec<DataFrame>) -> PolarsResult<Option<DataFrame>> {
+    let mut parts = parts.into_iter();
+    let Some(mut frame) = parts.next() else {
+        return Ok(None);
+    };
+    for part in parts {
+        frame.vstack_mut(&part)?;
+    }
+    frame.rechunk_mut_par();
+    Ok(Some(frame))
 }
