@@ -2,13 +2,15 @@
 """keyproj benchmark: the whole job against the parse floor and the tools a statistics clerk
 would use instead (pandas read_excel with openpyxl and with calamine), on generated tiers.
 
-Usage: python3 benches/bench.py [county] [city] [province] [--no-pandas]
+Usage: python3 benches/bench.py [county] [city] [province] [trap] [--no-pandas]
 Builds the release binaries, generates each tier once under $KEYPROJ_BENCH_DIR (default
 /tmp/keyproj-bench), installs pandas into a venv there, and prints wall time, CPU time, peak
 RSS, time per stage and the ratios; per 1,000 rows for linearity. The job is measured three
 times per tier: the first run (empty state folder), the nightly case (archive and staging cache
 from the night before, no month history, no earlier reports) and the same night with
---no-cache; the three must give identical outputs.
+--no-cache; the three must give identical outputs. "trap" runs the sample alone and the sample
+plus one 5-row sheet whose used range is A1:ZZ1048576 (a space in the last cell), and compares
+their peak RSS.
 """
 import json
 import os
@@ -88,6 +90,58 @@ def ensure_venv():
     return python
 
 
+def trap_xlsx(path):
+    """A 项目台账 of 5 rows whose used range is A1:ZZ1048576: one space in the last cell."""
+    import zipfile
+    header = ["项目名称", "所属板块", "项目阶段", "牵头责任单位", "包联领导", "总投资", "计划开工日期",
+              "前期工作计划完成日期", "填报单位", "报告期"]
+    def row(r, values):
+        cells = "".join(
+            f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for c, v in enumerate(values))
+        return f'<row r="{r}">{cells}</row>'
+    rows = [row(1, header)] + [
+        row(r + 2, [f"格式刷测试项目{r}", "基础设施", "前期", "丹朱镇", "马国华", "1000", "2027-03-01", "2027-01-31",
+                    "丹朱镇", "2026年10月"]) for r in range(5)]
+    rows.append('<row r="1048576"><c r="ZZ1048576" t="inlineStr"><is><t xml:space="preserve"> </t></is></c></row>')
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             '<dimension ref="A1:ZZ1048576"/><sheetData>' + "".join(rows) + '</sheetData></worksheet>')
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+
+
+def trap():
+    """Peak RSS of the sample alone and of the sample plus the A1:ZZ1048576 sheet."""
+    inputs = os.path.join(ROOT, "inputs")
+    trapped = os.path.join(WORK, "trap-inputs")
+    shutil.rmtree(trapped, ignore_errors=True)
+    shutil.copytree(inputs, trapped)
+    trap_xlsx(os.path.join(trapped, "丹朱镇", "格式刷到底（2026年10月）.xlsx"))
+    env = dict(os.environ, RUST_LOG="warn")
+    peaks = {}
+    for case, folder in [("sample alone", inputs), ("sample + A1:ZZ1048576 sheet", trapped)]:
+        out, state = os.path.join(WORK, "trap-reports"), os.path.join(WORK, "trap-state")
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(state, ignore_errors=True)
+        # A 4 GiB cap: the dense range (736 million cells) would die here instead of the machine.
+        cmd = ["prlimit", f"--as={4 << 30}", BIN, "run", "--inputs", folder, "--reports", out, "--state", state,
+               "--month", "2026-11", "--no-cache"]
+        wall, _, rss, _ = measured(cmd, env=env)
+        peaks[case] = rss
+        print(f"{case:30} wall {wall:6.2f} s  peak RSS {rss:6.0f} MiB")
+    delta = peaks["sample + A1:ZZ1048576 sheet"] - peaks["sample alone"]
+    print(f"the A1:ZZ1048576 sheet costs {delta:+.0f} MiB of peak RSS (target: within 50 MiB)")
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     tiers = args or ["county", "city"]
@@ -95,7 +149,10 @@ def main():
     os.makedirs(WORK, exist_ok=True)
     subprocess.run(["cargo", "build", "--release", "--bin", "keyproj", "--example", "parse_floor"], cwd=ROOT, check=True,
                    env=dict(os.environ, CARGO_TARGET_DIR=TARGET))
-    python = ensure_venv() if pandas else None
+    if "trap" in tiers:
+        trap()
+        tiers = [t for t in tiers if t != "trap"]
+    python = ensure_venv() if pandas and tiers else None
     for tier in tiers:
         inputs, config = ensure_tier(tier)
         out = os.path.join(WORK, f"{tier}-reports")
@@ -130,7 +187,11 @@ def main():
         for case, (wall, cpu, rss, run, _) in runs.items():
             print(f"{case:20} wall {wall:8.2f} s  cpu {cpu:8.2f} s  peak RSS {rss:8.0f} MiB  "
                   f"job / parse floor = {wall / fwall:.2f}  ({run['files_from_cache']} files from the cache)")
-            print("  stages    " + "  ".join(f"{k} {v:.2f}s" for k, v in run["stages"].items()))
+            stages = run["stages"]
+            print("  stages    " + "  ".join(f"{k} {v:.2f}s" for k, v in stages.items() if k != "months"))
+            for month in stages.get("months", []):
+                print(f"  {month['month']}   " + "  ".join(
+                    f"{k} {v:.2f}s" for k, v in month.items() if k != "month"))
             print(f"  per 1,000 rows: {wall / rows * 1000 * 1000:.1f} ms, {rss / rows * 1000:.2f} MiB")
         print(f"parse floor          wall {fwall:8.2f} s  cpu {fcpu:8.2f} s  ({fout.strip()})")
         same = all(m == manifests[0] for m in manifests)

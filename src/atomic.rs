@@ -68,6 +68,18 @@ pub fn write_folder(
     swap_in(staging, target)
 }
 
+/// Replace the file `target` with `bytes`: written beside it, then renamed into place.
+pub fn write_file(target: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(parent)
+        .with_context(|| format!("无法在 {} 中写入", parent.display()))?;
+    std::io::Write::write_all(&mut file, bytes)
+        .with_context(|| format!("无法写入 {}", target.display()))?;
+    file.persist(target)
+        .with_context(|| format!("无法写入 {}", target.display()))?;
+    Ok(())
+}
+
 /// Clear what an interrupted run left in `parent`: half-built `.X.new-*` folders go; a retired
 /// `.X.old` whose `X` is missing (killed between the two renames) is put back.
 pub fn recover(parent: &Path) -> anyhow::Result<()> {

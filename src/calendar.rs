@@ -260,6 +260,17 @@ impl Calendar {
         self.years.contains_key(&year)
     }
 
+    /// The years a run as of D needs and this calendar lacks: D's own year, and from 1 December
+    /// the next one (its notice comes out in November; SPEC §2).
+    pub fn missing_years(&self, as_of: NaiveDate) -> Vec<i32> {
+        let mut needed = vec![as_of.year()];
+        if as_of.month() == 12 {
+            needed.push(as_of.year() + 1);
+        }
+        needed.retain(|y| !self.covers_year(*y));
+        needed
+    }
+
     /// min..=max covered year (used in messages).
     pub fn years(&self) -> std::ops::RangeInclusive<i32> {
         match (self.years.keys().next(), self.years.keys().next_back()) {
@@ -777,5 +788,16 @@ mod tests {
             }
             day = day + chrono::Days::new(1);
         }
+    }
+
+    #[test]
+    fn missing_years_warn_from_december() {
+        let shipped = Calendar::shipped();
+        assert!(shipped.missing_years(d("2026-11-30")).is_empty());
+        assert_eq!(shipped.missing_years(d("2026-12-01")), vec![2027]);
+        assert_eq!(shipped.missing_years(d("2027-01-04")), vec![2027]);
+        assert_eq!(shipped.missing_years(d("2027-12-01")), vec![2027, 2028]);
+        let extended = Calendar::with_years(&[year_2027()]).expect("2027");
+        assert!(extended.missing_years(d("2026-12-01")).is_empty());
     }
 }

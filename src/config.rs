@@ -26,6 +26,9 @@ pub struct Config {
     /// Day of month m+1 by which the ledger of month m is due (月报按时报送).
     #[serde(default = "default_due_day")]
     pub due_day: u32,
+    /// Up to this day of month M, the nightly run also reassesses M−1; after it M−1 is final.
+    #[serde(default = "default_final_day")]
+    pub final_day: u32,
     /// Files modified more recently than this are checked twice before reading.
     #[serde(default = "default_settle_seconds")]
     pub settle_seconds: u64,
@@ -38,6 +41,9 @@ pub struct Config {
     /// Files that would unpack to more than this many MB are refused (decompression bombs).
     #[serde(default = "default_max_uncompressed_mb")]
     pub max_uncompressed_mb: u64,
+    /// A sheet holding more cells (xls/ods: declaring a larger range) is refused.
+    #[serde(default = "default_max_cells_per_sheet")]
+    pub max_cells_per_sheet: u64,
     /// The joint meeting's member units, whose attendance is measured.
     #[serde(default)]
     pub joint_meeting_members: Vec<String>,
@@ -195,12 +201,20 @@ fn default_due_day() -> u32 {
     5
 }
 
+fn default_final_day() -> u32 {
+    10
+}
+
 fn default_settle_seconds() -> u64 {
     60
 }
 
 fn default_max_uncompressed_mb() -> u64 {
     100
+}
+
+fn default_max_cells_per_sheet() -> u64 {
+    10_000_000
 }
 
 fn default_handover_working_days() -> u32 {
@@ -283,6 +297,15 @@ impl Config {
         }
         if !(1..=28).contains(&self.due_day) {
             out.push(format!("due_day = {}：应为 1 到 28 之间的日", self.due_day));
+        }
+        if self.max_cells_per_sheet == 0 {
+            out.push("max_cells_per_sheet = 0：应为正整数".to_string());
+        }
+        if !(1..=28).contains(&self.final_day) {
+            out.push(format!(
+                "final_day = {}：应为 1 到 28 之间的日",
+                self.final_day
+            ));
         }
         if self.groups.is_empty() {
             out.push("groups：至少需要一个分组".to_string());
@@ -382,6 +405,17 @@ impl Config {
             .unwrap_or(self.groups.len())
     }
 
+    /// The first year after the shipped and configured calendar years: the one to add next.
+    fn next_calendar_year(&self) -> i32 {
+        let shipped = crate::calendar::Calendar::shipped().years();
+        let configured = self.calendar.iter().map(|y| y.year);
+        configured
+            .chain([*shipped.end()])
+            .max()
+            .unwrap_or(*shipped.end())
+            + 1
+    }
+
     /// The effective config as a commented TOML a user can start from.
     pub fn to_commented_toml(&self) -> String {
         let mut s = String::new();
@@ -397,6 +431,12 @@ impl Config {
             "# 月报截止日：报告期为 m 月的项目台账应在 m+1 月的这一天（含）之前报送。"
         );
         let _ = writeln!(s, "due_day = {}", self.due_day);
+        let _ = writeln!(
+            s,
+            "# 上月定稿日：每月这一天（含）之前，夜间运行同时按上月末重算上月报表（收进 due_day 前报送的上月台账）；\n\
+             # 过了这一天上月定稿，夜间运行不再改动上月报表和历史记录（显式 --month 仍可重算）。"
+        );
+        let _ = writeln!(s, "final_day = {}", self.final_day);
         let _ = writeln!(
             s,
             "# 修改时间在这么多秒以内的文件，先隔约 2 秒再看一次，仍在变化的本次跳过。"
@@ -417,6 +457,12 @@ impl Config {
             "# 单个报送文件解压后的大小上限（MB），超过的文件不读取（防止压缩炸弹）。"
         );
         let _ = writeln!(s, "max_uncompressed_mb = {}", self.max_uncompressed_mb);
+        let _ = writeln!(
+            s,
+            "# 单个工作表的单元格上限：.xlsx 按实际有内容的单元格计，.xls/.ods 按表格声明的范围计；\n\
+             # 超过的工作表不读取（整列设了格式或末尾留有空格时，表格范围可达上亿个单元格）。"
+        );
+        let _ = writeln!(s, "max_cells_per_sheet = {}", self.max_cells_per_sheet);
         let _ = writeln!(s, "# 联席会议成员单位（统计其出席率）。");
         let _ = writeln!(
             s,
@@ -537,16 +583,20 @@ impl Config {
             lights.prelim_overdue_red_days
         );
 
+        let next = self.next_calendar_year();
         let _ = writeln!(
             s,
-            "\n# 工作日历：程序内置 2020—2026 年国务院办公厅节假日安排。新的一年的通知发布后，\n\
-             # 在此补充（也可更正已有年份，整年替换）：off 为放假日期（可写区间 \"2027-01-01..2027-01-03\"），\n\
-             # work 为调休上班的周末日期，notice 为通知文号。例如：\n\
+            "\n# 工作日历：程序内置 2020—2026 年国务院办公厅节假日安排。每年 11 月前后国务院办公厅发布\n\
+             # 下一年的通知，请在 12 月 1 日前照通知在此补充（也可更正已有年份，整年替换）；缺少某年时，\n\
+             # 需按工作日计算的期限列为“无法判定”、不计入考核，运行以状态 1 结束。\n\
+             # off 为放假日期（可写区间），work 为调休上班的周末日期，notice 为通知文号。\n\
+             # 下一个要补充的是 {next} 年，格式如下（日期以通知为准）：\n\
              # [[calendar]]\n\
-             # year = 2027\n\
-             # notice = \"国办发明电〔2026〕×号\"\n\
-             # off = [\"2027-01-01\", \"2027-02-06..2027-02-14\"]\n\
-             # work = [\"2027-02-20\"]"
+             # year = {next}\n\
+             # notice = \"国办发明电〔{this}〕×号\"\n\
+             # off = [\"{next}-01-01\", \"{next}-10-01..{next}-10-07\"]\n\
+             # work = [\"{next}-10-09\"]",
+            this = next - 1
         );
         for year in &self.calendar {
             let _ = writeln!(s, "[[calendar]]");
@@ -770,7 +820,7 @@ mod tests {
     fn wrong_type_is_reported_with_position() {
         let text = DEFAULT_TOML.replace("settle_seconds = 60", "settle_seconds = \"sixty\"");
         let err = Config::parse(&text, "t.toml").unwrap_err().to_string();
-        assert!(err.contains("第 3 行"), "{err}");
+        assert!(err.contains("第 4 行"), "{err}");
         assert!(err.contains("sixty"), "{err}");
     }
 

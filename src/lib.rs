@@ -9,6 +9,7 @@ pub mod cache;
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod cycle;
 pub mod indicator;
 pub mod ingest;
 pub mod lock;

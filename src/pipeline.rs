@@ -13,7 +13,7 @@ use crate::ingest::stage::StagedSheet;
 use crate::ingest::FileOutcome;
 use crate::metrics::{self, Metrics, Tables};
 use crate::model::events;
-use crate::model::frames::table_frame;
+use crate::model::frames::{dates, strings, table_frame, FILE, SHEET};
 use crate::model::ledger::{current_ledger, CurrentLedger};
 use crate::scoring::{score, ScoreRow, ScoringInput};
 
@@ -24,20 +24,48 @@ pub struct Assessment {
     /// The assessment month as `YYYY-MM`.
     pub month: String,
     pub ledger: CurrentLedger,
-    /// Notices as of D, one row per 通知书编号 (the latest submission's).
+    /// Notices issued by D, one row per 通知书编号 (the latest submission's, whenever filed).
     pub notices: DataFrame,
-    /// Tasks as of D, one row per 任务编号.
+    /// Tasks assigned by D, one row per 任务编号.
     pub tasks: DataFrame,
-    /// Visits as of D, duplicates once, 身份 and 所在单位 inferred.
+    /// Visits made by D, duplicates once, 身份 and 所在单位 inferred.
     pub visits: DataFrame,
-    /// Attracted-investment projects as of D.
+    /// Attracted-investment projects (their dates after D are judged as not yet happened).
     pub investments: DataFrame,
-    /// Joint meetings as of D.
+    /// Joint meetings held by D.
     pub meetings: DataFrame,
     pub metrics: Metrics,
     pub scores: Vec<ScoreRow>,
     /// Problems found while normalizing (not those of single files).
     pub problems: Vec<Problem>,
+    /// Years the working-day calendar lacks that this run needs (SPEC §2): D's year, and from
+    /// 1 December the next one.
+    pub missing_calendar_years: Vec<i32>,
+}
+
+impl Assessment {
+    /// What the office must do about the calendar, when it lacks a year this run needs.
+    pub fn calendar_warning(&self) -> Option<String> {
+        calendar_warning(&self.missing_calendar_years)
+    }
+
+    /// Whether D's own year is missing from the calendar: items are then left undecided.
+    pub fn calendar_lacks_current_year(&self) -> bool {
+        self.missing_calendar_years.contains(&self.as_of.year())
+    }
+}
+
+/// The line the log, the overview and the data-quality sheet show for missing calendar years.
+pub fn calendar_warning(years: &[i32]) -> Option<String> {
+    if years.is_empty() {
+        return None;
+    }
+    let years: Vec<String> = years.iter().map(|y| format!("{y}年")).collect();
+    Some(format!(
+        "工作日历缺少{}的节假日安排：按工作日计算的期限（复函、移交、纪要）将列为“无法判定”。\
+         请在配置文件的 [[calendar]] 中补充国务院办公厅的节假日安排通知（keyproj config 有示例）",
+        years.join("、")
+    ))
 }
 
 /// `YYYY-MM` of a date.
@@ -85,30 +113,49 @@ impl StagedTables {
         &self.frames
     }
 
-    /// The rows an assessment as of any of `dates` uses. Notices and tasks come as monthly
-    /// snapshots, each 编号 in many files; only the row that is the latest as of one of the
-    /// dates is kept (`latest_by_key` picks the same row from these as from all). The other
-    /// tables are kept whole.
-    pub fn latest_as_of(&self, dates: &[NaiveDate]) -> PolarsResult<StagedTables> {
-        const INDEX: &str = "staged_row";
+    /// Only the rows an assessment uses. Notices and tasks come as monthly snapshots, each 编号
+    /// in many files; only the latest submission's row counts, whatever the as-of date
+    /// (`latest_by_key`), so the other rows leave memory here. The other tables are kept whole.
+    pub fn latest_snapshots(&self) -> PolarsResult<StagedTables> {
         let mut frames = Vec::with_capacity(self.frames.len());
         for (table, frame) in &self.frames {
-            let Some(key) = event_key(*table) else {
-                frames.push((*table, frame.clone()));
-                continue;
+            let latest = match event_key(*table) {
+                Some(key) => events::latest_by_key(frame, key)?,
+                None => frame.clone(),
             };
-            let indexed = frame.clone().with_row_index(INDEX.into(), None)?;
-            let mut keep: Vec<IdxSize> = Vec::new();
-            for as_of in dates {
-                let latest = events::latest_by_key(&indexed, key, *as_of)?;
-                keep.extend(latest.column(INDEX)?.idx()?.into_no_null_iter());
-            }
-            keep.sort_unstable();
-            keep.dedup();
-            let rows = IdxCa::from_vec(INDEX.into(), keep);
-            frames.push((*table, frame.take(&rows)?));
+            frames.push((*table, latest));
         }
         Ok(StagedTables { frames })
+    }
+
+    /// Each sheet's 填报日期 (earliest and latest of its accepted rows), by (file, sheet), for
+    /// the manifest.
+    pub fn fill_dates(&self) -> PolarsResult<FillDates> {
+        let mut out = FillDates::new();
+        for (_, frame) in &self.frames {
+            let spans = frame
+                .clone()
+                .lazy()
+                .filter(col("fill_date").is_not_null())
+                .group_by([col(FILE), col(SHEET)])
+                .agg([
+                    col("fill_date").min().alias("first"),
+                    col("fill_date").max().alias("last"),
+                ])
+                .collect()?;
+            let files = strings(&spans, FILE)?;
+            let sheets = strings(&spans, SHEET)?;
+            let firsts = dates(&spans, "first")?;
+            let lasts = dates(&spans, "last")?;
+            for i in 0..spans.height() {
+                if let (Some(file), Some(sheet), Some(first), Some(last)) =
+                    (&files[i], &sheets[i], firsts[i], lasts[i])
+                {
+                    out.insert((file.clone(), sheet.clone()), (first, last));
+                }
+            }
+        }
+        Ok(out)
     }
 
     pub fn get(&self, table: Table) -> &DataFrame {
@@ -120,6 +167,9 @@ impl StagedTables {
             .expect("a frame per table")
     }
 }
+
+/// The 填报日期 span of each (file, sheet).
+pub type FillDates = std::collections::BTreeMap<(String, String), (NaiveDate, NaiveDate)>;
 
 const NOTICE_KEY: &str = "notice_no";
 const TASK_KEY: &str = "task_no";
@@ -183,14 +233,33 @@ fn assess_with(
     let ledger = current_ledger(staged_projects, as_of)?;
     let staged_notices = tables.get(Table::Notices);
     let staged_tasks = tables.get(Table::Tasks);
-    let mut notices = events::latest_by_key(staged_notices, NOTICE_KEY, as_of)?;
+    // SPEC §2: a notice, task, visit or meeting dated after D has not happened yet.
+    let mut notices = happened_by(
+        events::latest_by_key(staged_notices, NOTICE_KEY)?,
+        "issued",
+        as_of,
+    )?;
     events::with_project_refs(&mut notices)?;
-    let mut tasks = events::latest_by_key(staged_tasks, TASK_KEY, as_of)?;
+    let mut tasks = happened_by(
+        events::latest_by_key(staged_tasks, TASK_KEY)?,
+        "assigned",
+        as_of,
+    )?;
     events::with_project_refs(&mut tasks)?;
-    let visits = events::visits(tables.get(Table::Visits), config, as_of)?;
-    let investments = events::investments(tables.get(Table::Investments), as_of)?;
-    let meetings = events::meetings(tables.get(Table::Meetings), as_of)?;
+    let visits = happened_by(
+        events::visits(tables.get(Table::Visits), config)?,
+        "visit_date",
+        as_of,
+    )?;
+    let (investments, repeated_investments) =
+        events::investments(tables.get(Table::Investments), as_of)?;
+    let meetings = happened_by(
+        events::meetings(tables.get(Table::Meetings))?,
+        "meeting_date",
+        as_of,
+    )?;
     let mut problems = ledger.warnings.clone();
+    problems.extend(repeated_investments);
     if wanted == Problems::Listed {
         normalization_problems(&mut problems, tables, &notices, &tasks, &visits)?;
     }
@@ -231,7 +300,13 @@ fn assess_with(
         metrics,
         scores,
         problems,
+        missing_calendar_years: calendar.missing_years(as_of),
     })
+}
+
+/// The rows whose `date` is on or before D.
+fn happened_by(rows: DataFrame, date: &str, as_of: NaiveDate) -> PolarsResult<DataFrame> {
+    rows.lazy().filter(col(date).lt_eq(lit(as_of))).collect()
 }
 
 /// The warnings found while normalizing: rows naming a project that no ledger lists.
@@ -257,9 +332,9 @@ fn normalization_problems(
     Ok(())
 }
 
-/// Whether any row, sheet or file was rejected.
-pub fn has_rejections<'a>(problems: impl IntoIterator<Item = &'a Problem>) -> bool {
+/// Whether any row, sheet or file was rejected, or an item could not be judged.
+pub fn needs_attention<'a>(problems: impl IntoIterator<Item = &'a Problem>) -> bool {
     problems
         .into_iter()
-        .any(|p| p.severity == Severity::Rejected)
+        .any(|p| matches!(p.severity, Severity::Rejected | Severity::Undecidable))
 }

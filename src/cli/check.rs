@@ -10,7 +10,7 @@ use super::Outcome;
 use crate::config::Config;
 use crate::ingest::discover::InputFile;
 use crate::ingest::Ingest;
-use crate::pipeline::has_rejections;
+use crate::pipeline::needs_attention;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -59,7 +59,7 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<Outcome> {
         if problems.is_empty() {
             println!("  没有发现问题");
         }
-        rejected |= has_rejections(problems);
+        rejected |= needs_attention(problems);
     }
     Ok(if rejected {
         Outcome::WithRejections

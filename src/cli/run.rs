@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use anyhow::{bail, Context};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -20,12 +20,16 @@ use crate::archive;
 use crate::cache::{self, StagingCache};
 use crate::calendar::Calendar;
 use crate::config::Config;
+use crate::cycle;
 use crate::ingest::discover::extension_of;
-use crate::ingest::discover::{discover, Discovery, InputFile};
+use crate::ingest::discover::{discover, Discovery, IgnoredFile, InputFile};
 use crate::ingest::schema::Table;
 use crate::ingest::{content_hash, FileOutcome, Ingest};
 use crate::lock::RunLock;
-use crate::pipeline::{assess_tables, has_rejections, month_label, scores_as_of, StagedTables};
+use crate::pipeline::{
+    assess_tables, calendar_warning, month_label, needs_attention, scores_as_of, FillDates,
+    StagedTables,
+};
 use crate::report::circular::circular_xlsx;
 use crate::report::manifest::{manifest, ManifestInput};
 use crate::report::monthly::monthly_xlsx;
@@ -46,12 +50,16 @@ pub struct RunArgs {
     /// A TOML config replacing the built-in default for 长子县.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Evaluate as of the end of this day (YYYY-MM-DD); default today.
+    /// Evaluate as of the end of this day (YYYY-MM-DD) alone. Without it or --month, the
+    /// nightly cycle: today (the date in China), and until `final_day` the previous month too.
     #[arg(long, value_parser = parse_date_arg, conflicts_with = "month")]
     pub as_of: Option<NaiveDate>,
-    /// Evaluate as of the last day of this month (YYYY-MM).
+    /// Evaluate as of the last day of this month (YYYY-MM) alone, even a final one.
     #[arg(long, value_parser = parse_month_arg)]
     pub month: Option<NaiveDate>,
+    /// Tests fix "today" (China's date) to drive the month cycle.
+    #[arg(long, value_parser = parse_date_arg, hide = true)]
+    pub today: Option<NaiveDate>,
     /// The job's history: each month's normalized tables and scores (parquet), the input
     /// archive and the staging cache.
     #[arg(long, default_value = "state")]
@@ -63,14 +71,28 @@ pub struct RunArgs {
 }
 
 /// Seconds spent in each stage, for run.json.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Clone, Serialize)]
 struct Timings {
     discover: f64,
     read: f64,
     cache: f64,
+    /// Per month assessed, in the order assessed.
+    months: Vec<MonthTimings>,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+struct MonthTimings {
+    month: String,
     assess: f64,
     previous_month: f64,
     reports: f64,
+}
+
+/// A month a run wrote, for run.json and the summary.
+#[derive(Debug, Clone, Serialize)]
+struct WrittenMonth {
+    month: String,
+    as_of: String,
 }
 
 /// The archive of inputs, under the state folder.
@@ -81,16 +103,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let started_at = chrono::Local::now();
     let config = Config::load(args.config.as_deref())?;
     let calendar = Calendar::with_years(&config.calendar)?;
-    let as_of = args
-        .as_of
-        .or(args.month)
-        .unwrap_or_else(|| started_at.date_naive());
-    // A date the calendar does not cover is an error before any input is read.
-    calendar.is_workday(as_of)?;
+    let today = args
+        .today
+        .unwrap_or_else(|| cycle::china_today(chrono::Utc::now()));
+    let plan = cycle::plan(args.as_of.or(args.month), today, config.final_day);
     let _lock = RunLock::acquire(&args.reports)?;
     crate::atomic::recover(&args.reports)?;
     crate::atomic::recover(&args.state)?;
-    info!(as_of = %as_of, inputs = %args.inputs.display(), "run started");
+    info!(today = %today, as_of = ?plan.dates, inputs = %args.inputs.display(), "run started");
+    if let Some(as_of) = plan.dates.last() {
+        if let Some(warning) = calendar_warning(&calendar.missing_years(*as_of)) {
+            warn!(as_of = %as_of, "{warning}");
+        }
+    }
     let mut timings = Timings::default();
     let mut lap = Instant::now();
     let mut stage = |slot: &mut f64| {
@@ -121,27 +146,117 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         StagingCache::save(&cache_dir, &fingerprint, &files, &pieces, &tables)?;
     }
     drop(pieces);
+    let fill_dates = tables.fill_dates().context("整理报送数据时出错")?;
+    // Only the latest snapshot rows count, whatever the month assessed; the rest of the
+    // notices and tasks leave memory before the assessment.
+    let tables = tables.latest_snapshots().context("整理报送数据时出错")?;
     stage(&mut timings.cache);
-    // Only the latest snapshot rows matter to this month and the previous one; the rest of
-    // the notices and tasks leave memory before the assessment.
-    let tables = {
-        let all = tables;
-        all.latest_as_of(&[as_of, previous_month_end(as_of)])
-            .context("整理报送数据时出错")?
+
+    let shared = Shared {
+        args,
+        config: &config,
+        calendar: &calendar,
+        files: &files,
+        ignored: &found.ignored,
+        fill_dates: &fill_dates,
+        tables: &tables,
+    };
+    let mut written = Vec::new();
+    let mut outputs_written = 0;
+    let mut attention = needs_attention(files.iter().flat_map(FileOutcome::all_problems));
+    for as_of in &plan.dates {
+        let month = assess_month(&shared, *as_of)?;
+        attention |= month.needs_attention;
+        outputs_written += month.outputs;
+        timings.months.push(month.timings);
+        written.push(WrittenMonth {
+            month: month_label(*as_of),
+            as_of: as_of.format("%Y-%m-%d").to_string(),
+        });
+    }
+    drop(tables);
+    // run.json goes last, into every month folder written: it records the whole run.
+    let run_json = serde_json::to_vec_pretty(&serde_json::json!({
+        "started_at": started_at.to_rfc3339(),
+        "today": today.format("%Y-%m-%d").to_string(),
+        "seconds": started.elapsed().as_secs_f64(),
+        "months_written": &written,
+        "previous_month_final": plan.previous_final,
+        "stages": &timings,
+        "files_from_cache": cached,
+    }))?;
+    for month in &written {
+        let path = args.reports.join(&month.month).join(RUN_JSON);
+        crate::atomic::write_file(&path, &run_json)?;
+    }
+
+    let months: Vec<&str> = written.iter().map(|m| m.month.as_str()).collect();
+    info!(
+        files = files.len(),
+        months = %months.join(", "),
+        previous_month_final = ?plan.previous_final,
+        outputs = outputs_written,
+        seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
+        "run finished"
+    );
+    Ok(if attention {
+        Outcome::WithRejections
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// The file beside each month's reports that records the run (times; never compared).
+const RUN_JSON: &str = "run.json";
+
+/// What every month of a run shares: the arguments, config, calendar and inputs read once.
+struct Shared<'a> {
+    args: &'a RunArgs,
+    config: &'a Config,
+    calendar: &'a Calendar,
+    files: &'a [FileOutcome],
+    ignored: &'a [IgnoredFile],
+    fill_dates: &'a FillDates,
+    tables: &'a StagedTables,
+}
+
+/// One month assessed and written.
+struct MonthOutcome {
+    needs_attention: bool,
+    outputs: usize,
+    timings: MonthTimings,
+}
+
+/// Assess the month of `as_of`, write its report folder and keep its history.
+fn assess_month(shared: &Shared, as_of: NaiveDate) -> anyhow::Result<MonthOutcome> {
+    let Shared {
+        args,
+        config,
+        calendar,
+        files,
+        ..
+    } = *shared;
+    let month = month_label(as_of);
+    let mut timings = MonthTimings {
+        month: month.clone(),
+        ..MonthTimings::default()
+    };
+    let mut lap = Instant::now();
+    let mut stage = |slot: &mut f64| {
+        *slot = lap.elapsed().as_secs_f64();
+        lap = Instant::now();
     };
     let mut assessment =
-        assess_tables(&config, &calendar, as_of, &tables).context("计算考核指标时出错")?;
+        assess_tables(config, calendar, as_of, shared.tables).context("计算考核指标时出错")?;
     stage(&mut timings.assess);
-    let previous = previous_ranks(&args.state, &config, &calendar, as_of, &tables)?;
-    drop(tables);
+    let previous = previous_ranks(&args.state, config, calendar, as_of, shared.tables)?;
     with_previous_ranks(&mut assessment.scores, &previous);
     stage(&mut timings.previous_month);
 
-    let month = month_label(as_of);
     let ctx = ReportContext {
-        config: &config,
+        config,
         assessment: &assessment,
-        files: &files,
+        files,
         as_of,
     };
     let grid = ranking_grid(&month, &assessment.scores);
@@ -158,12 +273,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     ];
     outputs.extend(quality?);
     let manifest = manifest(&ManifestInput {
-        config: &config,
+        config,
         as_of,
         month: &month,
-        files: &files,
-        ignored: &found.ignored,
-        not_yet_submitted: &assessment.ledger.not_yet_submitted,
+        files,
+        ignored: shared.ignored,
+        fill_dates: shared.fill_dates,
         extra_problems: &assessment.problems,
         outputs: &outputs,
     });
@@ -174,13 +289,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     stage(&mut timings.reports);
 
     let folder = args.reports.join(&month);
-    let run_json = serde_json::json!({
-        "started_at": started_at.to_rfc3339(),
-        "seconds": started.elapsed().as_secs_f64(),
-        "stages": &timings,
-        "files_from_cache": cached,
-    });
-    outputs.push(("run.json".into(), serde_json::to_vec_pretty(&run_json)?));
     crate::atomic::write_folder(&folder, &outputs, pause_before_swap())?;
     state::save(
         &args.state,
@@ -193,27 +301,23 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
             ("visits", assessment.visits.clone()),
         ],
     )?;
-
     let totals = &manifest.totals;
     info!(
-        files = totals.files,
+        month = %month,
+        as_of = %as_of,
         rows = totals.rows_read,
         rejected_rows = totals.rows_rejected,
         rejections = totals.rejections,
+        undecidable = totals.undecidable,
         warnings = totals.warnings,
-        outputs = outputs.len(),
         folder = %folder.display(),
-        seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
-        "run finished"
+        "month written"
     );
-    let problems = files
-        .iter()
-        .flat_map(FileOutcome::all_problems)
-        .chain(&assessment.problems);
-    Ok(if has_rejections(problems) {
-        Outcome::WithRejections
-    } else {
-        Outcome::Clean
+    Ok(MonthOutcome {
+        needs_attention: needs_attention(&assessment.problems)
+            || assessment.calendar_lacks_current_year(),
+        outputs: outputs.len() + 1,
+        timings,
     })
 }
 
@@ -227,14 +331,10 @@ fn previous_ranks(
     as_of: NaiveDate,
     tables: &StagedTables,
 ) -> anyhow::Result<BTreeMap<String, u32>> {
-    let previous_end = previous_month_end(as_of);
+    let previous_end = cycle::previous_month_end(as_of);
     let label = month_label(previous_end);
     if let Some(ranks) = state::ranks(state_dir, &label)? {
         return Ok(ranks);
-    }
-    if calendar.is_workday(previous_end).is_err() {
-        warn!(month = %label, "no history and no calendar for the previous month: 上月排名 left empty");
-        return Ok(BTreeMap::new());
     }
     let previous =
         scores_as_of(config, calendar, previous_end, tables).context("计算上月排名时出错")?;
@@ -242,12 +342,6 @@ fn previous_ranks(
         .iter()
         .filter_map(|row| Some((row.unit.clone(), row.rank?)))
         .collect())
-}
-
-/// The last day of the month before D's.
-fn previous_month_end(as_of: NaiveDate) -> NaiveDate {
-    let month_start = as_of.with_day(1).unwrap_or(as_of);
-    month_start.pred_opt().unwrap_or(month_start)
 }
 
 fn discover_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Discovery> {

@@ -40,6 +40,19 @@ impl Cell {
         }
     }
 
+    /// The value as Excel would show it, for a message: numbers in Excel's General format
+    /// (1E+308, not 309 digits), text cut to `MESSAGE_CHARS` characters.
+    pub fn shown_in_message(&self) -> String {
+        match self {
+            Cell::Number(x) => excel_general(*x),
+            Cell::Text(s) if s.chars().count() > MESSAGE_CHARS => {
+                let head: String = s.chars().take(MESSAGE_CHARS).collect();
+                format!("{head}…（共{}字）", s.chars().count())
+            }
+            other => other.shown(),
+        }
+    }
+
     /// Trimmed text of a text-like cell; `None` when blank or an empty marker.
     pub fn text(&self) -> Option<String> {
         let keep = |t: &str| (!is_empty_marker(t)).then(|| t.to_string());
@@ -47,6 +60,40 @@ impl Cell {
             Cell::Text(s) => keep(trim(s)),
             other => keep(trim(&other.shown())),
         }
+    }
+}
+
+/// Characters of a text value a message quotes.
+pub const MESSAGE_CHARS: usize = 60;
+
+/// A number as Excel's General format shows it: at most 10 significant digits, in scientific
+/// notation with 6 significant digits from 1E+11 up and below 1E-9.
+pub fn excel_general(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    let abs = x.abs();
+    if !(1e-9..1e11).contains(&abs) {
+        let formatted = format!("{x:.5E}");
+        let (mantissa, exponent) = formatted.split_once('E').unwrap_or((&formatted, "0"));
+        let mantissa = trim_decimal_zeros(mantissa);
+        let exponent: i32 = exponent.parse().unwrap_or(0);
+        let sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{mantissa}E{sign}{:02}", exponent.abs());
+    }
+    let integer_digits = abs.log10().floor() as i32 + 1;
+    let decimals = (10 - integer_digits).clamp(0, 10) as usize;
+    trim_decimal_zeros(&format!("{x:.decimals$}")).to_string()
+}
+
+fn trim_decimal_zeros(s: &str) -> &str {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        s
     }
 }
 
@@ -98,8 +145,40 @@ impl<T> Parsed<T> {
 pub const DATE_EXPECTED: &str =
     "应为日期，如 2026-03-15、2026/3/15、2026.3.15、2026年3月15日 或 20260315";
 
-/// Parse a date cell. `Ok(None)` for a blank cell or an empty marker.
+/// Years a project date may fall in. Earlier dates are Excel's empty date (serial 0, shown as
+/// 1900-01-00 or 1899-12-31), its phantom 1900-02-29 (serial 60) or a slip; later ones are
+/// kept with a warning.
+const FIRST_PLAUSIBLE_YEAR: i32 = 1990;
+const LAST_PLAUSIBLE_YEAR: i32 = 2100;
+
+/// Parse a date cell. `Ok(None)` for a blank cell or an empty marker; a date before 1990 is a
+/// bad value.
 pub fn parse_date(cell: &Cell, role: DateRole) -> Result<Option<Parsed<NaiveDate>>, String> {
+    match parse_any_date(cell, role)? {
+        Some(parsed) => plausible(parsed).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn plausible(mut parsed: Parsed<NaiveDate>) -> Result<Parsed<NaiveDate>, String> {
+    let year = parsed.value.year();
+    if year < FIRST_PLAUSIBLE_YEAR {
+        return Err(format!(
+            "{} 不是有效的项目日期（早于{FIRST_PLAUSIBLE_YEAR}年，多为 Excel 的空日期或公式结果为 0）；{DATE_EXPECTED}",
+            parsed.value.format("%Y-%m-%d")
+        ));
+    }
+    if year > LAST_PLAUSIBLE_YEAR {
+        let late = format!("年份{year}晚于{LAST_PLAUSIBLE_YEAR}年，请核实");
+        parsed.warning = Some(match parsed.warning {
+            Some(w) => format!("{w}；{late}"),
+            None => late,
+        });
+    }
+    Ok(parsed)
+}
+
+fn parse_any_date(cell: &Cell, role: DateRole) -> Result<Option<Parsed<NaiveDate>>, String> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Date(d) => Ok(Some(Parsed::clean(*d))),
@@ -131,7 +210,8 @@ fn number_as_date(x: f64) -> Option<NaiveDate> {
             (n % 100) as u32,
         );
     }
-    excel_serial_date(whole).filter(|d| (1950..=2100).contains(&d.year()))
+    excel_serial_date(whole)
+        .filter(|d| (FIRST_PLAUSIBLE_YEAR..=LAST_PLAUSIBLE_YEAR).contains(&d.year()))
 }
 
 /// Days of the 1900 date system, with Excel's phantom 1900-02-29 (serial 60) folded away.
@@ -462,5 +542,44 @@ mod tests {
         assert_eq!(parse_yes_no(&Cell::Number(1.0)), Ok(Some(true)));
         assert_eq!(parse_yes_no(&text("")), Ok(None));
         assert!(parse_yes_no(&text("也许")).is_err());
+    }
+
+    #[test]
+    fn implausible_dates_are_bad_values() {
+        let actual = |c: Cell| parse_date(&c, DateRole::Actual);
+        // Excel's empty date and its phantom leap day, as date cells, serials and text.
+        assert!(actual(Cell::Date(date(1899, 12, 31))).is_err());
+        assert!(actual(Cell::Date(date(1900, 1, 1))).is_err());
+        assert!(actual(Cell::Number(0.0)).is_err());
+        assert!(actual(Cell::Number(60.0)).is_err());
+        assert!(actual(text("1899-12-31"))
+            .unwrap_err()
+            .contains("不是有效的项目日期"));
+        assert!(actual(text("1900-02-29")).is_err());
+        assert!(actual(text("1900-01-00")).is_err());
+        assert!(actual(text("1989-12-31")).is_err());
+        assert_eq!(
+            actual(text("1990-01-01")).unwrap().unwrap().value,
+            date(1990, 1, 1)
+        );
+        // Far in the future: kept, with a warning.
+        let far = actual(text("2150-06-30")).unwrap().unwrap();
+        assert_eq!(far.value, date(2150, 6, 30));
+        assert!(far.warning.unwrap().contains("晚于2100年"));
+    }
+
+    #[test]
+    fn messages_show_values_as_excel_does() {
+        assert_eq!(excel_general(1e308), "1E+308");
+        assert_eq!(excel_general(-1.5e-12), "-1.5E-12");
+        assert_eq!(excel_general(123456789012.0), "1.23457E+11");
+        assert_eq!(excel_general(0.1 + 0.2), "0.3");
+        assert_eq!(excel_general(1200.0), "1200");
+        assert_eq!(excel_general(-3.25), "-3.25");
+        assert_eq!(Cell::Number(1e308).shown_in_message(), "1E+308");
+        let long = "问".repeat(200);
+        let shown = Cell::Text(long).shown_in_message();
+        assert!(shown.starts_with(&"问".repeat(MESSAGE_CHARS)));
+        assert!(shown.ends_with("…（共200字）"), "{shown}");
     }
 }

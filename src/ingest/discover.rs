@@ -8,7 +8,7 @@ use serde::Serialize;
 use walkdir::WalkDir;
 
 /// File types read as submissions.
-pub const EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "csv"];
+pub const EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xls", "ods", "csv", "txt"];
 
 /// How long to wait before looking at a young file a second time.
 const SETTLE_RECHECK: Duration = Duration::from_secs(2);
@@ -99,7 +99,7 @@ pub fn discover(root: &Path, settle_seconds: u64, now: SystemTime) -> std::io::R
         if !EXTENSIONS.contains(&extension.as_str()) {
             found.ignored.push(IgnoredFile {
                 path: rel,
-                reason: "不是 .xlsx/.xlsm/.xls/.ods/.csv 文件".into(),
+                reason: "不是 .xlsx/.xlsm/.xls/.ods/.csv/.txt 文件".into(),
             });
             continue;
         }

@@ -438,8 +438,6 @@ mod tests {
     fn finds_header_below_title_and_meta_lines() {
         let sheet = RawSheet {
             name: "Sheet1".into(),
-            first_row: 0,
-            first_col: 0,
             rows: vec![
                 text_row(&["长子县重点项目建设进展情况表"]),
                 text_row(&[
@@ -459,6 +457,7 @@ mod tests {
                 ]),
                 text_row(&["1", "道路工程", "基础设施", "在建", "丹朱镇", "1200", ""]),
             ],
+            ..RawSheet::default()
         };
         let aliases = AliasTable::new(&[]);
         let header = find_header(&sheet, &aliases).unwrap();
@@ -477,8 +476,6 @@ mod tests {
     fn two_row_header_with_a_group_cell() {
         let sheet = RawSheet {
             name: "Sheet1".into(),
-            first_row: 0,
-            first_col: 0,
             rows: vec![
                 text_row(&[
                     "项目名称",
@@ -511,6 +508,7 @@ mod tests {
                     "2027-06-30",
                 ]),
             ],
+            ..RawSheet::default()
         };
         let header = find_header(&sheet, &AliasTable::new(&[])).unwrap();
         assert_eq!(header.row, 1);
@@ -550,9 +548,8 @@ mod tests {
     fn a_sheet_without_a_header_is_unclassified() {
         let sheet = RawSheet {
             name: "说明".into(),
-            first_row: 0,
-            first_col: 0,
             rows: vec![text_row(&["填表说明"]), text_row(&["项目名称", "备注"])],
+            ..RawSheet::default()
         };
         assert_eq!(find_header(&sheet, &AliasTable::new(&[])), None);
     }
@@ -591,9 +588,8 @@ mod tests {
         for (headers, table) in cases {
             let sheet = RawSheet {
                 name: "s".into(),
-                first_row: 0,
-                first_col: 0,
                 rows: vec![text_row(&headers)],
+                ..RawSheet::default()
             };
             assert_eq!(find_header(&sheet, &aliases).unwrap().table, table);
         }

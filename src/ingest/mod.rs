@@ -73,8 +73,8 @@ impl FileOutcome {
 pub struct Ingest {
     pub aliases: AliasTable,
     pub units: UnitResolver,
-    /// Files that would unpack to more than this are refused (decompression bombs).
-    pub max_uncompressed_bytes: u64,
+    /// What reading one file may cost: bytes unpacked (decompression bombs) and cells per sheet.
+    pub limits: read::Limits,
 }
 
 impl Ingest {
@@ -82,7 +82,10 @@ impl Ingest {
         Ingest {
             aliases: AliasTable::new(&config.extra_header_aliases()),
             units: UnitResolver::new(config),
-            max_uncompressed_bytes: config.max_uncompressed_mb.saturating_mul(1 << 20),
+            limits: read::Limits {
+                max_bytes: config.max_uncompressed_mb.saturating_mul(1 << 20),
+                max_cells: config.max_cells_per_sheet,
+            },
         }
     }
 
@@ -121,7 +124,7 @@ impl Ingest {
             sheets: Vec::new(),
             problems: Vec::new(),
         };
-        let sheets = match read::read_sheets(bytes, &extension, self.max_uncompressed_bytes) {
+        let sheets = match read::read_sheets(bytes, &extension, self.limits) {
             Ok(sheets) => sheets,
             Err(reason) => {
                 outcome
@@ -131,10 +134,9 @@ impl Ingest {
             }
         };
         let source = sheet_source(input, &self.units);
-        if sheets
-            .iter()
-            .all(|s| s.rows.iter().all(|r| r.iter().all(cell::Cell::is_blank)))
-        {
+        if sheets.iter().all(|s| {
+            s.refused.is_none() && s.rows.iter().all(|r| r.iter().all(cell::Cell::is_blank))
+        }) {
             let mut note = file_problem(input, &self.units, "工作簿没有任何内容".into());
             note.severity = Severity::Note;
             note.fix = "如需报送，请填写后重新报送".into();

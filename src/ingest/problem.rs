@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 pub enum Severity {
     /// The row (or the whole sheet or file) was not used.
     Rejected,
+    /// The row was kept, but an item of it cannot be judged: a working-day count needs a year
+    /// the calendar lacks (SPEC §2). It is left out of its rate, never guessed.
+    Undecidable,
     /// The row was kept; a value may have been dropped or needs a look.
     Warning,
     /// Something worth knowing that changes nothing (an ignored column, a skipped total row).
@@ -17,6 +20,7 @@ impl Severity {
     pub fn label(self) -> &'static str {
         match self {
             Severity::Rejected => "退回",
+            Severity::Undecidable => "无法判定",
             Severity::Warning => "警告",
             Severity::Note => "提示",
         }
@@ -37,6 +41,15 @@ pub struct Problem {
     pub severity: Severity,
     pub reason: String,
     pub fix: String,
+}
+
+/// Where a row came from: the unit it goes back to, its file, sheet and Excel row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub unit: Option<String>,
+    pub file: String,
+    pub sheet: String,
+    pub row: Option<u32>,
 }
 
 impl Problem {

@@ -137,6 +137,9 @@ pub const STAGES: &[(&str, &[&str])] = &[
 const PRE_WORK: &[&str] = &["谋划", "储备", "前期"];
 const PRE_AND_BUILD: &[&str] = &["前期", "在建"];
 const BUILD: &[&str] = &["在建"];
+/// 总投资 is required once a project is being implemented; a 谋划/储备 project without it is
+/// kept and listed as 说明书不完整 (SPEC §7).
+const IMPLEMENTATION: &[&str] = &["前期", "在建", "竣工"];
 
 use Kind::{DateActual, DatePlanned, Money, Month, Text, Unit, YesNo};
 use Required::{Always, ForStages, Optional};
@@ -197,7 +200,7 @@ pub const PROJECT_COLUMNS: &[ColumnDef] = &[
         "总投资",
         "total_investment",
         Money,
-        Always,
+        ForStages(IMPLEMENTATION),
         &["计划总投资", "项目总投资"],
     ),
     col(

@@ -152,6 +152,16 @@ pub fn stage_sheet(
             reason,
             fix: fix.to_string(),
         };
+    if let Some(reason) = &sheet.refused {
+        outcome.problems.push(sheet_problem(
+            source.folder_unit.clone().or(source.file_unit.clone()),
+            Severity::Rejected,
+            "",
+            reason.clone(),
+            "删除多余的空行空列（选中多余的行列后“删除”，而不是清除内容）后另存再报送",
+        ));
+        return outcome;
+    }
     if sheet.rows.iter().all(|r| r.iter().all(Cell::is_blank)) {
         return outcome;
     }
@@ -166,6 +176,15 @@ pub fn stage_sheet(
         return outcome;
     };
     outcome.table = Some(header.table);
+    // A value merged over a block of data rows applies to every row of the block.
+    let width = header
+        .columns
+        .iter()
+        .map(|c| c.index + 1)
+        .max()
+        .unwrap_or(0);
+    let filled = sheet.with_data_merges_filled(header.row, width);
+    let sheet = filled.as_ref().unwrap_or(sheet);
 
     let meta = read_meta(&sheet.rows[..header.row]);
     let meta_unit = meta.unit.as_deref().map(|u| (u, units.resolve(u)));
@@ -490,7 +509,7 @@ fn parse_row(
                 if let Some((reason, fix)) = warning {
                     issues.push(RowIssue {
                         column: mapped.header.clone(),
-                        value: cell.shown(),
+                        value: cell.shown_in_message(),
                         severity: Severity::Warning,
                         reason,
                         fix,
@@ -498,7 +517,9 @@ fn parse_row(
                 }
             }
             Ok(None) => {}
-            Err(reason) => bad[slot] = Some((mapped.header.clone(), cell.shown(), reason)),
+            Err(reason) => {
+                bad[slot] = Some((mapped.header.clone(), cell.shown_in_message(), reason))
+            }
         }
     }
     // Sheet-level unit, month and fill date stand in for empty columns.
@@ -906,9 +927,8 @@ mod tests {
         let config = Config::embedded().unwrap();
         let sheet = RawSheet {
             name: "台账".into(),
-            first_row: 0,
-            first_col: 0,
             rows,
+            ..RawSheet::default()
         };
         stage_sheet(
             &sheet,
@@ -1054,6 +1074,66 @@ mod tests {
             .any(|p| p.reason.contains("第9行是合计行")));
     }
 
+    /// 总投资 is required for 前期/在建/竣工 only; "暂无" and "—" mean no value in any column.
+    #[test]
+    fn total_investment_by_stage_and_no_value_markers() {
+        let header = [
+            "项目名称",
+            "所属板块",
+            "项目阶段",
+            "牵头责任单位",
+            "包联领导",
+            "总投资",
+            "前期工作计划完成日期",
+            "计划开工日期",
+            "建设地点",
+        ];
+        let row = |name: &str, stage: &str, total: &str, site: &str| {
+            text_row(&[
+                name,
+                "产业转型",
+                stage,
+                "丹朱镇",
+                "马国华",
+                total,
+                "2027-06-30",
+                "2027-09-30",
+                site,
+            ])
+        };
+        let outcome = stage(
+            vec![
+                text_row(&["填报单位：丹朱镇  报告期：2026年10月"]),
+                text_row(&header),
+                row("谋划甲", "谋划", "", "暂无"),
+                row("储备乙", "储备", "—", "丹朱镇东"),
+                row("前期丙", "前期", "", "丹朱镇西"),
+            ],
+            SheetSource {
+                file: "丹朱镇/台账.xlsx".into(),
+                ..Default::default()
+            },
+        );
+        let rejected: Vec<(u32, &str)> = outcome
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Rejected)
+            .map(|p| (p.row.unwrap(), p.column.as_str()))
+            .collect();
+        assert_eq!(rejected, vec![(5, "总投资")]);
+        let staged = outcome.staged.unwrap();
+        assert_eq!(staged.excel_rows, vec![3, 4]);
+        let site = Table::Projects
+            .columns()
+            .iter()
+            .position(|c| c.field == "location")
+            .unwrap();
+        assert_eq!(
+            staged.columns[site],
+            ColumnValues::Text(vec![None, Some("丹朱镇东".into())])
+        );
+    }
+
     #[test]
     fn unit_from_folder_and_missing_unit_rejects_the_sheet() {
         let rows = vec![
@@ -1100,9 +1180,9 @@ mod tests {
     #[test]
     fn missing_required_column_rejects_the_sheet() {
         let rows = vec![
-            text_row(&["项目名称", "所属板块", "项目阶段", "牵头责任单位"]),
-            text_row(&["甲", "基础设施", "在建", "丹朱镇"]),
-            text_row(&["乙", "基础设施", "在建", "丹朱镇"]),
+            text_row(&["项目名称", "项目阶段", "牵头责任单位", "总投资"]),
+            text_row(&["甲", "在建", "丹朱镇", "100"]),
+            text_row(&["乙", "在建", "丹朱镇", "200"]),
         ];
         let outcome = stage(
             rows,
@@ -1113,7 +1193,7 @@ mod tests {
             },
         );
         assert_eq!(outcome.counts.rejected, 2);
-        assert_eq!(outcome.problems[0].column, "总投资");
+        assert_eq!(outcome.problems[0].column, "所属板块");
     }
 
     #[test]

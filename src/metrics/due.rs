@@ -7,7 +7,9 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use super::{IndicatorOutcome, Ratio};
+use crate::calendar::CalendarError;
 use crate::indicator::Indicator;
+use crate::ingest::problem::{Origin, Problem, Severity};
 use crate::model::frames::strings;
 
 /// Column names the due-item frame adds.
@@ -26,6 +28,35 @@ pub const OVERDUE_OPEN: &str = "逾期未完成";
 pub const OVERDUE_DONE: &str = "逾期完成";
 pub const DONE_ON_TIME: &str = "按时完成";
 pub const NOT_DUE: &str = "未到期";
+
+/// An item whose deadline is a working-day count from `start` that the calendar cannot make
+/// (SPEC §2): listed as 无法判定 with the fix; its deadline stays empty, so `judge` leaves it
+/// out of its rate. Never a guess.
+pub fn undecidable(
+    origin: Origin,
+    column: &str,
+    start: NaiveDate,
+    deadline: &str,
+    error: &CalendarError,
+) -> Problem {
+    let year = match error {
+        CalendarError::YearNotCovered { date, .. } => date.year(),
+        CalendarError::BadYear { year, .. } => *year,
+    };
+    Problem {
+        unit: origin.unit,
+        file: origin.file,
+        sheet: origin.sheet,
+        row: origin.row,
+        column: column.into(),
+        value: start.format("%Y-%m-%d").to_string(),
+        severity: Severity::Undecidable,
+        reason: format!("工作日历缺少{year}年，无法计算{deadline}，该项暂不计入考核"),
+        fix: format!(
+            "请在配置文件的 [[calendar]] 中补充{year}年国务院办公厅部分节假日安排（keyproj config 有示例）"
+        ),
+    }
+}
 
 /// Judge every item of `items` whose `deadline` is set: adds T, C (null when after D), whether the
 /// item is due, in scope for D's year, on time, its status and how many days late it is.

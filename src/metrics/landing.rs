@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::due::due_indicator;
+use super::due::{due_indicator, undecidable};
 use super::{IndicatorOutcome, Ratio};
 use crate::calendar::Calendar;
 use crate::indicator::Indicator;
-use crate::ingest::problem::{Problem, Severity};
+use crate::ingest::problem::{Origin, Problem, Severity};
 use crate::model::frames::{dates, epoch_days, strings, FILE, ROW, SHEET};
 
 /// Funnel stages in order.
@@ -25,6 +25,8 @@ pub struct Landing {
     /// The attracted-investment projects with the stage their dates prove.
     pub projects: DataFrame,
     pub handover: IndicatorOutcome,
+    /// 签约移交 for the whole county: every 招商单位's items together.
+    pub handover_county: Ratio,
     /// (招商单位 or 全县, stage) → (count, 协议投资额 万元).
     pub funnel: BTreeMap<(String, &'static str), (u32, f64)>,
     /// Signed by D with no evaluation, or evaluated after signing.
@@ -76,18 +78,41 @@ pub fn landing(
         let proven_stage = FUNNEL[rank];
         proven.push(proven_stage);
         let unit = units[i].clone().unwrap_or_default();
+        let warn = |column: &str, value: &str, reason: String, fix: &str| Problem {
+            unit: Some(unit.clone()),
+            file: files[i].clone().unwrap_or_default(),
+            sheet: sheets[i].clone().unwrap_or_default(),
+            row: rows[i],
+            column: column.into(),
+            value: value.into(),
+            severity: Severity::Warning,
+            reason,
+            fix: fix.into(),
+        };
         if by_dates > stage_rank(written) {
-            problems.push(Problem {
-                unit: Some(unit.clone()),
-                file: files[i].clone().unwrap_or_default(),
-                sheet: sheets[i].clone().unwrap_or_default(),
-                row: rows[i],
-                column: "阶段".into(),
-                value: written.to_string(),
-                severity: Severity::Warning,
-                reason: format!("所填日期表明项目已到“{proven_stage}”阶段，按“{proven_stage}”统计"),
-                fix: "请更新阶段".into(),
-            });
+            problems.push(warn(
+                "阶段",
+                written,
+                format!("所填日期表明项目已到“{proven_stage}”阶段，按“{proven_stage}”统计"),
+                "请更新阶段",
+            ));
+        }
+        // The written stage stands without its date, with a warning (SPEC §7).
+        if written == "签约" && signed[i].is_none() {
+            problems.push(warn(
+                "签约日期",
+                "",
+                "缺签约日期：按“签约”阶段统计，无法计算移交期限".into(),
+                "请补填签约日期",
+            ));
+        }
+        if written == "落地" && started[i].is_none() {
+            problems.push(warn(
+                "开工日期",
+                "",
+                "缺开工日期：按“落地”统计".into(),
+                "请补填开工日期",
+            ));
         }
         for key in [unit.clone(), COUNTY.to_string()] {
             let slot = funnel.entry((key, proven_stage)).or_default();
@@ -99,24 +124,21 @@ pub fn landing(
             Some(s) => match calendar.add_working_days(s, handover_working_days) {
                 Ok(due) => Some(epoch_days(due)),
                 Err(e) => {
-                    problems.push(Problem {
+                    let origin = Origin {
                         unit: Some(unit.clone()),
                         file: files[i].clone().unwrap_or_default(),
                         sheet: sheets[i].clone().unwrap_or_default(),
                         row: rows[i],
-                        column: "签约日期".into(),
-                        value: s.format("%Y-%m-%d").to_string(),
-                        severity: Severity::Warning,
-                        reason: format!("无法计算移交期限：{e}"),
-                        fix: "请核实签约日期".into(),
-                    });
+                    };
+                    problems.push(undecidable(origin, "签约日期", s, "移交期限", &e));
                     None
                 }
             },
             None => None,
         });
         if signed_by_d.is_some_and(|s| s.year() == as_of.year()) {
-            let landed = happened(started[i]).is_some();
+            // The funnel's stage decides: the two never disagree.
+            let landed = proven_stage == "落地";
             for key in [unit.clone(), COUNTY.to_string()] {
                 let ratio = landing_rate.entry(key).or_default();
                 ratio.scope += 1.0;
@@ -136,15 +158,24 @@ pub fn landing(
         as_of,
         &["name", "investor", "signed", "receiver"],
     )?;
+    let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+    // An evaluation dated after D had not happened by D: the project counts as unevaluated.
+    let evaluated_by_d = when(col("evaluated").lt_eq(lit(as_of)))
+        .then(col("evaluated"))
+        .otherwise(lit(NULL).cast(DataType::Date));
     let signed_before_evaluated = projects
         .clone()
         .lazy()
+        .with_column(evaluated_by_d.alias("evaluated"))
         .filter(
-            col("signed").lt_eq(lit(as_of)).and(
-                col("evaluated")
-                    .is_null()
-                    .or(col("evaluated").gt(col("signed"))),
-            ),
+            col("signed")
+                .gt_eq(lit(year_start))
+                .and(col("signed").lt_eq(lit(as_of)))
+                .and(
+                    col("evaluated")
+                        .is_null()
+                        .or(col("evaluated").gt(col("signed"))),
+                ),
         )
         .sort(["unit", "signed"], SortMultipleOptions::default())
         .select([
@@ -155,9 +186,17 @@ pub fn landing(
             col("signed"),
         ])
         .collect()?;
+    let handover_county = handover
+        .ratios
+        .values()
+        .fold(Ratio::default(), |sum, r| Ratio {
+            met: sum.met + r.met,
+            scope: sum.scope + r.scope,
+        });
     Ok(Landing {
         projects,
         handover,
+        handover_county,
         funnel,
         signed_before_evaluated,
         landing_rate,
@@ -241,5 +280,62 @@ mod tests {
         );
         let r = l.landing_rate[COUNTY];
         assert_eq!((r.met, r.scope), (1.0, 3.0));
+    }
+
+    #[test]
+    fn stages_without_their_dates_and_evaluations_after_d() {
+        let mut columns = provenance(4);
+        columns.extend([
+            text("name", &[Some("戊"), Some("己"), Some("庚"), Some("辛")]),
+            text("unit", &[Some("县招商中心"); 4]),
+            text("investor", &[None; 4]),
+            text("receiver", &[None; 4]),
+            // 戊 says 落地 without 开工日期; 己 says 签约 without 签约日期.
+            text(
+                "stage",
+                &[Some("落地"), Some("签约"), Some("签约"), Some("签约")],
+            ),
+            // 庚 was evaluated after D; 辛 was signed last year without evaluation.
+            date("evaluated", &[None, None, Some("2026-12-10"), None]),
+            date(
+                "signed",
+                &[
+                    Some("2026-03-02"),
+                    None,
+                    Some("2026-06-01"),
+                    Some("2025-12-01"),
+                ],
+            ),
+            number("amount", &[None; 4]),
+            date("handed_over", &[None; 4]),
+            date("started", &[None; 4]),
+        ]);
+        let l = landing(&frame(columns), &Calendar::shipped(), 10, d("2026-11-30")).unwrap();
+        let reasons: Vec<&str> = l.problems.iter().map(|p| p.reason.as_str()).collect();
+        assert!(
+            reasons.iter().any(|r| r.starts_with("缺开工日期")),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons.iter().any(|r| r.starts_with("缺签约日期")),
+            "{reasons:?}"
+        );
+        // The funnel and 落地率 agree: 戊 landed, of 戊 and 庚 signed in 2026.
+        assert_eq!(l.funnel[&(COUNTY.to_string(), "落地")].0, 1);
+        let rate = l.landing_rate[COUNTY];
+        assert_eq!((rate.met, rate.scope), (1.0, 2.0));
+        // 己 has no handover item; 辛 is backlog from 2025; the county row sums the units.
+        let h = l.handover.ratios["县招商中心"];
+        assert_eq!((h.met, h.scope), (0.0, 3.0));
+        assert_eq!(l.handover_county, h);
+        // 先评估后签约 lists 2026 signings only; 庚's evaluation after D counts as none.
+        assert_eq!(
+            strings(&l.signed_before_evaluated, "name").unwrap(),
+            vec![Some("戊".into()), Some("庚".into())]
+        );
+        assert_eq!(
+            dates(&l.signed_before_evaluated, "evaluated").unwrap(),
+            vec![None, None]
+        );
     }
 }

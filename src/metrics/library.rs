@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::projects::LEAD_UNIT;
@@ -38,7 +39,8 @@ pub struct Library {
     pub shallow_reserve: Vec<(String, String, String)>,
 }
 
-pub fn library(projects: &DataFrame) -> PolarsResult<Library> {
+/// The library of the current projects as of D: an approval dated after D has not happened yet.
+pub fn library(projects: &DataFrame, as_of: NaiveDate) -> PolarsResult<Library> {
     let units = strings(projects, LEAD_UNIT)?;
     let names = strings(projects, "name")?;
     let stages = strings(projects, "stage")?;
@@ -69,7 +71,7 @@ pub fn library(projects: &DataFrame) -> PolarsResult<Library> {
             *label,
             dates(projects, field)?
                 .iter()
-                .map(Option::is_some)
+                .map(|d| d.is_some_and(|d| d <= as_of))
                 .collect(),
         ))
     })
@@ -134,7 +136,7 @@ pub fn library(projects: &DataFrame) -> PolarsResult<Library> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::test_frames::{date, frame, number, text};
+    use crate::metrics::test_frames::{d, date, frame, number, text};
 
     #[test]
     fn batches_descriptions_and_reserve_depth() {
@@ -152,7 +154,7 @@ mod tests {
             ),
             number(
                 "total_investment",
-                &[Some(100.0), Some(200.0), Some(300.0), Some(400.0)],
+                &[None, Some(200.0), Some(300.0), Some(400.0)],
             ),
             text("investor", &[Some("某公司"), Some("某公司"), None, None]),
             text("location", &[Some("甲镇"), Some("甲镇"), None, None]),
@@ -162,7 +164,7 @@ mod tests {
             date("review_date", &[None, None, None, None]),
             date("approval_date", &[None, Some("2026-04-01"), None, None]),
         ]);
-        let l = library(&projects).unwrap();
+        let l = library(&projects, d("2026-11-30")).unwrap();
         assert_eq!(
             l.batches[&("甲镇".into(), "实施一批", "产业转型".into())],
             (2, 700.0)
@@ -175,12 +177,18 @@ mod tests {
                 "甲镇".into(),
                 "A".into(),
                 "谋划".into(),
-                "经济社会效益".into()
+                "总投资、经济社会效益".into()
             )]
         );
         assert_eq!(
             l.shallow_reserve,
             vec![("甲镇".into(), "B".into(), "专家评审".into())]
+        );
+        // As of 2026-03-15 the 立项赋码 of 04-01 has not happened: B lacks it too.
+        let earlier = library(&projects, d("2026-03-15")).unwrap();
+        assert_eq!(
+            earlier.shallow_reserve,
+            vec![("甲镇".into(), "B".into(), "专家评审、立项赋码".into())]
         );
     }
 }

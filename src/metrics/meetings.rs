@@ -4,12 +4,13 @@
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::due::due_items;
+use super::due::{due_items, undecidable};
 use super::Ratio;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::ingest::cell::last_day_of_month;
-use crate::model::frames::{dates, epoch_days, strings};
+use crate::ingest::problem::{Origin, Problem};
+use crate::model::frames::{dates, epoch_days, strings, FILE, ROW, SHEET};
 
 pub const MINUTES_DUE: &str = "minutes_due";
 /// The one "unit" the minutes are judged for.
@@ -17,8 +18,11 @@ pub const OFFICE: &str = "联席会议办公室";
 
 #[derive(Debug)]
 pub struct Meetings {
-    /// Meetings held in D's year up to D, with their minutes deadline.
+    /// The meetings listed: those held in D's year up to D, and earlier ones whose minutes were
+    /// still not issued by D (backlog, SPEC §3), with their minutes deadline, by date.
     pub held: DataFrame,
+    /// Meetings held in D's year up to D (cadence and attendance count these).
+    pub held_this_year: usize,
     /// Months of the year up to M (M only when D is its last day) with no meeting, as 2026年7月.
     pub months_without: Vec<String>,
     /// 纪要及时: minutes issued on time over minutes due.
@@ -27,6 +31,8 @@ pub struct Meetings {
     pub minutes_late: DataFrame,
     /// Each configured member unit: meetings attended over meetings held.
     pub attendance: Vec<(String, Ratio)>,
+    /// Meetings whose minutes deadline the calendar cannot make (无法判定).
+    pub problems: Vec<Problem>,
 }
 
 pub fn meetings(
@@ -36,28 +42,46 @@ pub fn meetings(
     as_of: NaiveDate,
 ) -> PolarsResult<Meetings> {
     let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+    let this_year = col("meeting_date").gt_eq(lit(year_start));
+    let minutes_open = col("minutes").is_null().or(col("minutes").gt(lit(as_of)));
     let mut held = meetings
         .clone()
         .lazy()
         .filter(
             col("meeting_date")
-                .gt_eq(lit(year_start))
-                .and(col("meeting_date").lt_eq(lit(as_of))),
+                .lt_eq(lit(as_of))
+                .and(this_year.clone().or(minutes_open)),
         )
-        .sort(["meeting_date"], SortMultipleOptions::default())
+        .sort(["meeting_date", "session"], SortMultipleOptions::default())
         .collect()?;
     let days = dates(&held, "meeting_date")?;
-    let due: Vec<Option<i32>> = days
-        .iter()
-        .map(|d| {
-            d.and_then(|d| {
-                calendar
-                    .add_working_days(d, config.minutes_working_days)
-                    .ok()
-            })
-            .map(epoch_days)
-        })
-        .collect();
+    let (files, sheets, submitters) = (
+        strings(&held, FILE)?,
+        strings(&held, SHEET)?,
+        strings(&held, "submitter")?,
+    );
+    let rows: Vec<Option<u32>> = held.column(ROW)?.u32()?.iter().collect();
+    let mut problems = Vec::new();
+    let mut due: Vec<Option<i32>> = Vec::with_capacity(held.height());
+    for (i, day) in days.iter().enumerate() {
+        let Some(day) = *day else {
+            due.push(None);
+            continue;
+        };
+        match calendar.add_working_days(day, config.minutes_working_days) {
+            Ok(t) => due.push(Some(epoch_days(t))),
+            Err(e) => {
+                let origin = Origin {
+                    unit: submitters[i].clone(),
+                    file: files[i].clone().unwrap_or_default(),
+                    sheet: sheets[i].clone().unwrap_or_default(),
+                    row: rows[i],
+                };
+                problems.push(undecidable(origin, "会议日期", day, "纪要印发期限", &e));
+                due.push(None);
+            }
+        }
+    }
     held.with_column(Column::new(MINUTES_DUE.into(), due).cast(&DataType::Date)?)?;
     held.with_column(Column::new("office".into(), vec![OFFICE; held.height()]))?;
 
@@ -66,8 +90,15 @@ pub fn meetings(
     } else {
         as_of.month() - 1
     };
+    let in_year = |d: &&Option<NaiveDate>| d.is_some_and(|d| d >= year_start);
     let months_without = (1..=last_month)
-        .filter(|m| !days.iter().flatten().any(|d| d.month() == *m))
+        .filter(|m| {
+            !days
+                .iter()
+                .filter(|d| in_year(d))
+                .flatten()
+                .any(|d| d.month() == *m)
+        })
         .map(|m| format!("{}年{m}月", as_of.year()))
         .collect();
 
@@ -79,7 +110,13 @@ pub fn meetings(
         as_of,
         &["session", "meeting_date"],
     )?;
-    let attendees = strings(&held, "attendees")?;
+    let attendees: Vec<Option<String>> = strings(&held, "attendees")?
+        .into_iter()
+        .zip(&days)
+        .filter(|(_, d)| in_year(d))
+        .map(|(a, _)| a)
+        .collect();
+    let held_this_year = attendees.len();
     let attendance = config
         .joint_meeting_members
         .iter()
@@ -95,7 +132,7 @@ pub fn meetings(
                 member.clone(),
                 Ratio {
                     met: attended as f64,
-                    scope: held.height() as f64,
+                    scope: held_this_year as f64,
                 },
             )
         })
@@ -103,22 +140,26 @@ pub fn meetings(
     let minutes = ratios.get(OFFICE).copied().unwrap_or_default();
     Ok(Meetings {
         held,
+        held_this_year,
         months_without,
         minutes,
         minutes_late,
         attendance,
+        problems,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::test_frames::{d, date, frame, text};
+    use crate::metrics::test_frames::{d, date, frame, provenance, text};
 
     #[test]
     fn cadence_minutes_and_attendance() {
         let config = Config::embedded().unwrap();
-        let m = frame(vec![
+        let mut columns = provenance(5);
+        columns.push(text("submitter", &[Some("县发改局"); 5]));
+        columns.extend(vec![
             // January has none; the March minutes are late (due 03-26 after 03-23).
             date(
                 "meeting_date",
@@ -127,11 +168,19 @@ mod tests {
                     Some("2026-03-23"),
                     Some("2026-04-22"),
                     Some("2026-05-25"),
+                    // Last year's meeting whose minutes were never issued: backlog.
+                    Some("2025-12-26"),
                 ],
             ),
             text(
                 "session",
-                &[Some("第1次"), Some("第2次"), Some("第3次"), Some("第4次")],
+                &[
+                    Some("第1次"),
+                    Some("第2次"),
+                    Some("第3次"),
+                    Some("第4次"),
+                    Some("2025年第12次"),
+                ],
             ),
             text(
                 "attendees",
@@ -140,6 +189,7 @@ mod tests {
                     Some("县发改局"),
                     Some("县发改局、开发区"),
                     Some("县发改局"),
+                    Some("县发改局、开发区"),
                 ],
             ),
             date(
@@ -149,14 +199,20 @@ mod tests {
                     Some("2026-03-30"),
                     Some("2026-04-24"),
                     None,
+                    None,
                 ],
             ),
         ]);
+        let m = frame(columns);
         // As of 2026-05-20: May is not complete, and its meeting is after D.
         let out = meetings(&m, &config, &Calendar::shipped(), d("2026-05-20")).unwrap();
         assert_eq!(out.months_without, vec!["2026年1月".to_string()]);
+        // The three meetings of 2026 up to D, and last year's without minutes: listed first,
+        // in scope for 纪要及时, but not in cadence or attendance.
+        assert_eq!(out.held.height(), 4);
+        assert_eq!(out.held_this_year, 3);
         let r = out.minutes;
-        assert_eq!((r.met, r.scope), (2.0, 3.0));
+        assert_eq!((r.met, r.scope), (2.0, 4.0));
         let of = |u: &str| out.attendance.iter().find(|(m, _)| m == u).unwrap().1;
         assert_eq!((of("县发改局").met, of("县发改局").scope), (3.0, 3.0));
         assert_eq!(of("开发区").met, 1.0);

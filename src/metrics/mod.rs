@@ -137,6 +137,7 @@ pub fn compute(
         time_progress,
         as_of,
     )?;
+    let meetings = meetings::meetings(tables.meetings, config, calendar, as_of)?;
     Ok(Metrics {
         indicators,
         time_progress,
@@ -145,13 +146,14 @@ pub fn compute(
         overdue_notices: notice_metrics.overdue_open,
         leader_visits: visit_metrics.leaders,
         lights,
-        library: library::library(tables.projects)?,
-        meetings: meetings::meetings(tables.meetings, config, calendar, as_of)?,
+        library: library::library(tables.projects, as_of)?,
         problems: notice_metrics
             .problems
             .into_iter()
             .chain(landing.problems.iter().cloned())
+            .chain(meetings.problems.iter().cloned())
             .collect(),
+        meetings,
         landing,
     })
 }

@@ -6,13 +6,15 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::due::{due_indicator, UNIT};
+use super::due::{due_indicator, undecidable, UNIT};
 use super::IndicatorOutcome;
 use crate::calendar::Calendar;
 use crate::indicator::Indicator;
-use crate::ingest::problem::{Problem, Severity};
+use crate::ingest::problem::{Origin, Problem};
 use crate::model::frames::{dates, epoch_days, strings, FILE, ROW, SHEET};
 
+/// How the notice list shows a reply whose deadline the calendar cannot make.
+pub const REPLY_UNDECIDABLE: &str = "无法判定（缺工作日历）";
 /// Working days after 下发日期 within which a reply is due.
 pub const REPLY_WORKING_DAYS: u32 = 3;
 pub const REPLY_DUE: &str = "reply_due";
@@ -102,17 +104,13 @@ fn reply_deadlines(
             match calendar.add_working_days(d, REPLY_WORKING_DAYS) {
                 Ok(due) => Some(epoch_days(due)),
                 Err(e) => {
-                    problems.push(Problem {
+                    let origin = Origin {
                         unit: units[i].clone(),
                         file: files[i].clone().unwrap_or_default(),
                         sheet: sheets[i].clone().unwrap_or_default(),
                         row: rows[i],
-                        column: "下发日期".into(),
-                        value: d.format("%Y-%m-%d").to_string(),
-                        severity: Severity::Warning,
-                        reason: format!("无法计算复函期限：{e}"),
-                        fix: "请核实下发日期".into(),
-                    });
+                    };
+                    problems.push(undecidable(origin, "下发日期", d, "复函期限", &e));
                     None
                 }
             }

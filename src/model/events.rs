@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use super::frames::{strings, with_folded, FILE, MTIME, ROW, SHEET};
@@ -13,17 +13,14 @@ use crate::config::Config;
 use crate::ingest::problem::{Problem, Severity};
 use crate::text::fold;
 
-/// Keep, per `key`, the row of the latest submission made by D: the latest 填报日期, then
-/// 报告期, then file modification time; within one submission the last row.
-pub fn latest_by_key(staged: &DataFrame, key: &str, as_of: NaiveDate) -> PolarsResult<DataFrame> {
+/// Keep, per `key`, the row of the latest submission, whenever it was filed: the latest
+/// 填报日期, then 报告期, then file modification time; within one submission the last row. A
+/// later file may report what happened by D but never moves an event before D: the metrics
+/// treat every date after D as not yet happened.
+pub fn latest_by_key(staged: &DataFrame, key: &str) -> PolarsResult<DataFrame> {
     staged
         .clone()
         .lazy()
-        .filter(
-            col("fill_date")
-                .is_null()
-                .or(col("fill_date").lt_eq(lit(as_of))),
-        )
         .sort(
             [key, "fill_date", "report_month", MTIME, FILE, SHEET, ROW],
             SortMultipleOptions::default()
@@ -35,17 +32,13 @@ pub fn latest_by_key(staged: &DataFrame, key: &str, as_of: NaiveDate) -> PolarsR
         .collect()
 }
 
-/// Visits as of D, exact duplicates (date, visitor, project) once, with 身份 and 所在单位 filled
-/// in from the configured leaders and unit heads where the sheet left them empty.
-pub fn visits(staged: &DataFrame, config: &Config, as_of: NaiveDate) -> PolarsResult<DataFrame> {
+/// Visits from every log, whenever saved, exact duplicates (date, visitor, project) once, with
+/// 身份 and 所在单位 filled in from the configured leaders and unit heads where the sheet left
+/// them empty. Visits dated after D are left to the metrics, which count none of them.
+pub fn visits(staged: &DataFrame, config: &Config) -> PolarsResult<DataFrame> {
     let deduped = staged
         .clone()
         .lazy()
-        .filter(
-            col("fill_date")
-                .is_null()
-                .or(col("fill_date").lt_eq(lit(as_of))),
-        )
         .with_column(coalesce(&[col("project_code"), col("project_name")]).alias("project_ref"))
         .sort([FILE, SHEET, ROW], SortMultipleOptions::default())
         .unique_stable_generic(
@@ -153,25 +146,203 @@ pub fn unknown_project_warnings(
     Ok(warnings)
 }
 
-/// Attracted-investment projects as of D, one per (folded name, 招商单位), latest submission first.
-pub fn investments(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<DataFrame> {
-    let mut keyed = staged.clone();
-    let keys: Vec<String> = strings(&keyed, "name")?
+/// The current 招商引资 list of every 招商单位 (SPEC §1 "Which second-wave rows count"): a
+/// snapshot like a ledger, its submission with the latest 报告期 ≤ D's month (then the latest
+/// 填报日期, then the file's modification time), one row per folded 项目名称; a name repeated
+/// in one list keeps its last row, and the others are warned.
+pub fn investments(
+    staged: &DataFrame,
+    as_of: NaiveDate,
+) -> PolarsResult<(DataFrame, Vec<Problem>)> {
+    let month_start = as_of.with_day(1).unwrap_or(as_of);
+    let per_list = [col("unit"), col(FILE), col(SHEET)];
+    let eligible = staged.clone().lazy().filter(
+        col("report_month")
+            .is_null()
+            .or(col("report_month").lt_eq(lit(month_start))),
+    );
+    let current = eligible
+        .clone()
+        .group_by(per_list.clone())
+        .agg([
+            col("report_month").max(),
+            col("fill_date").max(),
+            col(MTIME).max(),
+        ])
+        .sort(
+            ["unit", "report_month", "fill_date", MTIME, FILE, SHEET],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, true, true, true, false, false])
+                .with_nulls_last(true),
+        )
+        .unique_stable_generic(Some(vec![col("unit")]), UniqueKeepStrategy::First)
+        .select(per_list.clone());
+    let mut rows = eligible
+        .join(
+            current,
+            per_list.clone(),
+            per_list,
+            JoinArgs::new(JoinType::Semi),
+        )
+        .sort([FILE, SHEET, ROW], SortMultipleOptions::default())
+        .collect()?;
+    let keys: Vec<String> = strings(&rows, "name")?
         .into_iter()
-        .zip(strings(&keyed, "unit")?)
+        .zip(strings(&rows, "unit")?)
         .map(|(n, u)| format!("{}@{}", fold(&n.unwrap_or_default()), u.unwrap_or_default()))
         .collect();
-    keyed.with_column(Column::new("investment_key".into(), keys))?;
-    latest_by_key(&keyed, "investment_key", as_of)
+    let warnings = repeated_names(&rows, &keys)?;
+    rows.with_column(Column::new("investment_key".into(), keys))?;
+    let projects = rows
+        .lazy()
+        .unique_stable_generic(Some(vec![col("investment_key")]), UniqueKeepStrategy::Last)
+        .sort(["investment_key"], SortMultipleOptions::default())
+        .collect()?;
+    Ok((projects, warnings))
 }
 
-/// Joint meetings as of D, one per 会议日期, latest submission first.
-pub fn meetings(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<DataFrame> {
+/// A warning on each row of a 招商引资 list whose name comes again further down the list.
+fn repeated_names(rows: &DataFrame, keys: &[String]) -> PolarsResult<Vec<Problem>> {
+    let (names, units) = (strings(rows, "name")?, strings(rows, "unit")?);
+    let (files, sheets) = (strings(rows, FILE)?, strings(rows, SHEET)?);
+    let row_numbers: Vec<Option<u32>> = rows.column(ROW)?.u32()?.iter().collect();
+    let mut last: HashMap<&str, usize> = HashMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        last.insert(key, i);
+    }
+    Ok(keys
+        .iter()
+        .enumerate()
+        .filter(|(i, key)| last.get(key.as_str()) != Some(i))
+        .map(|(i, key)| {
+            let kept = last.get(key.as_str()).copied().unwrap_or(i);
+            Problem {
+                unit: units[i].clone(),
+                file: files[i].clone().unwrap_or_default(),
+                sheet: sheets[i].clone().unwrap_or_default(),
+                row: row_numbers[i],
+                column: "项目名称".into(),
+                value: names[i].clone().unwrap_or_default(),
+                severity: Severity::Warning,
+                reason: format!(
+                    "项目名称在本表中重复出现，采用第{}行",
+                    row_numbers[kept].unwrap_or_default()
+                ),
+                fix: "同一项目只填一行".into(),
+            }
+        })
+        .collect())
+}
+
+/// Joint meetings, one per (会议日期, folded 期次): two meetings on one day with different 期次
+/// are two meetings; the same meeting in several submissions counts once, the latest winning.
+pub fn meetings(staged: &DataFrame) -> PolarsResult<DataFrame> {
     let mut keyed = staged.clone();
-    let keys: Vec<Option<String>> = super::frames::dates(&keyed, "meeting_date")?
+    let days = super::frames::dates(&keyed, "meeting_date")?;
+    let sessions = strings(&keyed, "session")?;
+    let keys: Vec<Option<String>> = days
         .into_iter()
-        .map(|d| d.map(|d| d.format("%Y-%m-%d").to_string()))
+        .zip(sessions)
+        .map(|(d, s)| {
+            d.map(|d| format!("{}@{}", d.format("%Y-%m-%d"), fold(&s.unwrap_or_default())))
+        })
         .collect();
     keyed.with_column(Column::new("meeting_key".into(), keys))?;
-    latest_by_key(&keyed, "meeting_key", as_of)
+    latest_by_key(&keyed, "meeting_key")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::test_frames::{d, date, frame, text};
+
+    fn provenance(files: &[&str], rows: &[u32]) -> Vec<Column> {
+        vec![
+            Column::new(FILE.into(), files.to_vec()),
+            Column::new(SHEET.into(), vec!["s"; files.len()]),
+            Column::new(ROW.into(), rows.to_vec()),
+            Column::new(MTIME.into(), vec![0i64; files.len()]),
+        ]
+    }
+
+    #[test]
+    fn an_investment_list_is_a_snapshot_of_its_latest_month() {
+        let mut columns = provenance(
+            &[
+                "9月.xlsx",
+                "9月.xlsx",
+                "10月.xlsx",
+                "10月.xlsx",
+                "10月.xlsx",
+                "12月.xlsx",
+            ],
+            &[2, 3, 2, 3, 4, 2],
+        );
+        columns.extend([
+            text(
+                "name",
+                &[
+                    Some("甲"),
+                    Some("乙"),
+                    Some("甲"),
+                    Some("丙"),
+                    Some("甲 "),
+                    Some("丁"),
+                ],
+            ),
+            text("unit", &[Some("县招商中心"); 6]),
+            date(
+                "report_month",
+                &[
+                    Some("2026-09-01"),
+                    Some("2026-09-01"),
+                    Some("2026-10-01"),
+                    Some("2026-10-01"),
+                    Some("2026-10-01"),
+                    Some("2026-12-01"),
+                ],
+            ),
+            date("fill_date", &[None; 6]),
+        ]);
+        let (current, warnings) = investments(&frame(columns), d("2026-11-30")).unwrap();
+        // October's list is current: 乙 left it, December's 丁 is not yet due; 甲 twice in it
+        // keeps its last row.
+        assert_eq!(
+            strings(&current, "name").unwrap(),
+            vec![Some("丙".into()), Some("甲 ".into())]
+        );
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            (warnings[0].file.as_str(), warnings[0].row),
+            ("10月.xlsx", Some(2))
+        );
+        assert!(
+            warnings[0].reason.contains("第4行"),
+            "{}",
+            warnings[0].reason
+        );
+    }
+
+    #[test]
+    fn meetings_are_keyed_by_date_and_session() {
+        let mut columns = provenance(&["a.xlsx", "a.xlsx", "b.xlsx"], &[2, 3, 2]);
+        columns.extend([
+            date(
+                "meeting_date",
+                &[Some("2026-05-25"), Some("2026-05-25"), Some("2026-05-25")],
+            ),
+            text(
+                "session",
+                &[
+                    Some("第4次联席会议"),
+                    Some("招商专题会议"),
+                    Some("第4次联席会议"),
+                ],
+            ),
+            date("fill_date", &[None; 3]),
+            date("report_month", &[None; 3]),
+        ]);
+        let held = meetings(&frame(columns)).unwrap();
+        assert_eq!(held.height(), 2);
+    }
 }

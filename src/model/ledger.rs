@@ -3,20 +3,10 @@
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
-use serde::Serialize;
 
-use super::frames::{dates, strings, with_folded, FILE, MTIME, ROW, SHEET};
+use super::frames::{strings, with_folded, FILE, MTIME, ROW, SHEET};
 use crate::ingest::problem::{Problem, Severity};
 use crate::text::fold;
-
-/// A ledger left out of the run because its 填报日期 is after D.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct LateSubmission {
-    pub file: String,
-    pub sheet: String,
-    pub unit: String,
-    pub fill_date: String,
-}
 
 #[derive(Debug)]
 pub struct CurrentLedger {
@@ -24,32 +14,20 @@ pub struct CurrentLedger {
     pub projects: DataFrame,
     /// The submissions chosen as current: submitter, file, sheet, report_month, fill_date.
     pub submissions: DataFrame,
-    pub not_yet_submitted: Vec<LateSubmission>,
     pub warnings: Vec<Problem>,
 }
 
-/// Choose the current ledger of every unit from all staged 项目台账 rows.
+/// Choose the current ledger of every unit from all staged 项目台账 rows: every submission
+/// counts whenever it was filed (a ledger for M is filed during M+1); only its 报告期 must not
+/// be after D's month.
 pub fn current_ledger(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<CurrentLedger> {
     let month_start = as_of.with_day(1).unwrap_or(as_of);
     let per_submission = [col("submitter"), col(FILE), col(SHEET)];
 
-    let late = staged
+    let eligible = staged
         .clone()
         .lazy()
-        .filter(col("fill_date").gt(lit(as_of)))
-        .group_by(per_submission.clone())
-        .agg([col("fill_date").max()])
-        .sort([FILE, SHEET, "submitter"], SortMultipleOptions::default())
-        .collect()?;
-    let not_yet_submitted = late_submissions(&late)?;
-
-    let eligible = staged.clone().lazy().filter(
-        col("report_month").lt_eq(lit(month_start)).and(
-            col("fill_date")
-                .is_null()
-                .or(col("fill_date").lt_eq(lit(as_of))),
-        ),
-    );
+        .filter(col("report_month").lt_eq(lit(month_start)));
     let submissions = eligible
         .clone()
         .group_by(per_submission.clone())
@@ -80,26 +58,8 @@ pub fn current_ledger(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<Curr
     Ok(CurrentLedger {
         projects,
         submissions,
-        not_yet_submitted,
         warnings,
     })
-}
-
-fn late_submissions(late: &DataFrame) -> PolarsResult<Vec<LateSubmission>> {
-    let files = strings(late, FILE)?;
-    let sheets = strings(late, SHEET)?;
-    let units = strings(late, "submitter")?;
-    let fill = dates(late, "fill_date")?;
-    Ok((0..late.height())
-        .map(|i| LateSubmission {
-            file: files[i].clone().unwrap_or_default(),
-            sheet: sheets[i].clone().unwrap_or_default(),
-            unit: units[i].clone().unwrap_or_default(),
-            fill_date: fill[i]
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
-        })
-        .collect())
 }
 
 /// A project is its 项目代码 when present, else its folded name within its lead unit.

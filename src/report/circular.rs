@@ -233,9 +233,17 @@ fn detail(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
         }
     }
     Grid {
-        headers: ["序号", "单位", "类别", "事项", "期限", "状态", "逾期天数"]
-            .map(String::from)
-            .to_vec(),
+        headers: [
+            "序号",
+            "单位",
+            "类别",
+            "事项",
+            "期限",
+            "状态",
+            "逾期天数（日历日）",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows,
     }
 }

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::ingest::discover::IgnoredFile;
 use crate::ingest::problem::Severity;
 use crate::ingest::{FileOutcome, SheetSummary};
-use crate::model::ledger::LateSubmission;
+use crate::pipeline::FillDates;
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
@@ -19,8 +19,6 @@ pub struct Manifest {
     pub totals: Totals,
     pub inputs: Vec<InputEntry>,
     pub ignored: Vec<IgnoredFile>,
-    /// Ledgers whose 填报日期 is after D: not yet made as of D, left out of this run.
-    pub not_yet_submitted: Vec<LateSubmission>,
     pub outputs: Vec<OutputEntry>,
 }
 
@@ -32,6 +30,8 @@ pub struct Totals {
     pub rows_rejected: usize,
     pub rows_skipped: usize,
     pub rejections: usize,
+    /// Items the calendar could not judge (无法判定).
+    pub undecidable: usize,
     pub warnings: usize,
     /// Rows accepted per input table.
     pub rows_by_table: std::collections::BTreeMap<&'static str, usize>,
@@ -44,7 +44,16 @@ pub struct InputEntry {
     pub sha256: String,
     /// Why the whole file was not read, when it was not.
     pub error: Option<String>,
-    pub sheets: Vec<SheetSummary>,
+    pub sheets: Vec<SheetEntry>,
+}
+
+/// A sheet's row accounting and the 填报日期 its accepted rows carry.
+#[derive(Debug, Serialize)]
+pub struct SheetEntry {
+    #[serde(flatten)]
+    pub summary: SheetSummary,
+    /// `YYYY-MM-DD`, or `first—last` when the rows carry several dates.
+    pub fill_date: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,10 +81,19 @@ pub struct ManifestInput<'a> {
     pub month: &'a str,
     pub files: &'a [FileOutcome],
     pub ignored: &'a [IgnoredFile],
-    pub not_yet_submitted: &'a [LateSubmission],
+    pub fill_dates: &'a FillDates,
     pub extra_problems: &'a [crate::ingest::problem::Problem],
     /// Output files relative to the month folder, with their bytes.
     pub outputs: &'a [(String, Vec<u8>)],
+}
+
+fn fill_date_span(first: chrono::NaiveDate, last: chrono::NaiveDate) -> String {
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    if first == last {
+        day(first)
+    } else {
+        format!("{}—{}", day(first), day(last))
+    }
 }
 
 pub fn manifest(input: &ManifestInput) -> Manifest {
@@ -100,6 +118,16 @@ pub fn manifest(input: &ManifestInput) -> Manifest {
                 totals.rows_rejected += s.rows_rejected;
                 totals.rows_skipped += s.rows_skipped;
             }
+            let sheets = sheets
+                .into_iter()
+                .map(|summary| SheetEntry {
+                    fill_date: input
+                        .fill_dates
+                        .get(&(f.rel.clone(), summary.sheet.clone()))
+                        .map(|(first, last)| fill_date_span(*first, *last)),
+                    summary,
+                })
+                .collect();
             InputEntry {
                 path: f.rel.clone(),
                 size: f.size,
@@ -117,6 +145,7 @@ pub fn manifest(input: &ManifestInput) -> Manifest {
     for p in problems {
         match p.severity {
             Severity::Rejected => totals.rejections += 1,
+            Severity::Undecidable => totals.undecidable += 1,
             Severity::Warning => totals.warnings += 1,
             Severity::Note => {}
         }
@@ -129,7 +158,6 @@ pub fn manifest(input: &ManifestInput) -> Manifest {
         totals,
         inputs,
         ignored: input.ignored.to_vec(),
-        not_yet_submitted: input.not_yet_submitted.to_vec(),
         outputs: input
             .outputs
             .iter()

@@ -19,7 +19,7 @@ use self::columns::{rows, As};
 use self::grid::{Grid, Out};
 use crate::config::Config;
 use crate::indicator::Indicator;
-use crate::ingest::problem::Severity;
+use crate::ingest::problem::{Problem, Severity};
 use crate::ingest::FileOutcome;
 use crate::metrics::due::{C, DAYS_LATE, STATUS, T, UNIT};
 use crate::pipeline::Assessment;
@@ -42,6 +42,13 @@ impl Context<'_> {
     }
 
     /// Title lines naming the county, the month and the as-of date.
+    /// A sheet's title without 时序进度, for sheets where time progress means nothing.
+    pub fn plain_title(&self, what: &str) -> Vec<String> {
+        let mut title = self.title(what);
+        title[1] = format!("数据截至 {}", self.as_of.format("%Y-%m-%d"));
+        title
+    }
+
     pub fn title(&self, what: &str) -> Vec<String> {
         vec![
             format!(
@@ -118,7 +125,7 @@ pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
                 date_t,
                 date_c,
                 "状态",
-                "逾期天数",
+                "逾期天数（日历日）",
             ],
             vec![
                 (UNIT, As::Text),
@@ -146,7 +153,7 @@ pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
                 date_t,
                 date_c,
                 "状态",
-                "逾期天数",
+                "逾期天数（日历日）",
             ],
             vec![
                 (UNIT, As::Text),
@@ -176,21 +183,37 @@ pub fn quality_summary(ctx: &Context) -> Grid {
         accepted: usize,
         rejected: usize,
         warnings: usize,
+        undecidable: usize,
+    }
+    fn tally_problem(tally: &mut Tally, p: &Problem) {
+        match p.severity {
+            Severity::Warning => tally.warnings += 1,
+            Severity::Undecidable => tally.undecidable += 1,
+            Severity::Rejected | Severity::Note => {}
+        }
     }
     let mut by_unit: BTreeMap<String, Tally> = BTreeMap::new();
     for file in ctx.files {
         let unit = file_unit(file);
-        let tally = by_unit.entry(unit).or_default();
+        let tally = by_unit.entry(unit.clone()).or_default();
         tally.files += 1;
         for sheet in &file.sheets {
             tally.read += sheet.counts.read;
             tally.accepted += sheet.counts.accepted;
             tally.rejected += sheet.counts.rejected;
         }
-        tally.warnings += file
-            .all_problems()
-            .filter(|p| p.severity == Severity::Warning)
-            .count();
+        // Each problem goes to the unit it names, as in that unit's own feedback workbook.
+        for p in file.all_problems() {
+            let owner = p.unit.clone().unwrap_or_else(|| unit.clone());
+            tally_problem(by_unit.entry(owner).or_default(), p);
+        }
+    }
+    for p in &ctx.assessment.problems {
+        let owner = p
+            .unit
+            .clone()
+            .unwrap_or_else(|| quality::UNKNOWN_UNIT.into());
+        tally_problem(by_unit.entry(owner).or_default(), p);
     }
     Grid {
         headers: [
@@ -200,6 +223,7 @@ pub fn quality_summary(ctx: &Context) -> Grid {
             "接收行数",
             "退回行数",
             "警告（条）",
+            "无法判定（项）",
         ]
         .map(String::from)
         .to_vec(),
@@ -213,6 +237,7 @@ pub fn quality_summary(ctx: &Context) -> Grid {
                     Out::Int(t.accepted as i64),
                     Out::Int(t.rejected as i64),
                     Out::Int(t.warnings as i64),
+                    Out::Int(t.undecidable as i64),
                 ]
             })
             .collect(),

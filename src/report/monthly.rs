@@ -80,23 +80,25 @@ pub fn monthly_xlsx(ctx: &Context) -> Result<Vec<u8>> {
     visits_sheet(workbook.add_worksheet().set_name(VISITS)?, ctx)?;
     write_sections(
         workbook.add_worksheet().set_name(second_wave::LIBRARY)?,
-        &ctx.title("项目库（谋划储备）"),
+        &ctx.plain_title("项目库（谋划储备）"),
         &second_wave::library_sections(ctx),
     )?;
     write_sections(
         workbook.add_worksheet().set_name(second_wave::INVESTMENT)?,
-        &ctx.title("招商引资（快速落地）"),
+        &ctx.plain_title("招商引资（快速落地）"),
         &second_wave::investment_sections(ctx)?,
     )?;
     write_sections(
         workbook.add_worksheet().set_name(second_wave::MEETINGS)?,
-        &ctx.title("联席会议"),
+        &ctx.plain_title("联席会议"),
         &second_wave::meeting_sections(ctx)?,
     )?;
+    let mut quality_title = ctx.plain_title("报送数据质量");
+    quality_title.extend(ctx.assessment.calendar_warning());
     write_grid(
         workbook.add_worksheet().set_name(QUALITY)?,
         &quality_summary(ctx),
-        &titled("报送数据质量"),
+        &SheetLayout::titled(quality_title),
     )?;
     Ok(workbook.save_to_buffer()?)
 }
@@ -197,6 +199,21 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
         Out::text("督办复函不完整（件）"),
         Out::Int(metrics.incomplete_replies.height() as i64),
     ]);
+    let undecidable = ctx
+        .assessment
+        .problems
+        .iter()
+        .filter(|p| p.severity == crate::ingest::problem::Severity::Undecidable)
+        .count();
+    if undecidable > 0 {
+        headline.push(vec![
+            Out::text("无法判定事项（缺工作日历，项）"),
+            Out::Int(undecidable as i64),
+        ]);
+    }
+    if let Some(warning) = ctx.assessment.calendar_warning() {
+        headline.push(vec![Out::text("工作日历"), Out::text(warning)]);
+    }
     let headline = Grid {
         headers: vec!["一、总体情况".into(), "数值".into()],
         rows: headline,
@@ -361,11 +378,7 @@ fn score_detail(ctx: &Context) -> Grid {
                         .copied()
                         .unwrap_or(0) as i64,
                 ),
-                Out::text(if score.rate.is_none() {
-                    "不适用"
-                } else {
-                    ""
-                }),
+                Out::text(score_note(ctx, row, score)),
             ]);
         }
         if let Some(d) = row.deduction.filter(|d| *d > 0.0) {
@@ -408,6 +421,23 @@ fn score_detail(ctx: &Context) -> Grid {
         .map(String::from)
         .to_vec(),
         rows: out,
+    }
+}
+
+/// Why an indicator line of 得分明细 scores as it does, when that needs saying.
+fn score_note(
+    ctx: &Context,
+    row: &ScoreRow,
+    score: &crate::scoring::IndicatorScore,
+) -> &'static str {
+    let unweighted = ctx.config.scoring.weights.get(score.indicator) == 0.0;
+    match (score.rate, row.total) {
+        (None, _) => "不适用",
+        (Some(_), None) if unweighted => {
+            "分值为0，仅列示不计分；本单位没有计分的考核事项，故为“无考核事项”"
+        }
+        (Some(_), _) if unweighted => "分值为0，仅列示不计分",
+        _ => "",
     }
 }
 
@@ -475,7 +505,7 @@ fn lost_items(ctx: &Context) -> Result<Grid> {
             "期限",
             "完成日期",
             "状态",
-            "逾期天数",
+            "逾期天数（日历日）",
         ]
         .map(String::from)
         .to_vec(),
@@ -698,8 +728,9 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
     for i in 0..df.height() {
         let replied_by_d = replied[i].filter(|r| *r <= d);
         let reply_state = match (replied_by_d, reply_due[i]) {
+            (_, None) => crate::metrics::notices::REPLY_UNDECIDABLE,
             (Some(r), Some(t)) if r > t => "逾期复函",
-            (Some(_), _) => "按时复函",
+            (Some(_), Some(_)) => "按时复函",
             (None, Some(t)) if t <= d => "逾期未复函",
             (None, _) => "未到复函期限",
         };
@@ -712,6 +743,7 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
         };
         let gap = no[i].as_ref().and_then(|n| missing.get(n)).cloned();
         let problem = matches!(reply_state, "逾期复函" | "逾期未复函")
+            || reply_state == crate::metrics::notices::REPLY_UNDECIDABLE
             || gap.is_some()
             || matches!(close_state, "逾期办结" | "逾期未办结");
         if !problem {

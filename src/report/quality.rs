@@ -87,10 +87,19 @@ fn unit_workbook(
         .iter()
         .filter(|p| p.severity == Severity::Warning)
         .count();
+    let undecidable = list
+        .iter()
+        .filter(|p| p.severity == Severity::Undecidable)
+        .count();
     let mut workbook = new_workbook(ctx.as_of)?;
     let mut title = ctx.title("报送数据质量反馈");
+    let undecidable = if undecidable > 0 {
+        format!("，无法判定 {undecidable} 项")
+    } else {
+        String::new()
+    };
     title.push(format!(
-        "填报单位：{unit}　退回 {rejected} 处，警告 {warnings} 处。请按“修改方法”改正后重新报送。"
+        "填报单位：{unit}　退回 {rejected} 处，警告 {warnings} 处{undecidable}。请按“修改方法”改正后重新报送。"
     ));
     let grid = Grid {
         headers: [

@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
+use polars::prelude::{col, lit, IntoLazy};
 
 use super::columns::{dates, texts};
 use super::grid::{Grid, NumFmt, Out};
 use super::Context;
-use crate::metrics::due::{C, DAYS_LATE, STATUS, T, UNIT};
+use crate::metrics::due::{C, DAYS_LATE, OVERDUE_DONE, OVERDUE_OPEN, STATUS, T, UNIT};
 use crate::metrics::landing::{COUNTY, FUNNEL};
 use crate::metrics::library::BATCHES;
 use crate::metrics::Ratio;
@@ -25,6 +26,35 @@ fn rate(r: Option<&Ratio>) -> Out {
     Out::opt_number(r.and_then(|r| r.rate()), NumFmt::Rate)
 }
 
+/// A 合计 row under a table of (count, 万元) pairs: sums each pair column.
+fn total_row(label: &str, rows: &[Vec<Out>], pairs: usize) -> Vec<Out> {
+    let mut total = vec![Out::text(label)];
+    for p in 0..pairs {
+        let (mut n, mut amount) = (0i64, 0.0);
+        for row in rows {
+            if let Some(Out::Int(x)) = row.get(1 + 2 * p) {
+                n += x;
+            }
+            if let Some(Out::Number(x, _)) = row.get(2 + 2 * p) {
+                amount += x;
+            }
+        }
+        total.push(Out::Int(n));
+        total.push(Out::Number(amount, NumFmt::Money));
+    }
+    total
+}
+
+/// The items behind a rate: in scope, met, and the rate.
+fn rate_cells(r: Option<&Ratio>) -> [Out; 3] {
+    let r = r.copied().unwrap_or_default();
+    [
+        Out::Int(r.scope as i64),
+        Out::Int(r.met as i64),
+        rate(Some(&r)),
+    ]
+}
+
 /// 谋划一批/储备一批/实施一批/竣工 by unit and 板块, description completeness, reserve depth.
 pub fn library_sections(ctx: &Context) -> Vec<(String, Grid)> {
     let lib = &ctx.assessment.metrics.library;
@@ -36,6 +66,7 @@ pub fn library_sections(ctx: &Context) -> Vec<(String, Grid)> {
         slot.1 += total;
     }
     let mut by_unit = Vec::new();
+    let mut described = Ratio::default();
     for unit in &ctx.config.units {
         let cells: Vec<(u32, f64)> = BATCHES
             .iter()
@@ -54,13 +85,21 @@ pub fn library_sections(ctx: &Context) -> Vec<(String, Grid)> {
             row.push(Out::Int(i64::from(n)));
             row.push(Out::Number(total, NumFmt::Money));
         }
-        row.push(rate(lib.description_complete.get(&unit.name)));
+        let complete = lib.description_complete.get(&unit.name);
+        if let Some(r) = complete {
+            described.met += r.met;
+            described.scope += r.scope;
+        }
+        row.extend(rate_cells(complete));
         by_unit.push(row);
     }
+    let mut unit_total = total_row("合计", &by_unit, BATCHES.len());
+    unit_total.extend(rate_cells(Some(&described)));
+    by_unit.push(unit_total);
     let mut sectors: Vec<&String> = lib.batches.keys().map(|(_, _, s)| s).collect();
     sectors.sort();
     sectors.dedup();
-    let by_sector = sectors
+    let mut by_sector: Vec<Vec<Out>> = sectors
         .into_iter()
         .map(|sector| {
             let mut row = vec![Out::text(sector)];
@@ -76,32 +115,40 @@ pub fn library_sections(ctx: &Context) -> Vec<(String, Grid)> {
             row
         })
         .collect();
-    let batch_headers = |first: &str, last: Option<&str>| {
+    by_sector.push(total_row("合计", &by_sector, BATCHES.len()));
+    let batch_headers = |first: &str, last: &[&str]| {
         let mut h = vec![first.to_string()];
         for (batch, _) in BATCHES {
             h.push(format!("{batch}（个）"));
             h.push(format!("{batch}总投资（万元）"));
         }
-        h.extend(last.map(String::from));
+        h.extend(last.iter().map(|s| s.to_string()));
         h
     };
     vec![
         (
             "一、项目库（按单位）".into(),
             Grid {
-                headers: batch_headers("单位", Some("项目说明书完整率")),
+                headers: batch_headers(
+                    "单位",
+                    &[
+                        "谋划储备项目（个）",
+                        "说明书完整（个）",
+                        "项目说明书完整率",
+                    ],
+                ),
                 rows: by_unit,
             },
         ),
         (
             "二、项目库（按板块）".into(),
             Grid {
-                headers: batch_headers("所属板块", None),
+                headers: batch_headers("所属板块", &[]),
                 rows: by_sector,
             },
         ),
         (
-            "三、项目说明书不完整的谋划、储备项目".into(),
+            "三、项目说明书不完整的谋划、储备项目（完整率的未完成项）".into(),
             Grid {
                 headers: headers(&["单位", "项目名称", "项目阶段", "缺少内容"]),
                 rows: lib
@@ -114,7 +161,8 @@ pub fn library_sections(ctx: &Context) -> Vec<(String, Grid)> {
             },
         ),
         (
-            "四、储备深度不足的项目（缺可研批复、专家评审、立项赋码或项目代码）".into(),
+            "四、储备深度不足的项目（缺可研批复、专家评审、立项赋码或项目代码；数据截止日后的日期不计）"
+                .into(),
             Grid {
                 headers: headers(&["单位", "项目名称", "缺少"]),
                 rows: lib
@@ -151,47 +199,72 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
                 row.push(Out::Int(i64::from(n)));
                 row.push(Out::Number(amount, NumFmt::Money));
             }
-            row.push(rate(landing.handover.ratios.get(unit)));
-            row.push(rate(landing.landing_rate.get(unit)));
+            let handover = if unit == COUNTY {
+                Some(&landing.handover_county)
+            } else {
+                landing.handover.ratios.get(unit)
+            };
+            let handover = handover.copied().unwrap_or_default();
+            row.push(Out::Int(handover.scope as i64));
+            row.push(Out::Int(handover.met as i64));
+            row.push(Out::Int((handover.scope - handover.met) as i64));
+            row.push(rate(Some(&handover)));
+            row.extend(rate_cells(landing.landing_rate.get(unit)));
             row
         })
         .collect();
+    let year = ctx.as_of.format("%Y");
     let mut funnel_headers = vec!["招商单位".to_string()];
     for stage in FUNNEL {
         funnel_headers.push(format!("{stage}（个）"));
         funnel_headers.push(format!("{stage}协议投资额（万元）"));
     }
-    funnel_headers.push("签约移交率".into());
-    funnel_headers.push(format!("{}年落地率", ctx.as_of.format("%Y")));
+    funnel_headers.extend(
+        [
+            "应移交（个）".to_string(),
+            "按时移交（个）".into(),
+            "逾期（个）".into(),
+            "签约移交率".into(),
+            format!("{year}年签约（个）"),
+            "已落地（个）".into(),
+            format!("{year}年落地率"),
+        ]
+        .into_iter(),
+    );
 
     let late = &landing.handover.late;
-    let handover = Grid {
-        headers: headers(&[
-            "招商单位",
-            "项目名称",
-            "投资方",
-            "签约日期",
-            "移交期限",
-            "移交日期",
-            "承接单位",
-            "状态",
-            "逾期天数",
-        ]),
-        rows: super::columns::rows(
-            late,
-            &[
-                (UNIT, super::columns::As::Text),
-                ("name", super::columns::As::Text),
-                ("investor", super::columns::As::Text),
-                ("signed", super::columns::As::Date),
-                (T, super::columns::As::Date),
-                (C, super::columns::As::Date),
-                ("receiver", super::columns::As::Text),
-                (STATUS, super::columns::As::Text),
-                (DAYS_LATE, super::columns::As::Int),
-            ],
-            false,
-        )?,
+    let late_list = |status: &str| -> Result<Grid> {
+        let rows = late
+            .clone()
+            .lazy()
+            .filter(col(STATUS).eq(lit(status)))
+            .collect()?;
+        Ok(Grid {
+            headers: headers(&[
+                "招商单位",
+                "项目名称",
+                "投资方",
+                "签约日期",
+                "移交期限",
+                "移交日期",
+                "承接单位",
+                "逾期天数（日历日）",
+            ]),
+            rows: super::columns::rows(
+                &rows,
+                &[
+                    (UNIT, super::columns::As::Text),
+                    ("name", super::columns::As::Text),
+                    ("investor", super::columns::As::Text),
+                    ("signed", super::columns::As::Date),
+                    (T, super::columns::As::Date),
+                    (C, super::columns::As::Date),
+                    ("receiver", super::columns::As::Text),
+                    (DAYS_LATE, super::columns::As::Int),
+                ],
+                false,
+            )?,
+        })
     };
     let sbe = &landing.signed_before_evaluated;
     let (u, n, inv, ev, si) = (
@@ -227,22 +300,26 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
             })
             .collect(),
     };
+    let days = ctx.config.handover_working_days;
     Ok(vec![
         (
-            "一、招商引资项目推进（按阶段，日期证明的最远阶段）".into(),
+            format!(
+                "一、招商引资项目推进（按阶段，日期证明的最远阶段；全县为合计；签约移交：签约后第{days}个工作日内移交承接单位）"
+            ),
             Grid {
                 headers: funnel_headers,
                 rows: funnel,
             },
         ),
         (
-            format!(
-                "二、签约移交逾期（签约后第{}个工作日内移交承接单位）",
-                ctx.config.handover_working_days
-            ),
-            handover,
+            "二、签约移交逾期未完成".into(),
+            late_list(OVERDUE_OPEN)?,
         ),
-        ("三、未先评估后签约的项目".into(), signed_first),
+        ("三、签约移交逾期完成".into(), late_list(OVERDUE_DONE)?),
+        (
+            format!("四、未先评估后签约的项目（{year}年签约）"),
+            signed_first,
+        ),
     ])
 }
 
@@ -297,7 +374,7 @@ pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
         rows: vec![
             vec![
                 Out::text("本年已召开（次）"),
-                Out::Int(held.height() as i64),
+                Out::Int(m.held_this_year as i64),
             ],
             vec![
                 Out::text("未召开会议的月份"),
@@ -308,6 +385,14 @@ pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
                 }),
             ],
             vec![
+                Out::text("纪要应印发（次，含往年未印发）"),
+                Out::Int(m.minutes.scope as i64),
+            ],
+            vec![
+                Out::text("纪要按时印发（次）"),
+                Out::Int(m.minutes.met as i64),
+            ],
+            vec![
                 Out::text(format!(
                     "纪要及时率（会后第{}个工作日内印发）",
                     ctx.config.minutes_working_days
@@ -316,24 +401,37 @@ pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
             ],
         ],
     };
+    let attendance_row = |unit: &str, r: &Ratio| {
+        vec![
+            Out::text(unit),
+            Out::Int(r.met as i64),
+            Out::Int(r.scope as i64),
+            rate(Some(r)),
+        ]
+    };
+    let mut attendance_rows: Vec<Vec<Out>> = m
+        .attendance
+        .iter()
+        .map(|(unit, r)| attendance_row(unit, r))
+        .collect();
+    let all = m
+        .attendance
+        .iter()
+        .fold(Ratio::default(), |sum, (_, r)| Ratio {
+            met: sum.met + r.met,
+            scope: sum.scope + r.scope,
+        });
+    attendance_rows.push(attendance_row("合计", &all));
     let attendance = Grid {
         headers: headers(&["成员单位", "出席（次）", "本年会议（次）", "出席率"]),
-        rows: m
-            .attendance
-            .iter()
-            .map(|(unit, r)| {
-                vec![
-                    Out::text(unit),
-                    Out::Int(r.met as i64),
-                    Out::Int(r.scope as i64),
-                    rate(Some(r)),
-                ]
-            })
-            .collect(),
+        rows: attendance_rows,
     };
     Ok(vec![
         ("一、总体情况".into(), summary),
-        ("二、会议及纪要".into(), meetings),
+        (
+            "二、会议及纪要（本年会议，及往年纪要仍未印发的会议）".into(),
+            meetings,
+        ),
         ("三、成员单位出席情况".into(), attendance),
     ])
 }

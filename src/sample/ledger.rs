@@ -453,7 +453,8 @@ impl UnitMonth<'_> {
             let fits = |kind: Plant| self.plant_fits(kind, project, stage);
             let scarce = |kind: Plant| kind == Plant::CompletionBeforeStart;
             if let Some(kind) = planter.draw(&PLANTS, fits, scarce) {
-                let (field, cell, severity) = self.planted_cell(kind, project, planter.rng());
+                let (field, cell, severity) =
+                    self.planted_cell(kind, project, stage, planter.rng());
                 if let Some(at) = columns.iter().position(|(f, _)| *f == field) {
                     output.plant(PlantedProblem {
                         file: file.clone(),
@@ -614,6 +615,9 @@ impl UnitMonth<'_> {
             Field::PrelimPlan => style.date(project.prelim_plan),
             Field::Approved => date_if(project.approved),
             Field::Reviewed => date_if(project.reviewed),
+            Field::Coded if self.coded_after_month_end(project) => {
+                style.date(days::add_days(self.filed, -1))
+            }
             Field::Coded => date_if(project.coded),
             Field::Attracted => Cell::text(if project.attracted { "是" } else { "否" }),
             Field::Progress => Cell::text(match stage {
@@ -631,6 +635,23 @@ impl UnitMonth<'_> {
                 matches!(stage, Stage::Preliminary | Stage::Building),
             )),
         }
+    }
+
+    /// One 储备 project of the last ledgers is coded (立项赋码) after its month ended and
+    /// before the ledger was filed: as of that month's end the date has not happened yet
+    /// (SPEC §7), as of the next month's it has. The first such project of the county.
+    fn coded_after_month_end(&self, project: &Project) -> bool {
+        let world = self.world;
+        if self.month + 1 != world.params.months || self.filed <= self.as_of {
+            return false;
+        }
+        let uncoded_reserve =
+            |p: &Project| p.stage(self.as_of) == Stage::Reserve && p.coded.is_none();
+        world
+            .projects
+            .iter()
+            .find(|p| uncoded_reserve(p))
+            .is_some_and(|first| std::ptr::eq(first, project))
     }
 
     fn stage_label(&self, stage: Stage, project: &Project) -> &'static str {
@@ -687,12 +708,18 @@ impl UnitMonth<'_> {
         &self,
         kind: Plant,
         project: &Project,
+        stage: Stage,
         rng: &mut SampleRng,
     ) -> (Field, Cell, PlantedKind) {
         use PlantedKind::{Rejection, Warning};
         let year = self.world.year();
         match kind {
             Plant::NameEmpty => (Field::Name, Cell::Empty, Rejection),
+            // 总投资 is required once a project is being implemented (SPEC §1): a 谋划/储备
+            // project only loses the value.
+            Plant::TotalPending if stage < Stage::Preliminary => {
+                (Field::Total, Cell::text("待定"), Warning)
+            }
             Plant::TotalPending => (Field::Total, Cell::text("待定"), Rejection),
             Plant::TotalZero => (Field::Total, Cell::Number(0.0), Rejection),
             Plant::PlannedStartInvalid => (

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 
 use super::book::{excel_row, Cell, Output, SheetBuilder};
-use super::days::add_workdays;
+use super::days::{add_workdays, last_workday};
 use super::names;
 use super::office::{joint_meetings, office_title_lines, snapshot_date};
 use super::roster::UNKNOWN_UNIT;
@@ -132,7 +132,53 @@ fn draw_meetings(world: &World, rng: &mut SampleRng) -> Vec<Meeting> {
             minutes,
         });
     }
+    add_backlog_and_special_session(world, &members, &mut meetings);
     meetings
+}
+
+/// Two cases every office has (SPEC §7): last December's meeting whose minutes were never
+/// issued (backlog for 纪要及时), and a special session on the day of a regular one (two
+/// meetings, keyed by 期次). Drawn without the random stream, so the rest stays as it was.
+fn add_backlog_and_special_session(world: &World, members: &[usize], meetings: &mut Vec<Meeting>) {
+    let roster = &world.roster;
+    let Some(first) = meetings.first() else {
+        return;
+    };
+    let convener = first.convener.clone();
+    let year = world.year();
+    let mut backlog_day = last_workday(year - 1, 12);
+    while backlog_day.day() > 26 {
+        backlog_day = backlog_day.pred_opt().unwrap_or(backlog_day);
+    }
+    meetings.insert(
+        0,
+        Meeting {
+            date: backlog_day,
+            session: format!("{}年第12次联席会议", year - 1),
+            convener: convener.clone(),
+            topics: "年度重点项目建设总结；下年度项目谋划".into(),
+            attendees: first.attendees.clone(),
+            minutes: None,
+        },
+    );
+    let regular = meetings.len() / 2;
+    let date = meetings[regular].date;
+    let attendees: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&u| u == roster.office || u == roster.gov_office)
+        .collect();
+    meetings.insert(
+        regular + 1,
+        Meeting {
+            date,
+            session: format!("{year}年招商引资项目专题会议"),
+            convener,
+            topics: "招商引资签约项目移交落地".into(),
+            attendees,
+            minutes: Some(add_workdays(date, 1)),
+        },
+    );
 }
 
 const HEADERS: [&str; 7] = [

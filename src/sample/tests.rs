@@ -688,7 +688,31 @@ fn county_sample_has_the_second_wave_tables() {
     );
     assert_eq!(latest.text(0, 0), "长子县重点项目联席会议记录");
     assert_eq!(latest.text(1, 0), "填报单位：县重点项目办公室");
-    let rows = latest.rows();
+    let all_rows = latest.rows();
+    // Last December's meeting, minutes never issued (backlog), comes first.
+    let backlog = all_rows[0];
+    assert_eq!(latest.get(backlog, "期次"), "2025年第12次联席会议");
+    assert_eq!(
+        ymd_text(&latest.get(backlog, "会议日期")).map(|d| d.year()),
+        Some(2025)
+    );
+    assert!(latest.get(backlog, "纪要印发日期").is_empty());
+    // A special session on the day of a regular meeting: two meetings, one date.
+    let special: Vec<usize> = all_rows
+        .iter()
+        .copied()
+        .filter(|&r| latest.get(r, "期次").contains("专题"))
+        .collect();
+    assert_eq!(special.len(), 1);
+    let special_date = latest.get(special[0], "会议日期");
+    assert!(all_rows
+        .iter()
+        .any(|&r| r != special[0] && latest.get(r, "会议日期") == special_date));
+    let rows: Vec<usize> = all_rows
+        .iter()
+        .copied()
+        .filter(|&r| r != backlog && !special.contains(&r))
+        .collect();
     let mut dates = BTreeSet::new();
     for (n, &row) in rows.iter().enumerate() {
         assert!(latest.is_date_or_empty(row, "会议日期"));

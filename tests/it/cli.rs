@@ -33,12 +33,13 @@ fn unknown_config_key_fails_before_reading_inputs() {
 }
 
 #[test]
-fn a_year_outside_the_calendar_is_an_error() {
+fn a_year_outside_the_calendar_still_writes_the_reports() {
     let ws = Workspace::fresh();
     let output = ws.run(&["--as-of", "2031-03-01"]);
-    assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("2031 年不在工作日历中"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("工作日历缺少2031年"), "{stderr}");
+    assert!(ws.path("reports/2031-03/考核排名_2031-03.csv").is_file());
 }
 
 #[test]

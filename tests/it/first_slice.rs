@@ -198,12 +198,12 @@ pub fn fixture(ws: &Workspace) {
             ],
         ],
     );
-    // 丹朱镇, November: filled after D, so not yet submitted as of 2026-11-30.
+    // 丹朱镇, December, filed early in January: a 报告期 after November never counts for it.
     write_ledger(
-        &inputs.join("丹朱镇/台账（2026年11月）.xlsx"),
+        &inputs.join("丹朱镇/台账（2026年12月）.xlsx"),
         "丹朱镇",
-        "2026年11月",
-        "2026-12-03",
+        "2026年12月",
+        "2027-01-03",
         &[[
             "P2 学校扩建",
             "社会民生",
@@ -329,8 +329,8 @@ fn ranking_from_current_ledgers_matches_hand_computed_rates() {
 fn as_of_before_a_completion_treats_it_as_not_happened() {
     let ws = Workspace::fresh();
     fixture(&ws);
-    // As of 2026-11-04 the October ledger (filled 11-10) does not exist yet: September counts,
-    // where P1 and P9 have not started against 2026-03-01, and nothing is complete.
+    // As of 2026-11-04 the October ledger counts although it was filed on 11-10 (SPEC §1:
+    // every submission counts whenever filed), but its completion of 11-05 has not happened.
     let output = ws.run(&["--as-of", "2026-11-04"]);
     assert_eq!(
         output.status.code(),
@@ -339,7 +339,18 @@ fn as_of_before_a_completion_treats_it_as_not_happened() {
         String::from_utf8_lossy(&output.stderr)
     );
     let csv = read_csv(&ws.path("reports/2026-11/考核排名_2026-11.csv"));
+    let column = |name: &str| csv[0].iter().position(|h| h == name).unwrap();
     let danzhu = csv.iter().find(|r| r[1] == "丹朱镇").unwrap();
-    // 按时开工 0/2, 按时竣工 0/2; September's rows are 在建 with no 前期 deadline: not applicable.
-    assert_eq!(danzhu[3..9], ["0", "0", "0", "0", "", ""]);
+    // 按时开工: P1 on time, P3 (2025 backlog) open; P2 and P5 not due → 1/2.
+    assert_eq!(danzhu[column("按时开工率")], "0.5");
+    // 按时竣工: P1 due 10-31, its completion of 11-05 after D → 0/1.
+    assert_eq!(danzhu[column("按时竣工率")], "0");
+    // 前期: P2, P3, P5 due 06-30 without approvals → 0/3.
+    assert_eq!(danzhu[column("前期按时完成率")], "0");
+    // 投资: October's figures (300 + 200) against the plans (500 + 600) × 10/12.
+    let invest: f64 = danzhu[column("投资完成率")].parse().unwrap();
+    assert!(
+        (invest - 500.0 / (1100.0 * 10.0 / 12.0)).abs() < 1e-9,
+        "{invest}"
+    );
 }

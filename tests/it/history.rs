@@ -67,8 +67,9 @@ fn previous_rank_comes_from_the_kept_history() {
     assert!(ws.path("state/2026-10/scores.parquet").is_file());
     assert!(ws.path("state/2026-10/projects.parquet").is_file());
 
-    // October's ledgers: 鲍店镇 corrects its start, 丹朱镇 adds a project not yet started.
-    // September's 鲍店镇 file is withdrawn, so October assessed afresh would not rank 鲍店镇.
+    // October's ledgers, filed in November: 鲍店镇 corrects its start, 丹朱镇 adds a project
+    // not yet started. September's 鲍店镇 file is withdrawn. October assessed afresh now would
+    // take in these October ledgers (every submission counts, whenever filed).
     std::fs::remove_file(bao_september).unwrap();
     ledger(
         &ws,
@@ -107,15 +108,16 @@ fn previous_rank_comes_from_the_kept_history() {
     );
     assert_eq!(sheet, nov);
 
-    // Re-running October now (without 鲍店镇's September ledger) replaces October's state and
-    // leaves November's reports as they were; re-running November then agrees with the new state.
+    // Re-running October now replaces October's state with the October ledgers (鲍店镇 on time,
+    // 丹朱镇 one project late) and leaves November's reports as they were; re-running November
+    // then agrees with the new state.
     let nov_bytes = std::fs::read(&nov_csv).unwrap();
     assert_eq!(ws.run(&["--month", "2026-10"]).status.code(), Some(0));
     assert_eq!(std::fs::read(&nov_csv).unwrap(), nov_bytes);
     assert_eq!(ws.run(&["--month", "2026-11"]).status.code(), Some(0));
     let rerun = read_csv(&nov_csv);
-    assert_eq!(column(&rerun, "鲍店镇", "上月排名"), "");
-    assert_eq!(column(&rerun, "丹朱镇", "上月排名"), "1");
+    assert_eq!(column(&rerun, "鲍店镇", "上月排名"), "1");
+    assert_eq!(column(&rerun, "丹朱镇", "上月排名"), "2");
 }
 
 #[test]

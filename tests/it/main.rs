@@ -2,13 +2,16 @@
 
 mod cache;
 mod cli;
+mod cycle;
 mod first_slice;
 mod hardening;
 mod history;
 mod ingest;
 mod operations;
+mod reader;
 mod reports;
 mod sample;
+mod second_wave;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -112,4 +115,43 @@ pub fn read_workbook(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
         .into_iter()
         .map(|n| (n.clone(), read_sheet(path, &n)))
         .collect()
+}
+
+/// Copy the committed sample county into a workspace's drop folder.
+pub fn copy_sample(ws: &Workspace) {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs");
+    for entry in walkdir::WalkDir::new(&sample)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_type().is_file() {
+            let target = ws
+                .inputs()
+                .join(entry.path().strip_prefix(&sample).unwrap());
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Write a sheet the way the office or a unit does: a meta line (填报单位/报告期/填报日期), the
+/// header, then the rows, all as text.
+pub fn write_table(path: &Path, meta: &str, header: &[&str], rows: &[Vec<&str>]) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, meta).expect("meta");
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(1, c as u16, *h).expect("header");
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            if !value.is_empty() {
+                sheet
+                    .write_string(2 + r as u32, c as u16, *value)
+                    .expect("cell");
+            }
+        }
+    }
+    workbook.save(path).expect("save");
 }

@@ -140,7 +140,7 @@ fn leadership_workbook_sheets_and_values() {
             "计划开工日期",
             "实际开工日期",
             "状态",
-            "逾期天数"
+            "逾期天数（日历日）"
         ]
     );
     let late: Vec<(&str, &str)> = starts[3..]
@@ -256,10 +256,16 @@ fn manifest_names_inputs_and_outputs_and_runs_are_reproducible() {
         ),
         (Some(3), Some(1), Some(1))
     );
-    assert_eq!(
-        manifest["not_yet_submitted"][0]["file"],
-        "丹朱镇/台账（2026年11月）.xlsx"
-    );
+    // Every input's 填报日期 is listed, including a ledger filed after D.
+    assert_eq!(sheet["fill_date"], "2026-11-02");
+    let december = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"] == "丹朱镇/台账（2026年12月）.xlsx")
+        .unwrap();
+    assert_eq!(december["sheets"][0]["fill_date"], "2027-01-03");
+    assert!(manifest.get("not_yet_submitted").is_none());
     let outputs: Vec<&str> = manifest["outputs"]
         .as_array()
         .unwrap()
