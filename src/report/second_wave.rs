@@ -219,18 +219,15 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
         funnel_headers.push(format!("{stage}（个）"));
         funnel_headers.push(format!("{stage}协议投资额（万元）"));
     }
-    funnel_headers.extend(
-        [
-            "应移交（个）".to_string(),
-            "按时移交（个）".into(),
-            "逾期（个）".into(),
-            "签约移交率".into(),
-            format!("{year}年签约（个）"),
-            "已落地（个）".into(),
-            format!("{year}年落地率"),
-        ]
-        .into_iter(),
-    );
+    funnel_headers.extend([
+        "应移交（个）".to_string(),
+        "按时移交（个）".into(),
+        "逾期（个）".into(),
+        "签约移交率".into(),
+        format!("{year}年签约（个）"),
+        "已落地（个）".into(),
+        format!("{year}年落地率"),
+    ]);
 
     let late = &landing.handover.late;
     let late_list = |status: &str| -> Result<Grid> {

@@ -8,6 +8,9 @@ fn config_prints_a_commented_toml_that_loads_back() {
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("# 单位："));
+    // The month cycle and the next year's calendar, commented, for the office to fill in.
+    assert!(text.contains("final_day = 10"));
+    assert!(text.contains("# [[calendar]]\n# year = 2027\n"), "{text}");
     let ws = Workspace::fresh();
     let path = ws.path("printed.toml");
     std::fs::write(&path, &text).unwrap();
