@@ -153,6 +153,13 @@ pub struct Formats {
     pub title: Format,
     pub section: Format,
     pub header: Format,
+    body: CellFormats,
+    /// The same, bold, for a table's 合计 or 全县 row.
+    total: CellFormats,
+}
+
+/// The formats of a table's cells, by kind of value.
+struct CellFormats {
     text: Format,
     int: Format,
     rate: Format,
@@ -160,6 +167,22 @@ pub struct Formats {
     money: Format,
     date: Format,
 }
+
+impl CellFormats {
+    fn new(cell: Format) -> CellFormats {
+        CellFormats {
+            text: cell.clone().set_text_wrap(),
+            int: cell.clone(),
+            rate: cell.clone().set_num_format(NumFmt::Rate.excel()),
+            score: cell.clone().set_num_format(NumFmt::Score.excel()),
+            money: cell.clone().set_num_format(NumFmt::Money.excel()),
+            date: cell.set_num_format("yyyy-mm-dd"),
+        }
+    }
+}
+
+/// First cells that mark a table's total row, printed bold.
+const TOTAL_LABELS: [&str; 2] = ["合计", "全县"];
 
 impl Default for Formats {
     fn default() -> Self {
@@ -176,12 +199,8 @@ impl Default for Formats {
                 .set_align(FormatAlign::VerticalCenter)
                 .set_background_color("#DDEBF7")
                 .set_border(FormatBorder::Thin),
-            text: cell.clone().set_text_wrap(),
-            int: cell.clone(),
-            rate: cell.clone().set_num_format(NumFmt::Rate.excel()),
-            score: cell.clone().set_num_format(NumFmt::Score.excel()),
-            money: cell.clone().set_num_format(NumFmt::Money.excel()),
-            date: cell.set_num_format("yyyy-mm-dd"),
+            body: CellFormats::new(cell.clone()),
+            total: CellFormats::new(cell.set_bold().set_background_color("#F2F2F2")),
         }
     }
 }
@@ -198,17 +217,24 @@ pub fn write_table(
     }
     for (r, row) in grid.rows.iter().enumerate() {
         let r = first_row + 1 + r as u32;
+        let is_total =
+            matches!(row.first(), Some(Out::Text(label)) if TOTAL_LABELS.contains(&label.as_str()));
+        let cells = if is_total {
+            &formats.total
+        } else {
+            &formats.body
+        };
         for (c, value) in row.iter().enumerate() {
             let c = c as u16;
             match value {
-                Out::Empty => sheet.write_blank(r, c, &formats.text)?,
-                Out::Text(s) => sheet.write_string_with_format(r, c, fit_cell(s), &formats.text)?,
-                Out::Int(i) => sheet.write_number_with_format(r, c, *i as f64, &formats.int)?,
+                Out::Empty => sheet.write_blank(r, c, &cells.text)?,
+                Out::Text(s) => sheet.write_string_with_format(r, c, fit_cell(s), &cells.text)?,
+                Out::Int(i) => sheet.write_number_with_format(r, c, *i as f64, &cells.int)?,
                 Out::Number(x, fmt) => {
                     let format = match fmt {
-                        NumFmt::Rate => &formats.rate,
-                        NumFmt::Score => &formats.score,
-                        NumFmt::Money => &formats.money,
+                        NumFmt::Rate => &cells.rate,
+                        NumFmt::Score => &cells.score,
+                        NumFmt::Money => &cells.money,
                     };
                     sheet.write_number_with_format(r, c, *x, format)?
                 }
@@ -218,7 +244,7 @@ pub fn write_table(
                         d.month() as u8,
                         d.day() as u8,
                     )?;
-                    sheet.write_datetime_with_format(r, c, &date, &formats.date)?
+                    sheet.write_datetime_with_format(r, c, &date, &cells.date)?
                 }
             };
         }
