@@ -23,6 +23,14 @@ pub const DEFAULT_SOURCE: &str = "内置默认配置";
 pub struct Config {
     /// County name, shown in report titles.
     pub county: String,
+    /// The unit that houses the Key Project Office: its files may report anything, and only its
+    /// lists create and close (销号) notices and tasks (SPEC §1 "Who may report what"). When
+    /// left out: 县发改局, or the unit known as 县重点项目办公室 or 县重点办 (`Config::office`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    /// When true, a file outside every unit's folder is refused: each unit has its own folder.
+    #[serde(default)]
+    pub unit_folders_required: bool,
     /// Day of month m+1 by which the ledger of month m is due (月报按时报送).
     #[serde(default = "default_due_day")]
     pub due_day: u32,
@@ -339,6 +347,11 @@ impl Config {
                 }
             }
         }
+        if let Some(office) = self.office.as_ref().filter(|o| self.unit(o).is_none()) {
+            out.push(format!(
+                "office = \"{office}\"：不是 units 中的单位名称；请写明县重点项目办公室所在单位的规范名称"
+            ));
+        }
         for (i, member) in self.joint_meeting_members.iter().enumerate() {
             if self.unit(member).is_none() {
                 out.push(format!(
@@ -405,6 +418,25 @@ impl Config {
             .unwrap_or(self.groups.len())
     }
 
+    /// The unit of the Key Project Office: as configured, else 县发改局, else the unit known as
+    /// 县重点项目办公室 or 县重点办. `None` when the county has none of them: every unit then
+    /// speaks with the office's authority (a config that lists no office trusts every file).
+    pub fn office(&self) -> Option<&str> {
+        const KNOWN_AS: [&str; 3] = ["县发改局", "县重点项目办公室", "县重点办"];
+        if let Some(office) = &self.office {
+            return Some(office.as_str());
+        }
+        self.units
+            .iter()
+            .find(|u| u.name == KNOWN_AS[0])
+            .or_else(|| {
+                self.units
+                    .iter()
+                    .find(|u| u.aliases.iter().any(|a| KNOWN_AS.contains(&a.as_str())))
+            })
+            .map(|u| u.name.as_str())
+    }
+
     /// The first year after the shipped and configured calendar years: the one to add next.
     fn next_calendar_year(&self) -> i32 {
         let shipped = crate::calendar::Calendar::shipped().years();
@@ -426,6 +458,19 @@ impl Config {
         );
         let _ = writeln!(s, "# 县名，出现在报表标题中。");
         let _ = writeln!(s, "county = {}", toml_value(&self.county));
+        let _ = writeln!(
+            s,
+            "# 县重点项目办公室所在单位（规范名称）：其报送的文件可报送任何单位的事项；督办事项、调度任务\n\
+             # 只由它的台账创建和销号，各单位只能报送本单位的复函和落实情况。"
+        );
+        if let Some(office) = self.office() {
+            let _ = writeln!(s, "office = {}", toml_value(office));
+        }
+        let _ = writeln!(
+            s,
+            "# 为 true 时，不在任何单位文件夹中的文件一律退回（共享文件夹按单位分文件夹、各单位只能写自己的文件夹时使用）。"
+        );
+        let _ = writeln!(s, "unit_folders_required = {}", self.unit_folders_required);
         let _ = writeln!(
             s,
             "# 月报截止日：报告期为 m 月的项目台账应在 m+1 月的这一天（含）之前报送。"
@@ -798,7 +843,7 @@ mod tests {
         let err = Config::parse(&text, "my.toml").unwrap_err().to_string();
         assert!(err.contains("my.toml"), "{err}");
         assert!(err.contains("duedays"), "{err}");
-        assert!(err.contains("第 3 行"), "{err}");
+        assert!(err.contains("第 5 行"), "{err}");
     }
 
     #[test]
@@ -820,7 +865,7 @@ mod tests {
     fn wrong_type_is_reported_with_position() {
         let text = DEFAULT_TOML.replace("settle_seconds = 60", "settle_seconds = \"sixty\"");
         let err = Config::parse(&text, "t.toml").unwrap_err().to_string();
-        assert!(err.contains("第 4 行"), "{err}");
+        assert!(err.contains("第 6 行"), "{err}");
         assert!(err.contains("sixty"), "{err}");
     }
 

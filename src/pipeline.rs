@@ -12,9 +12,9 @@ use crate::ingest::schema::Table;
 use crate::ingest::stage::StagedSheet;
 use crate::ingest::FileOutcome;
 use crate::metrics::{self, Metrics, Tables};
-use crate::model::events;
 use crate::model::frames::{dates, strings, table_frame, FILE, SHEET};
 use crate::model::ledger::{current_ledger, CurrentLedger};
+use crate::model::{authority, events};
 use crate::scoring::{score, ScoreRow, ScoringInput};
 
 /// Everything a run computes for the assessment month of D.
@@ -114,13 +114,27 @@ impl StagedTables {
     }
 
     /// Only the rows an assessment uses. Notices and tasks come as monthly snapshots, each 编号
-    /// in many files; only the latest submission's row counts, whatever the as-of date
-    /// (`latest_by_key`), so the other rows leave memory here. The other tables are kept whole.
+    /// in many files; only each submitter's latest row counts, whatever the as-of date (the
+    /// office's record and a unit's reply, `model::authority`), so the other rows leave memory
+    /// here. The other tables are kept whole.
     pub fn latest_snapshots(&self) -> PolarsResult<StagedTables> {
         let mut frames = Vec::with_capacity(self.frames.len());
         for (table, frame) in &self.frames {
             let latest = match event_key(*table) {
-                Some(key) => events::latest_by_key(frame, key)?,
+                // Per submitter: the office's record and each unit's reply both matter.
+                Some(key) => {
+                    const PER_SUBMITTER: &str = "key_per_submitter";
+                    let per_submitter: Vec<String> = strings(frame, key)?
+                        .into_iter()
+                        .zip(strings(frame, "submitter")?)
+                        .map(|(k, s)| {
+                            format!("{}@{}", k.unwrap_or_default(), s.unwrap_or_default())
+                        })
+                        .collect();
+                    let mut keyed = frame.clone();
+                    keyed.with_column(Column::new(PER_SUBMITTER.into(), per_submitter))?;
+                    events::latest_by_key(&keyed, PER_SUBMITTER)?.drop(PER_SUBMITTER)?
+                }
                 None => frame.clone(),
             };
             frames.push((*table, latest));
@@ -233,33 +247,29 @@ fn assess_with(
     let ledger = current_ledger(staged_projects, as_of)?;
     let staged_notices = tables.get(Table::Notices);
     let staged_tasks = tables.get(Table::Tasks);
-    // SPEC §2: a notice, task, visit or meeting dated after D has not happened yet.
-    let mut notices = happened_by(
-        events::latest_by_key(staged_notices, NOTICE_KEY)?,
-        "issued",
-        as_of,
-    )?;
-    events::with_project_refs(&mut notices)?;
-    let mut tasks = happened_by(
-        events::latest_by_key(staged_tasks, TASK_KEY)?,
-        "assigned",
-        as_of,
-    )?;
-    events::with_project_refs(&mut tasks)?;
-    let visits = happened_by(
-        events::visits(tables.get(Table::Visits), config)?,
-        "visit_date",
-        as_of,
-    )?;
-    let (investments, repeated_investments) =
-        events::investments(tables.get(Table::Investments), as_of)?;
-    let meetings = happened_by(
-        events::meetings(tables.get(Table::Meetings))?,
-        "meeting_date",
-        as_of,
-    )?;
+    // Who may report what (SPEC §1), then SPEC §2: a notice, task, visit or meeting dated
+    // after D has not happened yet.
+    let office = config.office();
     let mut problems = ledger.warnings.clone();
+    let (notices, refused) = authority::notices(staged_notices, office)?;
+    problems.extend(refused);
+    let mut notices = happened_by(notices, "issued", as_of)?;
+    events::with_project_refs(&mut notices)?;
+    let (tasks, refused) = authority::tasks(staged_tasks, office)?;
+    problems.extend(refused);
+    let mut tasks = happened_by(tasks, "assigned", as_of)?;
+    events::with_project_refs(&mut tasks)?;
+    let visits = events::visits(tables.get(Table::Visits), config)?;
+    let (visits, refused) = authority::visits(&visits, office)?;
+    problems.extend(refused);
+    let visits = happened_by(visits, "visit_date", as_of)?;
+    let (investments, refused) = authority::investments(tables.get(Table::Investments), office)?;
+    problems.extend(refused);
+    let (investments, repeated_investments) = events::investments(&investments, as_of)?;
     problems.extend(repeated_investments);
+    let (meetings, refused) = authority::meetings(tables.get(Table::Meetings), office)?;
+    problems.extend(refused);
+    let meetings = happened_by(events::meetings(&meetings)?, "meeting_date", as_of)?;
     if wanted == Problems::Listed {
         normalization_problems(&mut problems, tables, &notices, &tasks, &visits)?;
     }

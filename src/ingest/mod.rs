@@ -75,6 +75,10 @@ pub struct Ingest {
     pub units: UnitResolver,
     /// What reading one file may cost: bytes unpacked (decompression bombs) and cells per sheet.
     pub limits: read::Limits,
+    /// The office's unit: a file in its folder may report anything (`None`: every folder may).
+    pub office: Option<String>,
+    /// Files outside every unit's folder are refused.
+    pub unit_folders_required: bool,
 }
 
 impl Ingest {
@@ -86,6 +90,8 @@ impl Ingest {
                 max_bytes: config.max_uncompressed_mb.saturating_mul(1 << 20),
                 max_cells: config.max_cells_per_sheet,
             },
+            office: config.office().map(str::to_string),
+            unit_folders_required: config.unit_folders_required,
         }
     }
 
@@ -133,7 +139,7 @@ impl Ingest {
                 return outcome;
             }
         };
-        let source = sheet_source(input, &self.units);
+        let source = self.authority(sheet_source(input, &self.units));
         if sheets.iter().all(|s| {
             s.refused.is_none() && s.rows.iter().all(|r| r.iter().all(cell::Cell::is_blank))
         }) {
@@ -147,6 +153,18 @@ impl Ingest {
             .map(|sheet| stage_sheet(sheet, &source, &self.aliases, &self.units))
             .collect();
         outcome
+    }
+}
+
+impl Ingest {
+    /// What a file may speak for, from its folder (SPEC §1 "Who may report what").
+    fn authority(&self, mut source: SheetSource) -> SheetSource {
+        source.speaks_for = match &self.office {
+            Some(office) => source.folder_unit.clone().filter(|unit| unit != office),
+            None => None,
+        };
+        source.outside_unit_folders = self.unit_folders_required && source.folder_unit.is_none();
+        source
     }
 }
 
@@ -181,6 +199,8 @@ pub fn sheet_source(input: &InputFile, units: &UnitResolver) -> SheetSource {
         file_unit: units.find_in(file_name).map(str::to_string),
         file_month: month_in_name(file_name),
         mtime: input.mtime,
+        speaks_for: None,
+        outside_unit_folders: false,
     }
 }
 

@@ -43,6 +43,12 @@ pub struct Problem {
     pub fix: String,
 }
 
+/// How every refusal under "who may report what" (SPEC §1) begins, so the office can list them.
+pub const OVERREACH: &str = "越权报送：";
+/// How a completion a unit reports, kept but not counted until the office closes the item,
+/// begins.
+pub const AWAITING_CLOSURE: &str = "待销号：";
+
 /// Where a row came from: the unit it goes back to, its file, sheet and Excel row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {

@@ -24,6 +24,11 @@ pub struct SheetSource {
     pub file_month: Option<NaiveDate>,
     /// Modification time, seconds since the epoch (the last tie-break between ledgers).
     pub mtime: i64,
+    /// The unit whose folder holds the file, when that unit is not the office: the file speaks
+    /// for it alone (SPEC §1 "Who may report what").
+    pub speaks_for: Option<String>,
+    /// The file lies outside every unit's folder while `unit_folders_required` is set.
+    pub outside_unit_folders: bool,
 }
 
 /// A typed value of one cell.
@@ -165,6 +170,19 @@ pub fn stage_sheet(
     if sheet.rows.iter().all(|r| r.iter().all(Cell::is_blank)) {
         return outcome;
     }
+    if source.outside_unit_folders {
+        outcome.problems.push(sheet_problem(
+            source.file_unit.clone(),
+            Severity::Rejected,
+            "",
+            format!(
+                "{}文件不在任何单位的文件夹中（已启用 unit_folders_required，每个单位只能报送到本单位的文件夹）",
+                super::problem::OVERREACH
+            ),
+            "请放入本单位的文件夹后重新报送",
+        ));
+        return outcome;
+    }
     let Some(header) = find_header(sheet, aliases) else {
         outcome.problems.push(sheet_problem(
             source.folder_unit.clone().or(source.file_unit.clone()),
@@ -193,6 +211,19 @@ pub fn stage_sheet(
         _ => source.folder_unit.clone().or(source.file_unit.clone()),
     };
     outcome.unit = sheet_unit.clone();
+    if let (Some(owner), Some(unit)) = (&source.speaks_for, &sheet_unit) {
+        if owner != unit {
+            outcome.problems.push(sheet_problem(
+                Some(owner.clone()),
+                Severity::Rejected,
+                "填报单位",
+                foreign_submitter(owner, unit),
+                FOREIGN_SUBMITTER_FIX,
+            ));
+            count_rejected_rows(sheet, &header, &mut outcome.counts);
+            return outcome;
+        }
+    }
     let sheet_month = meta
         .month
         .as_deref()
@@ -289,7 +320,20 @@ pub fn stage_sheet(
             skipped_totals.push(excel_row);
             continue;
         }
-        let parsed = parse_row(row, &header, &defaults, units);
+        let mut parsed = parse_row(row, &header, &defaults, units);
+        // A row's own 填报单位 must be the folder's unit too.
+        if let (Some(owner), Some(unit)) = (&source.speaks_for, &parsed.unit) {
+            if owner != unit {
+                parsed.issues.push(RowIssue {
+                    column: "填报单位".into(),
+                    value: unit.clone(),
+                    severity: Severity::Rejected,
+                    reason: foreign_submitter(owner, unit),
+                    fix: FOREIGN_SUBMITTER_FIX.into(),
+                });
+                parsed.unit = Some(owner.clone());
+            }
+        }
         let unit = parsed.unit.clone();
         let place = |column: &str, value: &str, severity, reason: &str, fix: &str| Problem {
             unit: unit.clone(),
@@ -472,6 +516,17 @@ struct RowDefaults {
     month: Option<NaiveDate>,
     fill_date: Option<NaiveDate>,
 }
+
+/// A file in one unit's folder that names another unit as 填报单位.
+fn foreign_submitter(owner: &str, named: &str) -> String {
+    format!(
+        "{}文件在“{owner}”的文件夹中，填报单位却是“{named}”：各单位只能报送本单位的数据",
+        super::problem::OVERREACH
+    )
+}
+
+const FOREIGN_SUBMITTER_FIX: &str =
+    "请由该单位在其本单位文件夹中报送；如确需代报，请交县重点项目办公室报送";
 
 struct RowIssue {
     column: String,

@@ -7,13 +7,14 @@ use super::due::due_indicator;
 use super::IndicatorOutcome;
 use crate::indicator::Indicator;
 
-pub const TASK_COLUMNS: [&str; 6] = [
+pub const TASK_COLUMNS: [&str; 7] = [
     "task_no",
     "source",
     "project_name",
     "content",
     "owner",
     "assigned",
+    crate::model::authority::CLAIMED_DONE,
 ];
 
 pub fn task_indicator(tasks: &DataFrame, as_of: NaiveDate) -> PolarsResult<IndicatorOutcome> {

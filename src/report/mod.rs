@@ -126,6 +126,7 @@ pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
                 date_c,
                 "状态",
                 "逾期天数（日历日）",
+                "单位报完成日期（待销号）",
             ],
             vec![
                 (UNIT, As::Text),
@@ -139,6 +140,7 @@ pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
                 (C, As::Date),
                 (STATUS, As::Text),
                 (DAYS_LATE, As::Int),
+                (crate::model::authority::CLAIMED_DONE, As::Date),
             ],
         )
     } else {

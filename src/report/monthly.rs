@@ -75,7 +75,7 @@ pub fn monthly_xlsx(ctx: &Context) -> Result<Vec<u8>> {
     write_grid(
         workbook.add_worksheet().set_name(NOTICES)?,
         &notice_list(ctx)?,
-        &titled("挂牌督办事项（复函逾期、不完整或未办结）"),
+        &titled("挂牌督办事项（复函逾期、不完整、未办结或待销号）"),
     )?;
     visits_sheet(workbook.add_worksheet().set_name(VISITS)?, ctx)?;
     write_sections(
@@ -95,12 +95,63 @@ pub fn monthly_xlsx(ctx: &Context) -> Result<Vec<u8>> {
     )?;
     let mut quality_title = ctx.plain_title("报送数据质量");
     quality_title.extend(ctx.assessment.calendar_warning());
-    write_grid(
+    write_sections(
         workbook.add_worksheet().set_name(QUALITY)?,
-        &quality_summary(ctx),
-        &SheetLayout::titled(quality_title),
+        &quality_title,
+        &[
+            ("一、各单位报送情况".to_string(), quality_summary(ctx)),
+            (
+                "二、越权报送（不计入）和单位报已落实待销号的事项".to_string(),
+                overreach_list(ctx),
+            ),
+        ],
     )?;
     Ok(workbook.save_to_buffer()?)
+}
+
+/// Every refusal under "who may report what" and every completion awaiting the office's 销号,
+/// from the files and from the assessment, for the office to see in one place.
+fn overreach_list(ctx: &Context) -> Grid {
+    use crate::ingest::problem::{AWAITING_CLOSURE, OVERREACH};
+    let mut listed: Vec<&crate::ingest::problem::Problem> = ctx
+        .files
+        .iter()
+        .flat_map(|f| f.all_problems())
+        .chain(&ctx.assessment.problems)
+        .filter(|p| p.reason.starts_with(OVERREACH) || p.reason.starts_with(AWAITING_CLOSURE))
+        .collect();
+    listed.sort_by(|a, b| {
+        (&a.unit, &a.file, &a.sheet, a.row).cmp(&(&b.unit, &b.file, &b.sheet, b.row))
+    });
+    Grid {
+        headers: [
+            "单位",
+            "文件",
+            "工作表",
+            "行号",
+            "列",
+            "填写的值",
+            "问题",
+            "处理",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: listed
+            .into_iter()
+            .map(|p| {
+                vec![
+                    Out::opt_text(p.unit.clone()),
+                    Out::text(&p.file),
+                    Out::text(&p.sheet),
+                    Out::opt_int(p.row.map(i64::from)),
+                    Out::text(&p.column),
+                    Out::text(&p.value),
+                    Out::text(&p.reason),
+                    Out::text(&p.fix),
+                ]
+            })
+            .collect(),
+    }
 }
 
 fn count_status(df: &DataFrame) -> Result<(usize, usize)> {
@@ -574,13 +625,21 @@ fn project_list(ctx: &Context) -> Result<Grid> {
     // Open and closed-this-month tasks and notices, per project.
     let mut open: Vec<Vec<String>> = vec![Vec::new(); projects.height()];
     let mut closed: Vec<(u32, u32)> = vec![(0, 0); projects.height()];
-    for (df, no_col, deadline_col, done_col, label) in [
-        (&a.tasks, "task_no", "deadline", "done", "任务"),
+    for (df, no_col, deadline_col, done_col, claim_col, label) in [
+        (
+            &a.tasks,
+            "task_no",
+            "deadline",
+            "done",
+            crate::model::authority::CLAIMED_DONE,
+            "任务",
+        ),
         (
             &a.metrics.notices,
             "notice_no",
             "deadline",
             "closed",
+            crate::model::authority::CLAIMED_CLOSED,
             "督办",
         ),
     ] {
@@ -590,13 +649,23 @@ fn project_list(ctx: &Context) -> Result<Grid> {
             texts(df, "ref_name")?,
         );
         let (deadline, done) = (dates(df, deadline_col)?, dates(df, done_col)?);
+        let claimed = dates(df, claim_col)?;
         for i in 0..df.height() {
             let Some(p) = project_of(&refs_code[i], &refs_name[i]) else {
                 continue;
             };
             let done_by_d = done[i].filter(|d| *d <= ctx.as_of);
+            // The office's record decides; a unit's claimed completion is shown beside it.
+            let claim = if claimed[i].is_some_and(|c| c <= ctx.as_of) {
+                format!("（{}）", crate::model::authority::AWAITING_CONFIRMATION)
+            } else {
+                String::new()
+            };
             match done_by_d {
-                None => open[p].push(format!("{label}{}", nos[i].clone().unwrap_or_default())),
+                None => open[p].push(format!(
+                    "{label}{}{claim}",
+                    nos[i].clone().unwrap_or_default()
+                )),
                 Some(d) if d >= month_start => {
                     if deadline[i].is_some_and(|t| d <= t) {
                         closed[p].0 += 1;
@@ -724,6 +793,7 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
         dates(df, "replied")?,
     );
     let (deadline, closed) = (dates(df, "deadline")?, dates(df, "closed")?);
+    let claimed = dates(df, crate::model::authority::CLAIMED_CLOSED)?;
     let mut out = Vec::new();
     for i in 0..df.height() {
         let replied_by_d = replied[i].filter(|r| *r <= d);
@@ -742,7 +812,10 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
             (None, _) => "办理中",
         };
         let gap = no[i].as_ref().and_then(|n| missing.get(n)).cloned();
+        // A closure the unit reports but the office has not recorded: for the office to confirm.
+        let claim = claimed[i].filter(|c| *c <= d && closed_by_d.is_none());
         let problem = matches!(reply_state, "逾期复函" | "逾期未复函")
+            || claim.is_some()
             || reply_state == crate::metrics::notices::REPLY_UNDECIDABLE
             || gap.is_some()
             || matches!(close_state, "逾期办结" | "逾期未办结");
@@ -762,6 +835,13 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
             Out::opt_date(deadline[i]),
             Out::opt_date(closed_by_d),
             Out::text(close_state),
+            Out::text(claim.map_or(String::new(), |c| {
+                format!(
+                    "{}（{}）",
+                    crate::model::authority::AWAITING_CONFIRMATION,
+                    c.format("%Y-%m-%d")
+                )
+            })),
         ]);
     }
     Ok(Grid {
@@ -778,6 +858,7 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
             "办理时限",
             "办结日期",
             "办结情况",
+            "单位报办结（待销号）",
         ]
         .map(String::from)
         .to_vec(),

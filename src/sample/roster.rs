@@ -246,9 +246,11 @@ fn synthetic_config(base: &Config, count: usize, rng: &mut SampleRng) -> Config 
     }
     // The first twelve units meet jointly, like the seed's twelve departments.
     let joint_meeting_members = units.iter().take(12).map(|u| u.name.clone()).collect();
+    let office = units.first().map(|u| u.name.clone());
     // Scoring, thresholds, calendar and the rest stay the base config's.
     Config {
         county,
+        office,
         groups: vec!["乡镇".to_string(), "县直部门".to_string()],
         units,
         leaders,

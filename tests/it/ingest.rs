@@ -475,7 +475,8 @@ fn office_sheets(workbook: &mut Workbook) {
             "鲍店镇污水处理厂",
             "",
             "也许",
-            "县政府办公室",
+            // 鲍店镇's head's visit, reported by 鲍店镇 (another unit may not credit it).
+            "鲍店镇",
             "2026-03",
         ],
     );
@@ -485,8 +486,10 @@ fn office_sheets(workbook: &mut Workbook) {
     write_row(other, 0, &["本表由县重点办统一制发"]);
 }
 
+/// A workbook holding a township's ledger beside the office's lists: only a file outside every
+/// unit's folder may (a file in 鲍店镇's folder speaks for 鲍店镇 alone).
 fn workbook_fixture(dir: &Path) -> PathBuf {
-    let path = dir.join("鲍店镇/鲍店镇重点项目台账（2026年3月）.xlsx");
+    let path = dir.join("汇总/鲍店镇重点项目台账（2026年3月）.xlsx");
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let mut workbook = Workbook::new();
     township_ledger(&mut workbook);
@@ -584,7 +587,7 @@ fn township_ledger_variants_parse_with_exact_rejections_and_accounting() {
     );
     assert_eq!(
         stage_problem.file,
-        "鲍店镇/鲍店镇重点项目台账（2026年3月）.xlsx"
+        "汇总/鲍店镇重点项目台账（2026年3月）.xlsx"
     );
     // The unknown columns are noted once for the sheet, the total row once.
     let notes: Vec<&str> = ledger

@@ -1,5 +1,6 @@
 //! Integration tests: the real binary on workbooks the tests write, outputs read back.
 
+mod authority;
 mod cache;
 mod cli;
 mod cycle;

@@ -134,13 +134,9 @@ fn second_wave_sheets_on_the_sample() {
     }
 
     // The leadership 数据质量 sheet counts each unit's warnings as its own workbook does.
-    let quality = read_sheet(&book, "数据质量");
-    let header = quality
-        .iter()
-        .position(|r| r[0] == "填报单位")
-        .expect("header");
-    let warnings = column(&quality[header..], "警告（条）");
-    for row in &quality[header + 1..] {
+    let quality = section(&read_sheet(&book, "数据质量"), "一、各单位报送情况");
+    let warnings = column(&quality, "警告（条）");
+    for row in &quality[1..] {
         let own = ws.path(&format!("reports/2026-11/数据质量/{}_2026-11.xlsx", row[0]));
         if !own.is_file() {
             continue;
