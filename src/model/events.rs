@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use super::frames::{strings, with_folded, FILE, MTIME, ROW, SHEET};
+use super::ledger::latest_submissions;
 use crate::config::Config;
 use crate::ingest::problem::{Problem, Severity};
 use crate::text::fold;
@@ -161,22 +162,7 @@ pub fn investments(
             .is_null()
             .or(col("report_month").lt_eq(lit(month_start))),
     );
-    let current = eligible
-        .clone()
-        .group_by(per_list.clone())
-        .agg([
-            col("report_month").max(),
-            col("fill_date").max(),
-            col(MTIME).max(),
-        ])
-        .sort(
-            ["unit", "report_month", "fill_date", MTIME, FILE, SHEET],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([false, true, true, true, false, false])
-                .with_nulls_last(true),
-        )
-        .unique_stable_generic(Some(vec![col("unit")]), UniqueKeepStrategy::First)
-        .select(per_list.clone());
+    let current = latest_submissions(eligible.clone(), "unit").select(per_list.clone());
     let mut rows = eligible
         .join(
             current,

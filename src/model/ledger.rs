@@ -28,22 +28,7 @@ pub fn current_ledger(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<Curr
         .clone()
         .lazy()
         .filter(col("report_month").lt_eq(lit(month_start)));
-    let submissions = eligible
-        .clone()
-        .group_by(per_submission.clone())
-        .agg([
-            col("report_month").max(),
-            col("fill_date").max(),
-            col(MTIME).max(),
-        ])
-        .sort(
-            ["submitter", "report_month", "fill_date", MTIME, FILE, SHEET],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([false, true, true, true, false, false])
-                .with_nulls_last(true),
-        )
-        .unique_stable_generic(Some(vec![col("submitter")]), UniqueKeepStrategy::First)
-        .collect()?;
+    let submissions = latest_submissions(eligible.clone(), "submitter").collect()?;
 
     let rows = eligible
         .join(
@@ -60,6 +45,26 @@ pub fn current_ledger(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<Curr
         submissions,
         warnings,
     })
+}
+
+/// Each `owner`'s latest submission among `eligible` rows, as for ledgers (SPEC §1): the latest
+/// 报告期, then 填报日期, then the file's modification time. One row per owner: owner, file,
+/// sheet, report_month, fill_date, mtime.
+pub fn latest_submissions(eligible: LazyFrame, owner: &str) -> LazyFrame {
+    eligible
+        .group_by([col(owner), col(FILE), col(SHEET)])
+        .agg([
+            col("report_month").max(),
+            col("fill_date").max(),
+            col(MTIME).max(),
+        ])
+        .sort(
+            [owner, "report_month", "fill_date", MTIME, FILE, SHEET],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, true, true, true, false, false])
+                .with_nulls_last(true),
+        )
+        .unique_stable_generic(Some(vec![col(owner)]), UniqueKeepStrategy::First)
 }
 
 /// A project is its 项目代码 when present, else its folded name within its lead unit.

@@ -138,18 +138,7 @@ fn overreach_list(ctx: &Context) -> Grid {
         .to_vec(),
         rows: listed
             .into_iter()
-            .map(|p| {
-                vec![
-                    Out::opt_text(p.unit.clone()),
-                    Out::text(&p.file),
-                    Out::text(&p.sheet),
-                    Out::opt_int(p.row.map(i64::from)),
-                    Out::text(&p.column),
-                    Out::text(&p.value),
-                    Out::text(&p.reason),
-                    Out::text(&p.fix),
-                ]
-            })
+            .map(|p| super::quality::problem_row(Out::opt_text(p.unit.clone()), p))
             .collect(),
     }
 }

@@ -68,6 +68,20 @@ pub fn quality_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
         .collect()
 }
 
+/// A problem's row in a list: `first`, then where, what was found, why and how to fix it.
+pub fn problem_row(first: Out, p: &Problem) -> Vec<Out> {
+    vec![
+        first,
+        Out::text(&p.file),
+        Out::text(&p.sheet),
+        Out::opt_int(p.row.map(i64::from)),
+        Out::text(&p.column),
+        Out::text(&p.value),
+        Out::text(&p.reason),
+        Out::text(&p.fix),
+    ]
+}
+
 /// One unit's 数据质量 workbook: its problems, then its submissions.
 fn unit_workbook(
     ctx: &Context,
@@ -116,18 +130,7 @@ fn unit_workbook(
         .to_vec(),
         rows: list
             .iter()
-            .map(|p| {
-                vec![
-                    Out::text(p.severity.label()),
-                    Out::text(&p.file),
-                    Out::text(&p.sheet),
-                    Out::opt_int(p.row.map(i64::from)),
-                    Out::text(&p.column),
-                    Out::text(&p.value),
-                    Out::text(&p.reason),
-                    Out::text(&p.fix),
-                ]
-            })
+            .map(|p| problem_row(Out::text(p.severity.label()), p))
             .collect(),
     };
     write_grid(
