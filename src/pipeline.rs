@@ -49,6 +49,22 @@ impl Assessment {
         calendar_warning(&self.missing_calendar_years)
     }
 
+    /// The same, short enough for one cell of the overview.
+    pub fn calendar_gap(&self) -> Option<String> {
+        if self.missing_calendar_years.is_empty() {
+            return None;
+        }
+        let years: Vec<String> = self
+            .missing_calendar_years
+            .iter()
+            .map(|y| format!("{y}年"))
+            .collect();
+        Some(format!(
+            "缺{}节假日安排，请在配置 [[calendar]] 中补充",
+            years.join("、")
+        ))
+    }
+
     /// Whether D's own year is missing from the calendar: items are then left undecided.
     pub fn calendar_lacks_current_year(&self) -> bool {
         self.missing_calendar_years.contains(&self.as_of.year())

@@ -251,8 +251,8 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
             Out::Int(undecidable as i64),
         ]);
     }
-    if let Some(warning) = ctx.assessment.calendar_warning() {
-        headline.push(vec![Out::text("工作日历"), Out::text(warning)]);
+    if let Some(gap) = ctx.assessment.calendar_gap() {
+        headline.push(vec![Out::text("工作日历"), Out::text(gap)]);
     }
     let headline = Grid {
         headers: vec!["一、总体情况".into(), "数值".into()],

@@ -339,13 +339,9 @@ fn a_year_missing_from_the_calendar_leaves_items_undecided_and_writes_every_repo
     assert!(undecided[7].contains("[[calendar]]"), "{undecided:?}");
     // The overview and the office's data-quality sheet say what to do.
     let book = folder.join("重点项目月度考核_2027-01.xlsx");
-    let says_calendar = |rows: &[Vec<String>]| {
-        rows.iter()
-            .flatten()
-            .any(|c| c.contains("工作日历缺少2027年"))
-    };
-    assert!(says_calendar(&read_sheet(&book, "概览")));
-    assert!(says_calendar(&read_sheet(&book, "数据质量")));
+    let says = |rows: &[Vec<String>], what: &str| rows.iter().flatten().any(|c| c.contains(what));
+    assert!(says(&read_sheet(&book, "概览"), "缺2027年节假日安排"));
+    assert!(says(&read_sheet(&book, "数据质量"), "工作日历缺少2027年"));
     let notices = read_sheet(&book, "督办事项");
     assert!(
         notices
@@ -365,12 +361,15 @@ fn from_december_a_run_warns_that_next_year_is_missing() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("工作日历缺少2027年"), "{stderr}");
     let book = ws.path("reports/2026-12/重点项目月度考核_2026-12.xlsx");
-    for sheet in ["概览", "数据质量"] {
+    for (sheet, says) in [
+        ("概览", "缺2027年节假日安排"),
+        ("数据质量", "工作日历缺少2027年"),
+    ] {
         assert!(
             read_sheet(&book, sheet)
                 .iter()
                 .flatten()
-                .any(|c| c.contains("工作日历缺少2027年")),
+                .any(|c| c.contains(says)),
             "{sheet}"
         );
     }
