@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use polars::prelude::{col, lit, IntoLazy};
+use polars::prelude::{col, lit, when, DataType, IntoLazy, SortMultipleOptions, NULL};
 
 use super::columns::{dates, texts};
 use super::grid::{Grid, NumFmt, Out};
 use super::Context;
 use crate::metrics::due::{C, DAYS_LATE, OVERDUE_DONE, OVERDUE_OPEN, STATUS, T, UNIT};
-use crate::metrics::landing::{COUNTY, FUNNEL};
+use crate::metrics::landing::{COUNTY, FUNNEL, PROVEN_STAGE};
 use crate::metrics::library::BATCHES;
 use crate::metrics::Ratio;
 
@@ -297,6 +297,58 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
             })
             .collect(),
     };
+    // Every project behind the funnel, with the stage its dates prove.
+    let by_d = |name: &str| {
+        when(col(name).lt_eq(lit(ctx.as_of)))
+            .then(col(name))
+            .otherwise(lit(NULL).cast(DataType::Date))
+            .alias(name)
+    };
+    let listed = landing
+        .projects
+        .clone()
+        .lazy()
+        .with_columns(
+            ["evaluated", "signed", "handed_over", "started"]
+                .into_iter()
+                .map(by_d)
+                .collect::<Vec<_>>(),
+        )
+        .sort(["unit", "name"], SortMultipleOptions::default())
+        .collect()?;
+    let projects = Grid {
+        headers: headers(&[
+            "序号",
+            "招商单位",
+            "项目名称",
+            "投资方",
+            "填报阶段",
+            "统计阶段",
+            "协议投资额（万元）",
+            "评估论证日期",
+            "签约日期",
+            "移交日期",
+            "承接单位",
+            "开工日期",
+        ]),
+        rows: super::columns::rows(
+            &listed,
+            &[
+                ("unit", super::columns::As::Text),
+                ("name", super::columns::As::Text),
+                ("investor", super::columns::As::Text),
+                ("stage", super::columns::As::Text),
+                (PROVEN_STAGE, super::columns::As::Text),
+                ("amount", super::columns::As::Money),
+                ("evaluated", super::columns::As::Date),
+                ("signed", super::columns::As::Date),
+                ("handed_over", super::columns::As::Date),
+                ("receiver", super::columns::As::Text),
+                ("started", super::columns::As::Date),
+            ],
+            true,
+        )?,
+    };
     let days = ctx.config.handover_working_days;
     Ok(vec![
         (
@@ -316,6 +368,10 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
         (
             format!("四、未先评估后签约的项目（{year}年签约）"),
             signed_first,
+        ),
+        (
+            "五、招商引资项目清单（推进表各项数字的明细；数据截止日后的日期不计，不列出）".into(),
+            projects,
         ),
     ])
 }

@@ -127,6 +127,14 @@ fn second_wave_sheets_on_the_sample() {
         .map(|r| r[column(&funnel, "应移交（个）")].parse::<usize>().unwrap())
         .sum();
     assert_eq!(due, units_due);
+    // Every project behind the funnel is listed with the stage it counts at.
+    let list = section(&investment, "五、招商引资项目清单");
+    let stage = column(&list, "统计阶段");
+    for (at, name) in funnel[0].iter().enumerate().skip(1).step_by(2).take(4) {
+        let stage_name = name.trim_end_matches("（个）");
+        let listed = list[1..].iter().filter(|r| r[stage] == stage_name).count();
+        assert_eq!(county[at], listed.to_string(), "{stage_name}");
+    }
     for heading in ["二、签约移交逾期未完成", "三、签约移交逾期完成"] {
         let late = section(&investment, heading);
         assert!(late[0].contains(&"逾期天数（日历日）".to_string()));
