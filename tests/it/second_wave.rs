@@ -208,3 +208,46 @@ fn an_approval_dated_after_d_has_not_happened() {
         "{project}"
     );
 }
+
+/// A unit whose only applicable indicator is 签约移交 (weight 0 by default) stays 无考核事项,
+/// and the workbook's 得分明细 says why; the CSV carries no such text.
+#[test]
+fn a_unit_with_only_an_unweighted_indicator_says_why() {
+    let ws = Workspace::fresh();
+    crate::write_table(
+        &ws.inputs().join("县招商中心/招商引资（2026年10月）.xlsx"),
+        "填报单位：县招商中心  报告期：2026年10月  填报日期：2026-11-03",
+        &[
+            "项目名称",
+            "招商单位",
+            "阶段",
+            "签约日期",
+            "协议投资额",
+            "移交日期",
+        ],
+        &[vec![
+            "某产业园项目",
+            "县招商中心",
+            "签约",
+            "2026-09-01",
+            "800",
+            "2026-09-10",
+        ]],
+    );
+    assert_eq!(ws.run(&["--month", "2026-10"]).status.code(), Some(0));
+    let csv = crate::read_csv(&ws.path("reports/2026-10/考核排名_2026-10.csv"));
+    let row = csv.iter().find(|r| r[1] == "县招商中心").unwrap();
+    let at = |name: &str| csv[0].iter().position(|h| h == name).unwrap();
+    assert_eq!(row[at("签约移交率")], "1");
+    assert_eq!(row[at("等次")], "无考核事项");
+    assert!(row.iter().all(|c| !c.contains("分值为0")));
+    let detail = read_sheet(
+        &ws.path("reports/2026-10/重点项目月度考核_2026-10.xlsx"),
+        "得分明细",
+    );
+    let line = detail
+        .iter()
+        .find(|r| r[0] == "县招商中心" && r[2] == "签约移交")
+        .expect("签约移交 line");
+    assert!(line.last().unwrap().contains("无考核事项"), "{line:?}");
+}
