@@ -12,7 +12,7 @@ use crate::ingest::schema::Table;
 use crate::ingest::stage::StagedSheet;
 use crate::ingest::FileOutcome;
 use crate::metrics::{self, Metrics, Tables};
-use crate::model::frames::{dates, strings, table_frame, FILE, SHEET};
+use crate::model::frames::table_frame;
 use crate::model::ledger::{current_ledger, CurrentLedger};
 use crate::model::{authority, events};
 use crate::scoring::{score, ScoreRow, ScoringInput};
@@ -138,54 +138,12 @@ impl StagedTables {
         for (table, frame) in &self.frames {
             let latest = match event_key(*table) {
                 // Per submitter: the office's record and each unit's reply both matter.
-                Some(key) => {
-                    const PER_SUBMITTER: &str = "key_per_submitter";
-                    let per_submitter: Vec<String> = strings(frame, key)?
-                        .into_iter()
-                        .zip(strings(frame, "submitter")?)
-                        .map(|(k, s)| {
-                            format!("{}@{}", k.unwrap_or_default(), s.unwrap_or_default())
-                        })
-                        .collect();
-                    let mut keyed = frame.clone();
-                    keyed.with_column(Column::new(PER_SUBMITTER.into(), per_submitter))?;
-                    events::latest_by_key(&keyed, PER_SUBMITTER)?.drop(PER_SUBMITTER)?
-                }
+                Some(key) => events::latest_by_keys(frame, &[key, "submitter"])?,
                 None => frame.clone(),
             };
             frames.push((*table, latest));
         }
         Ok(StagedTables { frames })
-    }
-
-    /// Each sheet's 填报日期 (earliest and latest of its accepted rows), by (file, sheet), for
-    /// the manifest.
-    pub fn fill_dates(&self) -> PolarsResult<FillDates> {
-        let mut out = FillDates::new();
-        for (_, frame) in &self.frames {
-            let spans = frame
-                .clone()
-                .lazy()
-                .filter(col("fill_date").is_not_null())
-                .group_by([col(FILE), col(SHEET)])
-                .agg([
-                    col("fill_date").min().alias("first"),
-                    col("fill_date").max().alias("last"),
-                ])
-                .collect()?;
-            let files = strings(&spans, FILE)?;
-            let sheets = strings(&spans, SHEET)?;
-            let firsts = dates(&spans, "first")?;
-            let lasts = dates(&spans, "last")?;
-            for i in 0..spans.height() {
-                if let (Some(file), Some(sheet), Some(first), Some(last)) =
-                    (&files[i], &sheets[i], firsts[i], lasts[i])
-                {
-                    out.insert((file.clone(), sheet.clone()), (first, last));
-                }
-            }
-        }
-        Ok(out)
     }
 
     pub fn get(&self, table: Table) -> &DataFrame {
@@ -197,9 +155,6 @@ impl StagedTables {
             .expect("a frame per table")
     }
 }
-
-/// The 填报日期 span of each (file, sheet).
-pub type FillDates = std::collections::BTreeMap<(String, String), (NaiveDate, NaiveDate)>;
 
 const NOTICE_KEY: &str = "notice_no";
 const TASK_KEY: &str = "task_no";

@@ -27,8 +27,7 @@ use crate::ingest::schema::Table;
 use crate::ingest::{content_hash, FileOutcome, Ingest};
 use crate::lock::RunLock;
 use crate::pipeline::{
-    assess_tables, calendar_warning, month_label, needs_attention, scores_as_of, FillDates,
-    StagedTables,
+    assess_tables, calendar_warning, month_label, needs_attention, scores_as_of, StagedTables,
 };
 use crate::report::circular::circular_xlsx;
 use crate::report::manifest::{manifest, ManifestInput};
@@ -146,10 +145,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         StagingCache::save(&cache_dir, &fingerprint, &files, &pieces, &tables)?;
     }
     drop(pieces);
-    let fill_dates = tables.fill_dates().context("整理报送数据时出错")?;
     // Only the latest snapshot rows count, whatever the month assessed; the rest of the
     // notices and tasks leave memory before the assessment.
-    let tables = tables.latest_snapshots().context("整理报送数据时出错")?;
+    let tables = {
+        // The full tables leave memory at the end of this block (shadowing would keep them).
+        let all = tables;
+        all.latest_snapshots().context("整理报送数据时出错")?
+    };
     stage(&mut timings.cache);
 
     let shared = Shared {
@@ -158,14 +160,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         calendar: &calendar,
         files: &files,
         ignored: &found.ignored,
-        fill_dates: &fill_dates,
-        tables: &tables,
     };
     let mut written = Vec::new();
     let mut outputs_written = 0;
     let mut attention = needs_attention(files.iter().flat_map(FileOutcome::all_problems));
-    for as_of in &plan.dates {
-        let month = assess_month(&shared, *as_of)?;
+    // The tables leave memory once the last month is assessed, before its reports are built.
+    let mut tables = Some(tables);
+    for (i, as_of) in plan.dates.iter().enumerate() {
+        let last = i + 1 == plan.dates.len();
+        let month = assess_month(&shared, &mut tables, last, *as_of)?;
         attention |= month.needs_attention;
         outputs_written += month.outputs;
         timings.months.push(month.timings);
@@ -174,7 +177,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
             as_of: as_of.format("%Y-%m-%d").to_string(),
         });
     }
-    drop(tables);
     // run.json goes last, into every month folder written: it records the whole run.
     let run_json = serde_json::to_vec_pretty(&serde_json::json!({
         "started_at": started_at.to_rfc3339(),
@@ -216,8 +218,6 @@ struct Shared<'a> {
     calendar: &'a Calendar,
     files: &'a [FileOutcome],
     ignored: &'a [IgnoredFile],
-    fill_dates: &'a FillDates,
-    tables: &'a StagedTables,
 }
 
 /// One month assessed and written.
@@ -227,8 +227,14 @@ struct MonthOutcome {
     timings: MonthTimings,
 }
 
-/// Assess the month of `as_of`, write its report folder and keep its history.
-fn assess_month(shared: &Shared, as_of: NaiveDate) -> anyhow::Result<MonthOutcome> {
+/// Assess the month of `as_of`, write its report folder and keep its history. For the `last`
+/// month the staged tables are dropped before the reports are built.
+fn assess_month(
+    shared: &Shared,
+    tables: &mut Option<StagedTables>,
+    last: bool,
+    as_of: NaiveDate,
+) -> anyhow::Result<MonthOutcome> {
     let Shared {
         args,
         config,
@@ -246,11 +252,15 @@ fn assess_month(shared: &Shared, as_of: NaiveDate) -> anyhow::Result<MonthOutcom
         *slot = lap.elapsed().as_secs_f64();
         lap = Instant::now();
     };
+    let staged = tables.as_ref().context("报送数据已释放")?;
     let mut assessment =
-        assess_tables(config, calendar, as_of, shared.tables).context("计算考核指标时出错")?;
+        assess_tables(config, calendar, as_of, staged).context("计算考核指标时出错")?;
     stage(&mut timings.assess);
-    let previous = previous_ranks(&args.state, config, calendar, as_of, shared.tables)?;
+    let previous = previous_ranks(&args.state, config, calendar, as_of, staged)?;
     with_previous_ranks(&mut assessment.scores, &previous);
+    if last {
+        *tables = None;
+    }
     stage(&mut timings.previous_month);
 
     let ctx = ReportContext {
@@ -278,7 +288,6 @@ fn assess_month(shared: &Shared, as_of: NaiveDate) -> anyhow::Result<MonthOutcom
         month: &month,
         files,
         ignored: shared.ignored,
-        fill_dates: shared.fill_dates,
         extra_problems: &assessment.problems,
         outputs: &outputs,
     });

@@ -42,6 +42,8 @@ pub struct SheetSummary {
     pub rows_accepted: usize,
     pub rows_rejected: usize,
     pub rows_skipped: usize,
+    /// The 填报日期 of the sheet's accepted rows (`first—last` when they differ).
+    pub fill_date: Option<String>,
 }
 
 impl FileOutcome {
@@ -56,6 +58,7 @@ impl FileOutcome {
                 rows_accepted: s.counts.accepted,
                 rows_rejected: s.counts.rejected,
                 rows_skipped: s.counts.skipped,
+                fill_date: s.fill_date.clone(),
             })
             .collect()
     }

@@ -9,7 +9,7 @@
 use std::io::Cursor;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsx};
+use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx};
 
 use super::cell::Cell;
 
@@ -239,7 +239,7 @@ where
         let mut cells = SparseCells::default();
         let mut refused = None;
         while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
-            let value = from_data_ref(cell.get_value());
+            let value = to_cell(Data::from(cell.get_value().clone()));
             if value.is_blank() {
                 continue;
             }
@@ -334,23 +334,6 @@ impl SparseCells {
     }
 }
 
-fn from_data_ref(data: &DataRef) -> Cell {
-    match data {
-        DataRef::Empty => Cell::Empty,
-        DataRef::String(s) => Cell::Text(s.clone()),
-        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
-        DataRef::Float(x) => Cell::Number(*x),
-        DataRef::Int(i) => Cell::Number(*i as f64),
-        DataRef::Bool(b) => Cell::Bool(*b),
-        DataRef::DateTime(dt) => match dt.as_datetime() {
-            Some(value) => Cell::Date(value.date()),
-            None => Cell::Number(dt.as_f64()),
-        },
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
-        DataRef::Error(e) => Cell::Error(format!("{e}")),
-    }
-}
-
 const PASSWORD: &str = "工作簿设置了打开密码，无法读取；请取消密码后再报送";
 
 fn open_error(detail: &str) -> String {
@@ -392,7 +375,7 @@ where
         let (first_row, first_col) = range.start().unwrap_or((0, 0));
         let rows = range
             .rows()
-            .map(|row| row.iter().map(to_cell).collect())
+            .map(|row| row.iter().map(|data| to_cell(data.clone())).collect())
             .collect();
         let merges = merges_of(&workbook, &name);
         sheets.push(RawSheet {
@@ -407,18 +390,18 @@ where
     Ok(sheets)
 }
 
-fn to_cell(data: &Data) -> Cell {
+/// A calamine value as a cell; owned, so a text value moves without a copy.
+fn to_cell(data: Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
-        Data::String(s) => Cell::Text(s.clone()),
-        Data::Float(x) => Cell::Number(*x),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Bool(b) => Cell::Bool(*b),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::Float(x) => Cell::Number(x),
+        Data::Int(i) => Cell::Number(i as f64),
+        Data::Bool(b) => Cell::Bool(b),
         Data::DateTime(dt) => match dt.as_datetime() {
             Some(value) => Cell::Date(value.date()),
             None => Cell::Number(dt.as_f64()),
         },
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Error(format!("{e}")),
     }
 }

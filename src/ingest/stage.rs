@@ -104,6 +104,9 @@ pub struct SheetOutcome {
     /// The submitting unit written for the sheet as a whole, when there is one.
     pub unit: Option<String>,
     pub counts: SheetCounts,
+    /// The 填报日期 of the accepted rows: `YYYY-MM-DD`, or `first—last` when they differ.
+    #[serde(default)]
+    pub fill_date: Option<String>,
     /// The accepted rows, until they move into the run's tables (never cached as such).
     #[serde(skip)]
     pub staged: Option<StagedSheet>,
@@ -142,6 +145,7 @@ pub fn stage_sheet(
         table: None,
         unit: None,
         counts: SheetCounts::default(),
+        fill_date: None,
         staged: None,
         problems: Vec::new(),
     };
@@ -402,8 +406,28 @@ pub fn stage_sheet(
         ));
     }
     outcome.problems.extend(repeated_numbers(&staged, source));
+    outcome.fill_date = fill_date_span(&staged);
     outcome.staged = Some(staged);
     outcome
+}
+
+/// The span of 填报日期 the accepted rows carry, for the manifest.
+fn fill_date_span(staged: &StagedSheet) -> Option<String> {
+    let index = staged
+        .table
+        .columns()
+        .iter()
+        .position(|c| c.field == "fill_date")?;
+    let ColumnValues::Date(dates) = staged.columns.get(index)? else {
+        return None;
+    };
+    let (first, last) = (dates.iter().flatten().min()?, dates.iter().flatten().max()?);
+    let day = |d: &NaiveDate| d.format("%Y-%m-%d").to_string();
+    Some(if first == last {
+        day(first)
+    } else {
+        format!("{}—{}", day(first), day(last))
+    })
 }
 
 /// A warning for each 编号 that one sheet of notices or tasks lists more than once, on every row

@@ -48,8 +48,15 @@ fn split_by_office(
     office: Option<&str>,
 ) -> PolarsResult<(DataFrame, DataFrame)> {
     let is_office = from_office(office);
-    let office_rows = staged.clone().lazy().filter(is_office.clone()).collect()?;
-    let unit_rows = staged.clone().lazy().filter(is_office.not()).collect()?;
+    let unit_rows = staged
+        .clone()
+        .lazy()
+        .filter(is_office.clone().not())
+        .collect()?;
+    if unit_rows.height() == 0 {
+        return Ok((staged.clone(), unit_rows));
+    }
+    let office_rows = staged.clone().lazy().filter(is_office).collect()?;
     Ok((office_rows, unit_rows))
 }
 
@@ -106,6 +113,14 @@ fn items(
     rule: &ItemRule,
 ) -> PolarsResult<(DataFrame, Vec<Problem>)> {
     let (office_rows, unit_rows) = split_by_office(staged, office)?;
+    let (completion, claimed) = rule.completion;
+    if unit_rows.height() == 0 {
+        // Only the office's lists: its record as it stands, nothing claimed.
+        let mut table = latest_by_key(&office_rows, rule.key)?;
+        let none = Column::full_null(claimed.into(), table.height(), &DataType::Date);
+        table.with_column(none)?;
+        return Ok((table, Vec::new()));
+    }
     let own = col(rule.target).eq(col("submitter")).fill_null(lit(false));
     let foreign = unit_rows
         .clone()
@@ -124,7 +139,6 @@ fn items(
         "请只报送本单位的事项；其他单位的事项由该单位或县重点项目办公室报送",
     )?;
     let own_rows = unit_rows.lazy().filter(own).collect()?;
-    let (completion, claimed) = rule.completion;
     let claims = own_rows
         .clone()
         .lazy()
@@ -278,6 +292,9 @@ fn own_rows_only(
         .lazy()
         .filter(allowed.clone().not())
         .collect()?;
+    if refused.height() == 0 {
+        return Ok((rows.clone(), Vec::new()));
+    }
     let problems = row_problems(
         &refused,
         column,

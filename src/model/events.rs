@@ -19,17 +19,32 @@ use crate::text::fold;
 /// later file may report what happened by D but never moves an event before D: the metrics
 /// treat every date after D as not yet happened.
 pub fn latest_by_key(staged: &DataFrame, key: &str) -> PolarsResult<DataFrame> {
+    latest_by_keys(staged, &[key])
+}
+
+/// `latest_by_key` for a key of several columns (a 编号 and its submitter, say).
+pub fn latest_by_keys(staged: &DataFrame, keys: &[&str]) -> PolarsResult<DataFrame> {
+    let order = ["fill_date", "report_month", MTIME, FILE, SHEET, ROW];
+    let by: Vec<&str> = keys.iter().copied().chain(order).collect();
+    let descending: Vec<bool> = keys
+        .iter()
+        .map(|_| false)
+        .chain(order.iter().map(|_| true))
+        .collect();
     staged
         .clone()
         .lazy()
         .sort(
-            [key, "fill_date", "report_month", MTIME, FILE, SHEET, ROW],
+            by,
             SortMultipleOptions::default()
-                .with_order_descending_multi([false, true, true, true, true, true, true])
+                .with_order_descending_multi(descending)
                 .with_nulls_last(true),
         )
-        .unique_stable_generic(Some(vec![col(key)]), UniqueKeepStrategy::First)
-        .sort([key], SortMultipleOptions::default())
+        .unique_stable_generic(
+            Some(keys.iter().map(|k| col(*k)).collect()),
+            UniqueKeepStrategy::First,
+        )
+        .sort(keys.to_vec(), SortMultipleOptions::default())
         .collect()
 }
 

@@ -8,7 +8,6 @@ use crate::config::Config;
 use crate::ingest::discover::IgnoredFile;
 use crate::ingest::problem::Severity;
 use crate::ingest::{FileOutcome, SheetSummary};
-use crate::pipeline::FillDates;
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
@@ -44,16 +43,7 @@ pub struct InputEntry {
     pub sha256: String,
     /// Why the whole file was not read, when it was not.
     pub error: Option<String>,
-    pub sheets: Vec<SheetEntry>,
-}
-
-/// A sheet's row accounting and the 填报日期 its accepted rows carry.
-#[derive(Debug, Serialize)]
-pub struct SheetEntry {
-    #[serde(flatten)]
-    pub summary: SheetSummary,
-    /// `YYYY-MM-DD`, or `first—last` when the rows carry several dates.
-    pub fill_date: Option<String>,
+    pub sheets: Vec<SheetSummary>,
 }
 
 #[derive(Debug, Serialize)]
@@ -81,19 +71,9 @@ pub struct ManifestInput<'a> {
     pub month: &'a str,
     pub files: &'a [FileOutcome],
     pub ignored: &'a [IgnoredFile],
-    pub fill_dates: &'a FillDates,
     pub extra_problems: &'a [crate::ingest::problem::Problem],
     /// Output files relative to the month folder, with their bytes.
     pub outputs: &'a [(String, Vec<u8>)],
-}
-
-fn fill_date_span(first: chrono::NaiveDate, last: chrono::NaiveDate) -> String {
-    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-    if first == last {
-        day(first)
-    } else {
-        format!("{}—{}", day(first), day(last))
-    }
 }
 
 pub fn manifest(input: &ManifestInput) -> Manifest {
@@ -118,16 +98,6 @@ pub fn manifest(input: &ManifestInput) -> Manifest {
                 totals.rows_rejected += s.rows_rejected;
                 totals.rows_skipped += s.rows_skipped;
             }
-            let sheets = sheets
-                .into_iter()
-                .map(|summary| SheetEntry {
-                    fill_date: input
-                        .fill_dates
-                        .get(&(f.rel.clone(), summary.sheet.clone()))
-                        .map(|(first, last)| fill_date_span(*first, *last)),
-                    summary,
-                })
-                .collect();
             InputEntry {
                 path: f.rel.clone(),
                 size: f.size,
