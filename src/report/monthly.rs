@@ -124,18 +124,7 @@ fn overreach_list(ctx: &Context) -> Grid {
         (&a.unit, &a.file, &a.sheet, a.row).cmp(&(&b.unit, &b.file, &b.sheet, b.row))
     });
     Grid {
-        headers: [
-            "单位",
-            "文件",
-            "工作表",
-            "行号",
-            "列",
-            "填写的值",
-            "问题",
-            "处理",
-        ]
-        .map(String::from)
-        .to_vec(),
+        headers: super::quality::problem_headers("单位", "处理"),
         rows: listed
             .into_iter()
             .map(|p| super::quality::problem_row(Out::opt_text(p.unit.clone()), p))

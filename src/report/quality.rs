@@ -68,6 +68,22 @@ pub fn quality_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
         .collect()
 }
 
+/// The headers of a list of problems: `first`, where, what, why, and `fix`.
+pub fn problem_headers(first: &str, fix: &str) -> Vec<String> {
+    [
+        first,
+        "文件",
+        "工作表",
+        "行号",
+        "列",
+        "填写的值",
+        "问题",
+        fix,
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 /// A problem's row in a list: `first`, then where, what was found, why and how to fix it.
 pub fn problem_row(first: Out, p: &Problem) -> Vec<Out> {
     vec![
@@ -116,18 +132,7 @@ fn unit_workbook(
         "填报单位：{unit}　退回 {rejected} 处，警告 {warnings} 处{undecidable}。请按“修改方法”改正后重新报送。"
     ));
     let grid = Grid {
-        headers: [
-            "类别",
-            "文件",
-            "工作表",
-            "行号",
-            "列",
-            "填写的值",
-            "问题",
-            "修改方法",
-        ]
-        .map(String::from)
-        .to_vec(),
+        headers: problem_headers("类别", "修改方法"),
         rows: list
             .iter()
             .map(|p| problem_row(Out::text(p.severity.label()), p))
