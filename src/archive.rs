@@ -36,7 +36,7 @@ mod tests {
     #[test]
     fn stores_once_by_hash() {
         let dir = tempfile::tempdir().unwrap();
-        let hash = crate::report::manifest::sha256_hex(b"abc");
+        let hash = crate::ingest::content_hash(b"abc");
         assert!(store(dir.path(), &hash, "xlsx", b"abc").unwrap());
         assert!(!store(dir.path(), &hash, "xlsx", b"abc").unwrap());
         let kept = path_for(dir.path(), &hash, "xlsx");

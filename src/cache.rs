@@ -78,7 +78,7 @@ pub fn fingerprint(config: &Config) -> String {
     format!(
         "{FORMAT}/{}/{exe}/{}",
         env!("CARGO_PKG_VERSION"),
-        crate::report::manifest::config_hash(config)
+        config.hash()
     )
 }
 

@@ -437,6 +437,11 @@ impl Config {
             .map(|u| u.name.as_str())
     }
 
+    /// The config's SHA-256: of its canonical TOML, so formatting and comments do not change it.
+    pub fn hash(&self) -> String {
+        crate::ingest::content_hash(toml::to_string(self).unwrap_or_default().as_bytes())
+    }
+
     /// The first year after the shipped and configured calendar years: the one to add next.
     fn next_calendar_year(&self) -> i32 {
         let shipped = crate::calendar::Calendar::shipped().years();

@@ -2,12 +2,11 @@
 //! changes from run to run on the same inputs (timings go to run.json).
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::ingest::discover::IgnoredFile;
 use crate::ingest::problem::Severity;
-use crate::ingest::{FileOutcome, SheetSummary};
+use crate::ingest::{content_hash, FileOutcome, SheetSummary};
 
 #[derive(Debug, Serialize)]
 pub struct Manifest {
@@ -51,18 +50,6 @@ pub struct OutputEntry {
     pub path: String,
     pub size: usize,
     pub sha256: String,
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The config's hash: of its canonical TOML, so formatting and comments do not change it.
-pub fn config_hash(config: &Config) -> String {
-    sha256_hex(toml::to_string(config).unwrap_or_default().as_bytes())
 }
 
 pub struct ManifestInput<'a> {
@@ -124,7 +111,7 @@ pub fn manifest(input: &ManifestInput) -> Manifest {
         as_of: input.as_of.format("%Y-%m-%d").to_string(),
         month: input.month.to_string(),
         version: env!("CARGO_PKG_VERSION"),
-        config_sha256: config_hash(input.config),
+        config_sha256: input.config.hash(),
         totals,
         inputs,
         ignored: input.ignored.to_vec(),
@@ -134,7 +121,7 @@ pub fn manifest(input: &ManifestInput) -> Manifest {
             .map(|(path, bytes)| OutputEntry {
                 path: path.clone(),
                 size: bytes.len(),
-                sha256: sha256_hex(bytes),
+                sha256: content_hash(bytes),
             })
             .collect(),
     }

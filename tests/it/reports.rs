@@ -246,7 +246,7 @@ fn manifest_names_inputs_and_outputs_and_runs_are_reproducible() {
         .find(|i| i["path"] == "鲍店镇/台账（2026年10月）.xlsx")
         .unwrap();
     let bytes = read(&ws.inputs().join("鲍店镇/台账（2026年10月）.xlsx"));
-    assert_eq!(bao["sha256"], keyproj::report::manifest::sha256_hex(&bytes));
+    assert_eq!(bao["sha256"], keyproj::ingest::content_hash(&bytes));
     let sheet = &bao["sheets"][0];
     assert_eq!(
         (
@@ -289,7 +289,7 @@ fn manifest_names_inputs_and_outputs_and_runs_are_reproducible() {
             .clone();
         assert_eq!(
             hash,
-            keyproj::report::manifest::sha256_hex(&read(&folder.join(name)))
+            keyproj::ingest::content_hash(&read(&folder.join(name)))
         );
     }
 
