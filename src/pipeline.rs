@@ -51,18 +51,8 @@ impl Assessment {
 
     /// The same, short enough for one cell of the overview.
     pub fn calendar_gap(&self) -> Option<String> {
-        if self.missing_calendar_years.is_empty() {
-            return None;
-        }
-        let years: Vec<String> = self
-            .missing_calendar_years
-            .iter()
-            .map(|y| format!("{y}年"))
-            .collect();
-        Some(format!(
-            "缺{}节假日安排，请在配置 [[calendar]] 中补充",
-            years.join("、")
-        ))
+        year_list(&self.missing_calendar_years)
+            .map(|years| format!("缺{years}节假日安排，请在配置 [[calendar]] 中补充"))
     }
 
     /// Whether D's own year is missing from the calendar: items are then left undecided.
@@ -73,15 +63,23 @@ impl Assessment {
 
 /// The line the log, the overview and the data-quality sheet show for missing calendar years.
 pub fn calendar_warning(years: &[i32]) -> Option<String> {
-    if years.is_empty() {
-        return None;
-    }
-    let years: Vec<String> = years.iter().map(|y| format!("{y}年")).collect();
-    Some(format!(
-        "工作日历缺少{}的节假日安排：按工作日计算的期限（复函、移交、纪要）将列为“无法判定”。\
-         请在配置文件的 [[calendar]] 中补充国务院办公厅的节假日安排通知（keyproj config 有示例）",
-        years.join("、")
-    ))
+    year_list(years).map(|years| {
+        format!(
+            "工作日历缺少{years}的节假日安排：按工作日计算的期限（复函、移交、纪要）将列为“无法判定”。\
+             请在配置文件的 [[calendar]] 中补充国务院办公厅的节假日安排通知（keyproj config 有示例）"
+        )
+    })
+}
+
+/// "2027年、2028年"; `None` for no year.
+fn year_list(years: &[i32]) -> Option<String> {
+    (!years.is_empty()).then(|| {
+        years
+            .iter()
+            .map(|y| format!("{y}年"))
+            .collect::<Vec<_>>()
+            .join("、")
+    })
 }
 
 /// `YYYY-MM` of a date.

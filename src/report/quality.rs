@@ -122,7 +122,7 @@ fn unit_workbook(
         .filter(|p| p.severity == Severity::Undecidable)
         .count();
     let mut workbook = new_workbook(ctx.as_of)?;
-    let mut title = ctx.title("报送数据质量反馈");
+    let mut title = ctx.plain_title("报送数据质量反馈");
     let undecidable = if undecidable > 0 {
         format!("，无法判定 {undecidable} 项")
     } else {

@@ -10,7 +10,7 @@ use keyproj::ingest::stage::{ColumnValues, StagedSheet};
 use keyproj::ingest::Ingest;
 
 use crate::first_slice::write_ledger;
-use crate::{copy_sample, read_csv, read_sheet, write_table, Workspace};
+use crate::{copy_sample, manifest_sheet, read_csv, read_sheet, write_table, Workspace};
 
 /// The staged rows of an office list in the sample, one map of field → shown value per row.
 fn office_rows(inputs: &Path, rel: &str) -> Vec<BTreeMap<&'static str, String>> {
@@ -156,13 +156,7 @@ fn a_unit_cannot_raise_its_own_score_or_lower_another() {
     copy_sample(&planted);
     let (notices, tasks) = plant(&planted);
     assert!(notices > 0 && tasks > 0, "{notices} notices, {tasks} tasks");
-    let output = planted.run(&["--month", "2026-11"]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    planted.run_expecting(&["--month", "2026-11"], 1);
     for unit in ["丹朱镇", "鲍店镇"] {
         assert_eq!(
             ranking_line(&planted, unit),
@@ -315,18 +309,8 @@ fn with_unit_folders_required_a_file_at_the_root_is_refused() {
     ledger("丹朱镇台账.xlsx");
     ledger("丹朱镇/丹朱镇台账.xlsx");
     assert_eq!(ws.run(&["--month", "2026-10"]).status.code(), Some(1));
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(ws.path("reports/2026-10/manifest.json")).unwrap())
-            .unwrap();
-    let accepted = |path: &str| {
-        manifest["inputs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["path"] == path)
-            .unwrap()["sheets"][0]["rows_accepted"]
-            .as_u64()
-    };
+    let manifest = ws.manifest("2026-10");
+    let accepted = |path: &str| manifest_sheet(&manifest, path)["rows_accepted"].as_u64();
     assert_eq!(accepted("丹朱镇台账.xlsx"), Some(0));
     assert_eq!(accepted("丹朱镇/丹朱镇台账.xlsx"), Some(1));
 }

@@ -3,10 +3,9 @@
 //! a year missing from the calendar never stops the job.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::first_slice::write_ledger;
-use crate::{copy_sample, read_csv, read_sheet, write_table, Workspace};
+use crate::{copy_sample, manifest_sheet, read_csv, read_sheet, snapshot, write_table, Workspace};
 
 /// The office's real timetable: September's and October's ledgers of 丹朱镇 (October's filed on
 /// 3 November), the office's visit log saved on 18 November holding October and November
@@ -128,13 +127,7 @@ fn assert_close(a: f64, b: f64) {
 fn october_is_assessed_with_what_was_filed_in_november() {
     let ws = Workspace::fresh();
     timetable(&ws);
-    let output = ws.run(&["--month", "2026-10"]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    ws.run_expecting(&["--month", "2026-10"], 0);
     let danzhu = ranking_row(&ws, "2026-10", "丹朱镇");
     // October's ledger (filed 11-03): 900 against 1200 × 10/12.
     assert_close(number(&danzhu, "投资完成率"), 900.0 / 1000.0);
@@ -145,18 +138,8 @@ fn october_is_assessed_with_what_was_filed_in_november() {
     assert_close(number(&danzhu, "督办按期办结率"), 0.0);
     assert_eq!(danzhu["扣分"], "2");
     // The manifest lists every input with its 填报日期, those filed after D too.
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(ws.path("reports/2026-10/manifest.json")).unwrap())
-            .unwrap();
-    let fill_date = |path: &str| {
-        manifest["inputs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["path"] == path)
-            .unwrap_or_else(|| panic!("{path}"))["sheets"][0]["fill_date"]
-            .clone()
-    };
+    let manifest = ws.manifest("2026-10");
+    let fill_date = |path: &str| manifest_sheet(&manifest, path)["fill_date"].clone();
     assert_eq!(fill_date("县重点办/现场调研记录.xlsx"), "2026-11-18");
     assert_eq!(fill_date("丹朱镇/台账（2026年10月）.xlsx"), "2026-11-03");
 
@@ -180,25 +163,6 @@ fn october_is_assessed_with_what_was_filed_in_november() {
                 && r.contains(&"逾期办结".to_string())),
         "{late:?}"
     );
-}
-
-/// Every file under `dir`, relative path → bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn run_json(ws: &Workspace, month: &str) -> serde_json::Value {
@@ -227,13 +191,7 @@ fn the_nightly_run_reassesses_the_previous_month_until_final_day() {
     let ws = Workspace::fresh();
     timetable(&ws);
     let nightly = |today: &str| {
-        let output = ws.run(&["--today", today]);
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{today}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        ws.run_expecting(&["--today", today], 0);
     };
 
     // The 3rd: both months, October first, so November's 上月排名 is October's rank.

@@ -47,6 +47,24 @@ impl Workspace {
         self.run_command(extra).output().expect("run keyproj")
     }
 
+    /// Run `keyproj run` and check its exit status, showing its log when it differs.
+    pub fn run_expecting(&self, extra: &[&str], code: i32) -> Output {
+        let output = self.run(extra);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// The manifest of a month's reports.
+    pub fn manifest(&self, month: &str) -> serde_json::Value {
+        let path = self.path(&format!("reports/{month}/manifest.json"));
+        serde_json::from_slice(&std::fs::read(path).expect("manifest")).expect("manifest json")
+    }
+
     /// The `keyproj run` command for this workspace, to spawn or adjust.
     pub fn run_command(&self, extra: &[&str]) -> std::process::Command {
         let mut args = vec![
@@ -155,4 +173,34 @@ pub fn write_table(path: &Path, meta: &str, header: &[&str], rows: &[Vec<&str>])
         }
     }
     workbook.save(path).expect("save");
+}
+
+/// The first sheet's entry of an input in a manifest.
+pub fn manifest_sheet<'a>(manifest: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
+    let input = manifest["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["path"] == path)
+        .unwrap_or_else(|| panic!("no input {path}"));
+    &input["sheets"][0]
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .expect("below dir")
+                    .display()
+                    .to_string(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect()
 }

@@ -1,29 +1,13 @@
 //! Nightly operation: one run at a time, atomic outputs, the input archive, exit statuses and
 //! the submission templates.
 
-use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use calamine::{open_workbook_auto, Data, Reader};
 use rust_xlsxwriter::Workbook;
 
 use crate::first_slice::{fixture, write_ledger};
-use crate::{keyproj, Workspace};
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
+use crate::{keyproj, snapshot, Workspace};
 
 #[test]
 fn a_second_run_is_refused_while_one_holds_the_lock() {

@@ -29,13 +29,7 @@ fn column(table: &[Vec<String>], name: &str) -> usize {
 }
 
 fn run_sample(ws: &Workspace, month: &str) -> std::path::PathBuf {
-    let output = ws.run(&["--month", month]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    ws.run_expecting(&["--month", month], 1);
     ws.path(&format!("reports/{month}/重点项目月度考核_{month}.xlsx"))
 }
 
