@@ -14,6 +14,7 @@ use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use anyhow::{bail, Context};
+use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::{
     DataFrame, ParquetCompression, ParquetReader, ParquetWriter, PolarsError, PolarsResult,
     SerReader,
@@ -24,7 +25,7 @@ use tracing::{info, warn};
 use crate::config::Config;
 use crate::ingest::schema::Table;
 use crate::ingest::FileOutcome;
-use crate::pipeline::StagedTables;
+use crate::pipeline::{concat, StagedTables};
 
 /// The cache's folder under the state folder.
 pub const DIR: &str = "cache";
@@ -158,25 +159,59 @@ impl StagingCache {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+}
 
-    /// Write the run's files and tables as the new cache (`pieces[i]` places `files[i]`'s rows
-    /// in `tables`); files that could not be read are left out.
-    pub fn save(
+/// The new cache, written table by table as the run's batches arrive (one parquet row group
+/// per batch), so the read stage never holds every staged row; `finish` adds the index and
+/// swaps it in.
+pub struct CacheWriter {
+    staging: tempfile::TempDir,
+    writers: Vec<(Table, BatchedWriter<File>)>,
+}
+
+impl CacheWriter {
+    pub fn create(dir: &Path) -> anyhow::Result<CacheWriter> {
+        let staging = crate::atomic::staging_for(dir)?;
+        let empty = StagedTables::build(&[])?;
+        let mut writers = Vec::with_capacity(Table::ALL.len());
+        for (table, frame) in empty.frames() {
+            let path = frame_path(staging.path(), *table);
+            let file =
+                File::create(&path).with_context(|| format!("无法写入 {}", path.display()))?;
+            let writer = ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Uncompressed)
+                .batched(frame.schema())
+                .with_context(|| format!("无法写入 {}", path.display()))?;
+            writers.push((*table, writer));
+        }
+        Ok(CacheWriter { staging, writers })
+    }
+
+    /// Append the next batch's rows, in file order.
+    pub fn write(&mut self, batch: &StagedTables) -> anyhow::Result<()> {
+        for ((table, writer), (_, frame)) in self.writers.iter_mut().zip(batch.frames()) {
+            if frame.height() > 0 {
+                writer
+                    .write_batch(frame)
+                    .with_context(|| format!("无法写入暂存缓存 {table:?}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Close the tables, write the index of `files` (`pieces[i]` places `files[i]`'s rows in
+    /// them; files that could not be read are left out) and swap the new cache in at `dir`.
+    pub fn finish(
+        self,
         dir: &Path,
         fingerprint: &str,
         files: &[FileOutcome],
         pieces: &[Vec<Piece>],
-        tables: &StagedTables,
     ) -> anyhow::Result<()> {
-        let staging = crate::atomic::staging_for(dir)?;
-        for (table, frame) in tables.frames() {
-            let path = frame_path(staging.path(), *table);
-            let file =
-                File::create(&path).with_context(|| format!("无法写入 {}", path.display()))?;
-            ParquetWriter::new(file)
-                .with_compression(ParquetCompression::Uncompressed)
-                .finish(&mut frame.clone())
-                .with_context(|| format!("无法写入 {}", path.display()))?;
+        for (table, writer) in &self.writers {
+            writer
+                .finish()
+                .with_context(|| format!("无法写入暂存缓存 {table:?}"))?;
         }
         let index = Index {
             fingerprint: fingerprint.to_string(),
@@ -190,13 +225,13 @@ impl StagingCache {
                 })
                 .collect(),
         };
-        let path = staging.path().join(INDEX);
+        let path = self.staging.path().join(INDEX);
         let writer = BufWriter::new(
             File::create(&path).with_context(|| format!("无法写入 {}", path.display()))?,
         );
         serde_json::to_writer(writer, &index)
             .with_context(|| format!("无法写入 {}", path.display()))?;
-        crate::atomic::swap_in(staging, dir)
+        crate::atomic::swap_in(self.staging, dir)
     }
 }
 
@@ -207,22 +242,22 @@ enum Source {
     Batch,
 }
 
-/// The run's tables, assembled in file order from cached rows and freshly staged rows, with
-/// where each file's rows end up (for the next cache). Files come in batches: the fresh rows of
-/// a batch are built into one frame per table (one-file frames would each keep string buffers
-/// far larger than their rows alive in the final tables).
+/// The run's rows, assembled in file order from cached rows and freshly staged rows, batch by
+/// batch, with where each file's rows end up (for the next cache). The fresh rows of a batch are
+/// built into one frame per table (one-file frames would each keep string buffers far larger
+/// than their rows alive), and each batch comes out as its own tables: the run's tables are the
+/// batches' tables one after the other.
 pub struct Assembly<'a> {
     cache: &'a StagingCache,
     batch: Option<StagedTables>,
     /// Per table, the rows of the batch frame already placed.
     batch_used: Vec<usize>,
+    /// Per table, the batch's rows cut out so far.
     parts: Vec<Vec<DataFrame>>,
     /// Per table, a run of consecutive rows not yet cut out (taken as one slice).
     pending: Vec<Option<(Source, usize, usize)>>,
     heights: Vec<usize>,
     pieces: Vec<Vec<Piece>>,
-    /// Per table, the first part added since the last `end_batch`.
-    batch_start: Vec<usize>,
 }
 
 fn slot(table: Table) -> usize {
@@ -240,7 +275,6 @@ impl<'a> Assembly<'a> {
             pending: vec![None; n],
             heights: vec![0; n],
             pieces: Vec::new(),
-            batch_start: vec![0; n],
         }
     }
 
@@ -316,50 +350,22 @@ impl<'a> Assembly<'a> {
         Ok(())
     }
 
-    /// Cut out the batch's rows and merge the parts added since the last batch into one
-    /// contiguous frame per table.
-    pub fn end_batch(&mut self) -> PolarsResult<()> {
-        for i in 0..Table::ALL.len() {
-            if matches!(self.pending[i], Some((Source::Batch, _, _))) {
-                let run = self.pending[i].take();
-                self.flush(i, run)?;
-            }
-            let (parts, start) = (&mut self.parts[i], &mut self.batch_start[i]);
-            if parts.len() > *start + 1 {
-                let batch = parts.split_off(*start);
-                parts.extend(concat(batch)?);
-            }
-            *start = parts.len();
-        }
-        self.batch = None;
-        Ok(())
-    }
-
-    /// The tables, one contiguous chunk per column, and each file's pieces in them.
-    pub fn finish(mut self) -> PolarsResult<(StagedTables, Vec<Vec<Piece>>)> {
-        for i in 0..Table::ALL.len() {
-            let pending = self.pending[i].take();
-            self.flush(i, pending)?;
-        }
+    /// The batch's rows, one contiguous frame per table.
+    pub fn end_batch(&mut self) -> PolarsResult<StagedTables> {
         let empty = StagedTables::build(&[])?;
         let mut frames = Vec::with_capacity(Table::ALL.len());
-        for ((table, schema), parts) in empty.frames().iter().zip(self.parts) {
-            let frame = concat(parts)?.unwrap_or_else(|| schema.clone());
-            frames.push((*table, frame));
+        for (i, (table, schema)) in empty.frames().iter().enumerate() {
+            let run = self.pending[i].take();
+            self.flush(i, run)?;
+            let parts = std::mem::take(&mut self.parts[i]);
+            frames.push((*table, concat(parts)?.unwrap_or_else(|| schema.clone())));
         }
-        Ok((StagedTables::from_frames(frames), self.pieces))
+        self.batch = None;
+        Ok(StagedTables::from_frames(frames))
     }
-}
 
-/// One table's parts, in order, as one contiguous frame; `None` when there are no parts.
-fn concat(parts: Vec<DataFrame>) -> PolarsResult<Option<DataFrame>> {
-    let mut parts = parts.into_iter();
-    let Some(mut frame) = parts.next() else {
-        return Ok(None);
-    };
-    for part in parts {
-        frame.vstack_mut(&part)?;
+    /// Where each file's rows are in the run's tables.
+    pub fn finish(self) -> Vec<Vec<Piece>> {
+        self.pieces
     }
-    frame.rechunk_mut_par();
-    Ok(Some(frame))
 }

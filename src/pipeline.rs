@@ -132,15 +132,11 @@ impl StagedTables {
     /// office's record and a unit's reply, `model::authority`), so the other rows leave memory
     /// here. The other tables are kept whole.
     pub fn latest_snapshots(&self) -> PolarsResult<StagedTables> {
-        let mut frames = Vec::with_capacity(self.frames.len());
-        for (table, frame) in &self.frames {
-            let latest = match event_key(*table) {
-                // Per submitter: the office's record and each unit's reply both matter.
-                Some(key) => events::latest_by_keys(frame, &[key, "submitter"])?,
-                None => frame.clone(),
-            };
-            frames.push((*table, latest));
-        }
+        let frames = self
+            .frames
+            .iter()
+            .map(|(table, frame)| Ok((*table, latest_rows(*table, frame)?)))
+            .collect::<PolarsResult<_>>()?;
         Ok(StagedTables { frames })
     }
 
@@ -152,6 +148,94 @@ impl StagedTables {
             .map(|(_, f)| f)
             .expect("a frame per table")
     }
+}
+
+/// `table`'s rows that an assessment uses: for notices and tasks each submitter's latest row
+/// per 编号, for the other tables every row.
+fn latest_rows(table: Table, frame: &DataFrame) -> PolarsResult<DataFrame> {
+    match event_key(table) {
+        // Per submitter: the office's record and each unit's reply both matter.
+        Some(key) => events::latest_by_keys(frame, &[key, "submitter"]),
+        None => Ok(frame.clone()),
+    }
+}
+
+/// Snapshot rows gathered before they are cut down to the latest: at least this many, and at
+/// least as many as were kept the last time, so the cutting costs about one sort of all rows.
+const SNAPSHOT_ROWS_BEFORE_CUT: usize = 500_000;
+
+/// `StagedTables::latest_snapshots` of the run's tables, built as the run's batches arrive so
+/// that the snapshot rows never all sit in memory at once. The latest row is chosen by a total
+/// order (`events::latest_by_keys`), so cutting early and again later keeps the same rows.
+pub struct LatestRows {
+    /// Cut a snapshot table once this many rows were added since the last cut (or more).
+    cut_after: usize,
+    parts: Vec<Vec<DataFrame>>,
+    /// Per table, rows added since the last cut, and rows kept by it.
+    added: Vec<usize>,
+    kept: Vec<usize>,
+}
+
+impl Default for LatestRows {
+    fn default() -> Self {
+        let n = Table::ALL.len();
+        LatestRows {
+            cut_after: SNAPSHOT_ROWS_BEFORE_CUT,
+            parts: vec![Vec::new(); n],
+            added: vec![0; n],
+            kept: vec![0; n],
+        }
+    }
+}
+
+impl LatestRows {
+    /// The next batch's tables, in file order.
+    pub fn push(&mut self, batch: StagedTables) -> PolarsResult<()> {
+        for (i, (table, frame)) in batch.frames.into_iter().enumerate() {
+            if frame.height() == 0 {
+                continue;
+            }
+            self.added[i] += frame.height();
+            self.parts[i].push(frame);
+            if event_key(table).is_some() && self.added[i] >= self.kept[i].max(self.cut_after) {
+                self.cut(i, table)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn cut(&mut self, i: usize, table: Table) -> PolarsResult<()> {
+        if let Some(all) = concat(std::mem::take(&mut self.parts[i]))? {
+            let latest = latest_rows(table, &all)?;
+            self.kept[i] = latest.height();
+            self.parts[i] = vec![latest];
+        }
+        self.added[i] = 0;
+        Ok(())
+    }
+
+    pub fn finish(self) -> PolarsResult<StagedTables> {
+        let empty = StagedTables::build(&[])?;
+        let mut frames = Vec::with_capacity(Table::ALL.len());
+        for ((table, schema), parts) in empty.frames.into_iter().zip(self.parts) {
+            let all = concat(parts)?.unwrap_or(schema);
+            frames.push((table, latest_rows(table, &all)?));
+        }
+        Ok(StagedTables { frames })
+    }
+}
+
+/// One table's parts, in order, as one contiguous frame; `None` when there are no parts.
+pub fn concat(parts: Vec<DataFrame>) -> PolarsResult<Option<DataFrame>> {
+    let mut parts = parts.into_iter();
+    let Some(mut frame) = parts.next() else {
+        return Ok(None);
+    };
+    for part in parts {
+        frame.vstack_mut(&part)?;
+    }
+    frame.rechunk_mut_par();
+    Ok(Some(frame))
 }
 
 const NOTICE_KEY: &str = "notice_no";
@@ -316,4 +400,50 @@ pub fn needs_attention<'a>(problems: impl IntoIterator<Item = &'a Problem>) -> b
     problems
         .into_iter()
         .any(|p| matches!(p.severity, Severity::Rejected | Severity::Undecidable))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::discover::discover;
+    use crate::ingest::Ingest;
+
+    fn sample_files() -> Vec<FileOutcome> {
+        let config = Config::embedded().expect("the built-in config");
+        let ingest = Ingest::new(&config);
+        let inputs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs");
+        let found = discover(&inputs, 0, std::time::SystemTime::now()).expect("the sample");
+        found.files.iter().map(|f| ingest.load(f)).collect()
+    }
+
+    /// Batch by batch, cut after every batch or never, the rows kept are those of
+    /// `latest_snapshots` over all rows at once.
+    #[test]
+    fn latest_rows_batch_by_batch_equal_latest_snapshots_of_everything() {
+        let files = sample_files();
+        let expected = StagedTables::build(&files)
+            .and_then(|all| all.latest_snapshots())
+            .expect("the sample's tables");
+        for cut_after in [1, 7, SNAPSHOT_ROWS_BEFORE_CUT] {
+            let mut latest = LatestRows {
+                cut_after,
+                ..LatestRows::default()
+            };
+            for batch in files.chunks(5) {
+                let refs: Vec<&FileOutcome> = batch.iter().collect();
+                let rows = StagedTables::build_from(&refs).expect("a batch's tables");
+                latest.push(rows).expect("a batch kept");
+            }
+            let kept = latest.finish().expect("the kept rows");
+            for ((table, want), (_, got)) in expected.frames().iter().zip(kept.frames()) {
+                assert!(
+                    want.equals_missing(got),
+                    "{table:?}, cut after {cut_after} rows: {} rows kept, {} expected",
+                    got.height(),
+                    want.height()
+                );
+            }
+            assert!(kept.get(Table::Tasks).height() > 0);
+        }
+    }
 }

@@ -17,7 +17,7 @@ use tracing::{info, warn};
 
 use super::{parse_date_arg, parse_month_arg, Outcome};
 use crate::archive;
-use crate::cache::{self, StagingCache};
+use crate::cache::{self, CacheWriter, StagingCache};
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::cycle;
@@ -27,7 +27,8 @@ use crate::ingest::schema::Table;
 use crate::ingest::{content_hash, FileOutcome, Ingest};
 use crate::lock::RunLock;
 use crate::pipeline::{
-    assess_tables, calendar_warning, month_label, needs_attention, scores_as_of, StagedTables,
+    assess_tables, calendar_warning, month_label, needs_attention, scores_as_of, LatestRows,
+    StagedTables,
 };
 use crate::report::circular::circular_xlsx;
 use crate::report::manifest::{manifest, ManifestInput};
@@ -73,8 +74,8 @@ pub struct RunArgs {
 #[derive(Debug, Default, Clone, Serialize)]
 struct Timings {
     discover: f64,
+    /// Reading, staging, writing the staging cache and keeping the latest snapshot rows.
     read: f64,
-    cache: f64,
     /// Per month assessed, in the order assessed.
     months: Vec<MonthTimings>,
 }
@@ -134,25 +135,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
     let ReadInputs {
         files,
         tables,
-        pieces,
         cached,
-    } = read_inputs(&found, &config, &args.state.join(ARCHIVE), &cache)?;
-    // Nothing new, changed or removed: the cache on disk already says all this.
-    let cache_is_current = cached == cache.len() && cached == files.len();
+    } = read_inputs(&found, &config, &args.state, &cache, &fingerprint)?;
     drop(cache);
     stage(&mut timings.read);
-    if !cache_is_current {
-        StagingCache::save(&cache_dir, &fingerprint, &files, &pieces, &tables)?;
-    }
-    drop(pieces);
-    // Only the latest snapshot rows count, whatever the month assessed; the rest of the
-    // notices and tasks leave memory before the assessment.
-    let tables = {
-        // The full tables leave memory at the end of this block (shadowing would keep them).
-        let all = tables;
-        all.latest_snapshots().context("整理报送数据时出错")?
-    };
-    stage(&mut timings.cache);
 
     let shared = Shared {
         args,
@@ -253,15 +239,16 @@ fn assess_month(
         lap = Instant::now();
     };
     let staged = tables.as_ref().context("报送数据已释放")?;
+    // The previous month first: its assessment leaves memory before this month's is built.
+    let previous = previous_ranks(&args.state, config, calendar, as_of, staged)?;
+    stage(&mut timings.previous_month);
     let mut assessment =
         assess_tables(config, calendar, as_of, staged).context("计算考核指标时出错")?;
-    stage(&mut timings.assess);
-    let previous = previous_ranks(&args.state, config, calendar, as_of, staged)?;
     with_previous_ranks(&mut assessment.scores, &previous);
     if last {
         *tables = None;
     }
-    stage(&mut timings.previous_month);
+    stage(&mut timings.assess);
 
     let ctx = ReportContext {
         config,
@@ -367,14 +354,34 @@ fn discover_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Discovery> 
 
 /// Files read and staged at a time: bounds the memory of row-owned cells before their rows
 /// move into frames.
-const FILES_PER_BATCH: usize = 512;
+const FILES_PER_BATCH: usize = 256;
+/// A batch also ends once its files reach this many bytes: a file's staged rows wait in memory
+/// until its batch is built into frames, and one office ledger can hold 300,000 rows.
+const BYTES_PER_BATCH: u64 = 24 << 20;
 
-/// What reading the inputs gave: each file's outcome, the tables, each file's place in them
-/// (for the next cache) and how many files came from the cache.
+/// The inputs cut into consecutive batches of at most `FILES_PER_BATCH` files, each ending at
+/// the first file that takes it past `BYTES_PER_BATCH`.
+fn batches(files: &[InputFile]) -> Vec<&[InputFile]> {
+    let mut batches = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, file) in files.iter().enumerate() {
+        bytes += file.size;
+        if bytes >= BYTES_PER_BATCH || i + 1 - start == FILES_PER_BATCH {
+            batches.push(&files[start..=i]);
+            (start, bytes) = (i + 1, 0);
+        }
+    }
+    if start < files.len() {
+        batches.push(&files[start..]);
+    }
+    batches
+}
+
+/// What reading the inputs gave: each file's outcome, the rows an assessment uses
+/// (`StagedTables::latest_snapshots` of all rows) and how many files came from the cache.
 struct ReadInputs {
     files: Vec<FileOutcome>,
     tables: StagedTables,
-    pieces: Vec<Vec<cache::Piece>>,
     cached: usize,
 }
 
@@ -387,13 +394,18 @@ enum Read {
 
 /// Read and stage every submission, keeping each in the archive by its hash; a file that
 /// cannot be read is a problem of that file, not an error of the run. A file the staging cache
-/// knows (same path, modification time and content) is not parsed again.
+/// knows (same path, modification time and content) is not parsed again. The new cache is
+/// written batch by batch, unless every file came from the cache and none was removed; only the
+/// latest snapshot rows stay in memory.
 fn read_inputs(
     found: &Discovery,
     config: &Config,
-    archive: &Path,
+    state: &Path,
     cache: &StagingCache,
+    fingerprint: &str,
 ) -> anyhow::Result<ReadInputs> {
+    let archive = state.join(ARCHIVE);
+    let cache_dir = state.join(cache::DIR);
     let ingest = Ingest::new(config);
     let progress = if std::io::stderr().is_terminal() {
         ProgressBar::new(found.files.len() as u64)
@@ -406,13 +418,18 @@ fn read_inputs(
     );
     let mut files = Vec::with_capacity(found.files.len());
     let mut assembly = cache::Assembly::new(cache);
+    let mut latest = LatestRows::default();
+    let mut writer: Option<CacheWriter> = None;
+    // Batches of cached rows only, held (as slices of the loaded cache) until it is clear
+    // whether a new cache must be written.
+    let mut unwritten = Vec::new();
     let mut cached = 0;
-    for batch in found.files.chunks(FILES_PER_BATCH) {
+    for batch in batches(&found.files) {
         // Files are read on every core; the results keep the discovery order.
         let read: Vec<Read> = batch
             .par_iter()
             .map(|input| {
-                let read = read_one(&ingest, input, archive, cache)?;
+                let read = read_one(&ingest, input, &archive, cache)?;
                 progress.inc(1);
                 Ok(read)
             })
@@ -424,6 +441,7 @@ fn read_inputs(
                 _ => None,
             })
             .collect();
+        let any_fresh = !fresh.is_empty();
         assembly.start_batch(StagedTables::build_from(&fresh).context("整理报送数据时出错")?);
         for read in read {
             let outcome = match read {
@@ -449,16 +467,40 @@ fn read_inputs(
             }
             files.push(outcome);
         }
-        assembly.end_batch().context("整理报送数据时出错")?;
+        let rows = assembly.end_batch().context("整理报送数据时出错")?;
+        if writer.is_none() && any_fresh {
+            writer = Some(started_cache(&cache_dir, &mut unwritten)?);
+        }
+        match writer.as_mut() {
+            Some(writer) => writer.write(&rows)?,
+            None => unwritten.push(rows.clone()),
+        }
+        latest.push(rows).context("整理报送数据时出错")?;
     }
-    let (tables, pieces) = assembly.finish().context("整理报送数据时出错")?;
     progress.finish_and_clear();
+    let pieces = assembly.finish();
+    // Nothing new, changed or removed: the cache on disk already says all this.
+    let cache_is_current = cached == cache.len() && cached == files.len();
+    if writer.is_none() && !cache_is_current {
+        writer = Some(started_cache(&cache_dir, &mut unwritten)?);
+    }
+    if let Some(writer) = writer {
+        writer.finish(&cache_dir, fingerprint, &files, &pieces)?;
+    }
     Ok(ReadInputs {
         files,
-        tables,
-        pieces,
+        tables: latest.finish().context("整理报送数据时出错")?,
         cached,
     })
+}
+
+/// A new cache under way, with the batches read before it was started.
+fn started_cache(dir: &Path, unwritten: &mut Vec<StagedTables>) -> anyhow::Result<CacheWriter> {
+    let mut writer = CacheWriter::create(dir)?;
+    for rows in unwritten.drain(..) {
+        writer.write(&rows)?;
+    }
+    Ok(writer)
 }
 
 /// Read one file, archive it, and stage it unless the cache has it.
@@ -503,4 +545,31 @@ fn pause_before_swap() -> Option<std::time::Duration> {
         .ok()
         .and_then(|ms| ms.parse().ok())
         .map(std::time::Duration::from_millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(size: u64) -> InputFile {
+        InputFile {
+            path: PathBuf::from("x.xlsx"),
+            rel: "x.xlsx".into(),
+            size,
+            mtime: 0,
+        }
+    }
+
+    #[test]
+    fn a_batch_ends_at_its_file_count_or_at_the_file_that_fills_it() {
+        let small: Vec<InputFile> = (0..FILES_PER_BATCH + 3).map(|_| input(10)).collect();
+        let lengths: Vec<usize> = batches(&small).iter().map(|b| b.len()).collect();
+        assert_eq!(lengths, [FILES_PER_BATCH, 3]);
+
+        let big = BYTES_PER_BATCH / 2 + 1;
+        let files = [input(big), input(10), input(big), input(big), input(10)];
+        let lengths: Vec<usize> = batches(&files).iter().map(|b| b.len()).collect();
+        assert_eq!(lengths, [3, 2]);
+        assert!(batches(&[]).is_empty());
+    }
 }
