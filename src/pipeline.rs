@@ -308,14 +308,17 @@ fn assess_with(
     problems.extend(refused);
     let mut notices = happened_by(notices, "issued", as_of)?;
     events::with_project_refs(&mut notices)?;
+    events::with_project_key(&mut notices, &ledger.projects)?;
     let (tasks, refused) = authority::tasks(staged_tasks, office)?;
     problems.extend(refused);
     let mut tasks = happened_by(tasks, "assigned", as_of)?;
     events::with_project_refs(&mut tasks)?;
+    events::with_project_key(&mut tasks, &ledger.projects)?;
     let visits = events::visits(tables.get(Table::Visits), config)?;
     let (visits, refused) = authority::visits(&visits, office)?;
     problems.extend(refused);
-    let visits = happened_by(visits, "visit_date", as_of)?;
+    let mut visits = happened_by(visits, "visit_date", as_of)?;
+    events::with_project_key(&mut visits, &ledger.projects)?;
     let (investments, refused) = authority::investments(tables.get(Table::Investments), office)?;
     problems.extend(refused);
     let (investments, repeated_investments) = events::investments(&investments, as_of)?;

@@ -20,6 +20,8 @@ pub const IN_SCOPE: &str = "in_scope";
 pub const ON_TIME: &str = "on_time";
 pub const DAYS_LATE: &str = "days_late";
 pub const STATUS: &str = "status";
+/// Whether the item is still open as of D (no C by D).
+pub const OPEN: &str = "open";
 /// The credited unit, in every late-item frame.
 pub const UNIT: &str = "unit";
 
@@ -28,6 +30,8 @@ pub const OVERDUE_OPEN: &str = "逾期未完成";
 pub const OVERDUE_DONE: &str = "逾期完成";
 pub const DONE_ON_TIME: &str = "按时完成";
 pub const NOT_DUE: &str = "未到期";
+/// No deadline: none was given, or the calendar cannot make it (无法判定). Never in a rate.
+pub const NO_DEADLINE: &str = "无期限";
 
 /// An item whose deadline is a working-day count from `start` that the calendar cannot make
 /// (SPEC §2): listed as 无法判定 with the fix; its deadline stays empty, so `judge` leaves it
@@ -58,14 +62,15 @@ pub fn undecidable(
     }
 }
 
-/// Judge every item of `items` whose `deadline` is set: adds T, C (null when after D), whether the
-/// item is due, in scope for D's year, on time, its status and how many days late it is.
-pub fn judge(items: LazyFrame, deadline: &str, done: &str, as_of: NaiveDate) -> LazyFrame {
+/// Every item of `items`, in order, judged as of the end of D: adds T, C (null when after D),
+/// whether the item is due, in scope for D's year, on time, open, its status and how many days
+/// late it is. An item without a deadline is `NO_DEADLINE`. This is the one place an item's
+/// status is decided; reports only pick and label these columns.
+pub fn item_status(items: LazyFrame, deadline: &str, done: &str, as_of: NaiveDate) -> LazyFrame {
     let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
     let c_known = col(done).lt_eq(lit(as_of)).fill_null(lit(false));
     let days = |e: Expr| e.cast(DataType::Int32);
     items
-        .filter(col(deadline).is_not_null())
         .with_columns([
             col(deadline).alias(T),
             when(c_known)
@@ -73,7 +78,10 @@ pub fn judge(items: LazyFrame, deadline: &str, done: &str, as_of: NaiveDate) -> 
                 .otherwise(lit(NULL).cast(DataType::Date))
                 .alias(C),
         ])
-        .with_columns([col(T).lt_eq(lit(as_of)).alias(DUE)])
+        .with_columns([
+            col(T).lt_eq(lit(as_of)).alias(DUE),
+            col(C).is_null().alias(OPEN),
+        ])
         .with_columns([
             col(C)
                 .is_not_null()
@@ -84,7 +92,9 @@ pub fn judge(items: LazyFrame, deadline: &str, done: &str, as_of: NaiveDate) -> 
                 .alias(IN_SCOPE),
         ])
         .with_columns([
-            when(col(C).is_null().and(col(DUE)))
+            when(col(T).is_null())
+                .then(lit(NO_DEADLINE))
+                .when(col(C).is_null().and(col(DUE)))
                 .then(lit(OVERDUE_OPEN))
                 .when(col(C).is_not_null().and(col(C).gt(col(T))))
                 .then(lit(OVERDUE_DONE))
@@ -97,6 +107,20 @@ pub fn judge(items: LazyFrame, deadline: &str, done: &str, as_of: NaiveDate) -> 
                 .otherwise(days(col(C)) - days(col(T)))
                 .alias(DAYS_LATE),
         ])
+}
+
+/// The rows of a status frame (`item_status`) with `status`, in order.
+pub fn with_status(items: &DataFrame, status: &str) -> PolarsResult<DataFrame> {
+    items
+        .clone()
+        .lazy()
+        .filter(col(STATUS).eq(lit(status)))
+        .collect()
+}
+
+/// The items of `items` that have a deadline, judged (`item_status`): the due items of SPEC §3.
+pub fn judge(items: LazyFrame, deadline: &str, done: &str, as_of: NaiveDate) -> LazyFrame {
+    item_status(items, deadline, done, as_of).filter(col(T).is_not_null())
 }
 
 /// Per unit: items on time over items in scope, from a judged frame.
@@ -143,6 +167,14 @@ pub fn unit_ratios(judged: LazyFrame, unit: &str) -> PolarsResult<BTreeMap<Strin
         .collect())
 }
 
+/// One due-item indicator with every item's status.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub outcome: IndicatorOutcome,
+    /// Every item, in input order, with `item_status`'s columns.
+    pub items: DataFrame,
+}
+
 /// One due-item indicator: judge `items` by `deadline`/`done` as of D, rate them per `unit`, and
 /// keep the late ones with `item_columns`, the unit as `unit`, and the judgement.
 pub fn due_indicator(
@@ -153,16 +185,28 @@ pub fn due_indicator(
     done: &str,
     as_of: NaiveDate,
     item_columns: &[&str],
-) -> PolarsResult<IndicatorOutcome> {
-    let (ratios, late) = due_items(items, unit, deadline, done, as_of, item_columns)?;
-    Ok(IndicatorOutcome {
-        indicator,
-        ratios,
-        late,
+) -> PolarsResult<Judged> {
+    let due = due_items(items, unit, deadline, done, as_of, item_columns)?;
+    Ok(Judged {
+        outcome: IndicatorOutcome {
+            indicator,
+            ratios: due.ratios,
+            late: due.late,
+        },
+        items: due.items,
     })
 }
 
-/// The ratios per unit and the late items of any due-item measure, scored or not.
+/// Any due-item measure, scored or not: the ratios per unit, the late items, and every item's
+/// status.
+pub struct DueItems {
+    pub ratios: BTreeMap<String, Ratio>,
+    /// In scope and not on time, with the unit as `UNIT`, `item_columns` and the judgement.
+    pub late: DataFrame,
+    /// Every item, in input order, with `item_status`'s columns.
+    pub items: DataFrame,
+}
+
 pub fn due_items(
     items: LazyFrame,
     unit: &str,
@@ -170,14 +214,19 @@ pub fn due_items(
     done: &str,
     as_of: NaiveDate,
     item_columns: &[&str],
-) -> PolarsResult<(BTreeMap<String, Ratio>, DataFrame)> {
-    let judged = judge(items, deadline, done, as_of);
+) -> PolarsResult<DueItems> {
+    let items = item_status(items, deadline, done, as_of).collect()?;
+    let judged = items.clone().lazy().filter(col(T).is_not_null());
     let ratios = unit_ratios(judged.clone(), unit)?;
     let mut columns = vec![col(unit).alias(UNIT)];
     columns.extend(item_columns.iter().map(|c| col(*c)));
     columns.extend([T, C, STATUS, DAYS_LATE].map(col));
     let late = late_items(judged, unit).select(columns).collect()?;
-    Ok((ratios, late))
+    Ok(DueItems {
+        ratios,
+        late,
+        items,
+    })
 }
 
 /// The items behind lost points: due and late (open or done late), oldest deadline first.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::due::{due_indicator, undecidable};
+use super::due::{due_indicator, undecidable, Judged};
 use super::{IndicatorOutcome, Ratio};
 use crate::calendar::Calendar;
 use crate::indicator::Indicator;
@@ -25,6 +25,8 @@ pub struct Landing {
     /// The attracted-investment projects with the stage their dates prove.
     pub projects: DataFrame,
     pub handover: IndicatorOutcome,
+    /// Every project with its 签约移交 status (`due::item_status`).
+    pub handover_items: DataFrame,
     /// 签约移交 for the whole county: every 招商单位's items together.
     pub handover_county: Ratio,
     /// (招商单位 or 全县, stage) → (count, 协议投资额 万元).
@@ -149,7 +151,10 @@ pub fn landing(
     let mut projects = investments.clone();
     projects.with_column(Column::new(PROVEN_STAGE.into(), proven))?;
     projects.with_column(Column::new(HANDOVER_DUE.into(), handover_due).cast(&DataType::Date)?)?;
-    let handover = due_indicator(
+    let Judged {
+        outcome: handover,
+        items: handover_items,
+    } = due_indicator(
         Indicator::Handover,
         projects.clone().lazy(),
         "unit",
@@ -196,6 +201,7 @@ pub fn landing(
     Ok(Landing {
         projects,
         handover,
+        handover_items,
         handover_county,
         funnel,
         signed_before_evaluated,

@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 use super::projects::{prelim_done, PRELIM_DONE};
 use crate::config::LightsConfig;
+use crate::model::events::PROJECT_KEY;
 use crate::model::frames::{dates, strings};
 
 /// A light, ordered from best to worst.
@@ -35,11 +36,12 @@ fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// The current projects with `light` (红灯/黄灯/绿灯) and `reasons` added. `notices` are the
-/// normalized notices with their folded project references.
+/// The current projects with `light` (红灯/黄灯/绿灯) and `reasons` added. `overdue_notices`
+/// are the notices past 办理时限 and open (`due::OVERDUE_OPEN`), with their folded project
+/// references.
 pub fn project_lights(
     projects: &DataFrame,
-    notices: &DataFrame,
+    overdue_notices: &DataFrame,
     thresholds: &LightsConfig,
     time_progress: f64,
     as_of: NaiveDate,
@@ -49,31 +51,17 @@ pub fn project_lights(
         .lazy()
         .with_column(prelim_done())
         .collect()?;
-    let overdue_notices = notices
-        .clone()
-        .lazy()
-        .filter(
-            col("issued")
-                .lt_eq(lit(as_of))
-                .and(col("deadline").lt_eq(lit(as_of)))
-                .and(col("closed").is_null().or(col("closed").gt(lit(as_of)))),
-        )
-        .collect()?;
-    let notice_no = strings(&overdue_notices, "notice_no")?;
-    let notice_deadline = dates(&overdue_notices, "deadline")?;
-    let notice_code = strings(&overdue_notices, "ref_code")?;
-    let notice_name = strings(&overdue_notices, "ref_name")?;
-
-    let index = |refs: &[Option<String>]| {
-        let mut map: HashMap<String, Vec<usize>> = HashMap::new();
-        for (n, r) in refs.iter().enumerate() {
-            if let Some(r) = r {
-                map.entry(r.clone()).or_default().push(n);
-            }
+    let notice_no = strings(overdue_notices, "notice_no")?;
+    let notice_deadline = dates(overdue_notices, "deadline")?;
+    let mut by_project: HashMap<String, Vec<usize>> = HashMap::new();
+    for (n, key) in strings(overdue_notices, PROJECT_KEY)?
+        .into_iter()
+        .enumerate()
+    {
+        if let Some(key) = key {
+            by_project.entry(key).or_default().push(n);
         }
-        map
-    };
-    let (by_code, by_name) = (index(&notice_code), index(&notice_name));
+    }
 
     let plan: Vec<Option<f64>> = with_prelim.column("annual_plan")?.f64()?.iter().collect();
     let ytd: Vec<Option<f64>> = with_prelim
@@ -87,8 +75,7 @@ pub fn project_lights(
     let actual_end = dates(&with_prelim, "actual_completion")?;
     let prelim_due = dates(&with_prelim, "prelim_due")?;
     let prelim = dates(&with_prelim, PRELIM_DONE)?;
-    let code_ref = strings(&with_prelim, "code_ref")?;
-    let name_ref = strings(&with_prelim, "name_ref")?;
+    let project_keys = strings(&with_prelim, PROJECT_KEY)?;
     let happened = |d: Option<NaiveDate>| d.filter(|d| *d <= as_of);
 
     let mut lights = Vec::with_capacity(with_prelim.height());
@@ -151,15 +138,11 @@ pub fn project_lights(
                 );
             }
         }
-        let mut on_project: Vec<usize> = [(&code_ref[i], &by_code), (&name_ref[i], &by_name)]
-            .into_iter()
-            .filter_map(|(reference, index)| reference.as_ref().and_then(|r| index.get(r)))
-            .flatten()
-            .copied()
-            .collect();
-        on_project.sort_unstable();
-        on_project.dedup();
-        for n in on_project {
+        let on_project = project_keys[i]
+            .as_ref()
+            .and_then(|key| by_project.get(key))
+            .map_or(&[][..], Vec::as_slice);
+        for &n in on_project {
             let deadline = notice_deadline[n].map(day).unwrap_or_default();
             let no = notice_no[n].clone().unwrap_or_default();
             flag(
@@ -187,10 +170,9 @@ mod tests {
         let as_of = d("2026-07-04");
         let projects = frame(vec![
             text("name", &[Some("绿"), Some("黄"), Some("红"), Some("督")]),
-            text("code_ref", &[None; 4]),
             text(
-                "name_ref",
-                &[Some("绿"), Some("黄"), Some("红"), Some("督")],
+                PROJECT_KEY,
+                &[Some("k1"), Some("k2"), Some("k3"), Some("k4")],
             ),
             number(
                 "annual_plan",
@@ -217,8 +199,7 @@ mod tests {
             date("issued", &[Some("2026-05-01")]),
             date("deadline", &[Some("2026-06-01")]),
             date("closed", &[None]),
-            text("ref_code", &[None]),
-            text("ref_name", &[Some("督")]),
+            text(PROJECT_KEY, &[Some("k4")]),
         ]);
         let lights = Config::embedded().unwrap().lights;
         // p = 6/12; 黄's 30% is 20 points behind; 红's start is 95 days overdue.

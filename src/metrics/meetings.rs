@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::due::{due_items, undecidable};
+use super::due::{due_items, undecidable, DueItems};
 use super::Ratio;
 use crate::calendar::Calendar;
 use crate::config::Config;
@@ -19,7 +19,8 @@ pub const OFFICE: &str = "联席会议办公室";
 #[derive(Debug)]
 pub struct Meetings {
     /// The meetings listed: those held in D's year up to D, and earlier ones whose minutes were
-    /// still not issued by D (backlog, SPEC §3), with their minutes deadline, by date.
+    /// still not issued by D (backlog, SPEC §3), by date, with their minutes deadline and the
+    /// minutes' status (`due::item_status`).
     pub held: DataFrame,
     /// Meetings held in D's year up to D (cadence and attendance count these).
     pub held_this_year: usize,
@@ -102,7 +103,11 @@ pub fn meetings(
         .map(|m| format!("{}年{m}月", as_of.year()))
         .collect();
 
-    let (ratios, minutes_late) = due_items(
+    let DueItems {
+        ratios,
+        late: minutes_late,
+        items: held,
+    } = due_items(
         held.clone().lazy(),
         "office",
         MINUTES_DUE,

@@ -16,7 +16,7 @@ pub mod visits;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use polars::prelude::{DataFrame, PolarsResult};
+use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 use serde::Serialize;
 
 use crate::calendar::Calendar;
@@ -69,6 +69,25 @@ pub struct Tables<'a> {
     pub meetings: &'a DataFrame,
 }
 
+/// Every due item with its status as of D (`due::item_status`): T, C, due, in scope, on time,
+/// open, status and days late. The one source for every list of items and every count of
+/// overdue items; reports pick columns and add labels.
+#[derive(Debug, Clone)]
+pub struct Statuses {
+    /// Current projects: 开工, 竣工 and 前期工作, each by its planned date.
+    pub start: DataFrame,
+    pub completion: DataFrame,
+    pub prelim: DataFrame,
+    /// Notices issued by D (rows as in `Metrics::notices`): 复函 by the 3rd working day (no
+    /// deadline when the calendar cannot make it), and 办结 by 办理时限.
+    pub reply: DataFrame,
+    pub closure: DataFrame,
+    /// Dispatch tasks assigned by D: 落实 by 完成时限.
+    pub tasks: DataFrame,
+    /// 招商引资 projects: 签约移交 on working days after signing.
+    pub handover: DataFrame,
+}
+
 /// Every metric of SPEC §3 for the as-of date.
 #[derive(Debug)]
 pub struct Metrics {
@@ -76,6 +95,7 @@ pub struct Metrics {
     pub indicators: Vec<IndicatorOutcome>,
     /// Time progress p of D's year.
     pub time_progress: f64,
+    pub statuses: Statuses,
     /// Notices issued by D, with `reply_due`.
     pub notices: DataFrame,
     /// Replies missing some of the five 落实 items.
@@ -107,12 +127,20 @@ pub fn compute(
     calendar: &Calendar,
     as_of: NaiveDate,
 ) -> PolarsResult<Metrics> {
-    let mut indicators = projects::project_indicators(tables.projects, as_of)?;
-    indicators.push(investment::investment_indicator(tables.projects, as_of)?);
+    let [start, completion, prelim] =
+        <[due::Judged; 3]>::try_from(projects::project_indicators(tables.projects, as_of)?)
+            .map_err(|_| PolarsError::ComputeError("three project indicators".into()))?;
     let notice_metrics = notices::notice_metrics(tables.notices, calendar, as_of)?;
-    indicators.push(notice_metrics.reply);
-    indicators.push(notice_metrics.closure);
-    indicators.push(tasks::task_indicator(tables.tasks, as_of)?);
+    let tasks = tasks::task_indicator(tables.tasks, as_of)?;
+    let mut indicators = vec![
+        start.outcome,
+        completion.outcome,
+        prelim.outcome,
+        investment::investment_indicator(tables.projects, as_of)?,
+        notice_metrics.reply.outcome,
+        notice_metrics.closure.outcome,
+        tasks.outcome,
+    ];
     let visit_metrics = visits::visit_metrics(tables.projects, tables.visits, config, as_of)?;
     indicators.push(visit_metrics.coverage);
     indicators.push(reports::monthly_report_indicator(
@@ -130,9 +158,10 @@ pub fn compute(
     indicators.push(landing.handover.clone());
     indicators.sort_by_key(|o| o.indicator);
     let time_progress = investment::time_progress(as_of);
+    let overdue_notices = due::with_status(&notice_metrics.closure.items, due::OVERDUE_OPEN)?;
     let lights = lights::project_lights(
         tables.projects,
-        tables.notices,
+        &overdue_notices,
         &config.lights,
         time_progress,
         as_of,
@@ -141,6 +170,15 @@ pub fn compute(
     Ok(Metrics {
         indicators,
         time_progress,
+        statuses: Statuses {
+            start: start.items,
+            completion: completion.items,
+            prelim: prelim.items,
+            reply: notice_metrics.reply.items,
+            closure: notice_metrics.closure.items,
+            tasks: tasks.items,
+            handover: landing.handover_items.clone(),
+        },
         notices: notice_metrics.issued,
         incomplete_replies: notice_metrics.incomplete,
         overdue_notices: notice_metrics.overdue_open,

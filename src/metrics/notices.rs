@@ -6,15 +6,12 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::due::{due_indicator, undecidable, UNIT};
-use super::IndicatorOutcome;
+use super::due::{due_indicator, undecidable, with_status, Judged, OVERDUE_OPEN, UNIT};
 use crate::calendar::Calendar;
 use crate::indicator::Indicator;
 use crate::ingest::problem::{Origin, Problem};
 use crate::model::frames::{dates, epoch_days, strings, FILE, ROW, SHEET};
 
-/// How the notice list shows a reply whose deadline the calendar cannot make.
-pub const REPLY_UNDECIDABLE: &str = "无法判定（缺工作日历）";
 /// Working days after 下发日期 within which a reply is due.
 pub const REPLY_WORKING_DAYS: u32 = 3;
 pub const REPLY_DUE: &str = "reply_due";
@@ -33,8 +30,10 @@ const REPLY_ITEMS: [(&str, &str); 4] = [
 pub struct NoticeMetrics {
     /// Every notice issued by D, with its reply deadline.
     pub issued: DataFrame,
-    pub reply: IndicatorOutcome,
-    pub closure: IndicatorOutcome,
+    /// 复函 by the 3rd working day, with every notice's reply status.
+    pub reply: Judged,
+    /// 办结 by 办理时限, with every notice's closure status.
+    pub closure: Judged,
     /// Replied by D but missing some 落实 items: unit, notice_no, project_name, replied, missing.
     pub incomplete: DataFrame,
     /// Per unit, notices past 办理时限 and not closed by D (the deduction's items).
@@ -76,7 +75,7 @@ pub fn notice_metrics(
     )?;
     Ok(NoticeMetrics {
         incomplete: incomplete_replies(&existing, as_of)?,
-        overdue_open: overdue_open(&existing, as_of)?,
+        overdue_open: overdue_open(&closure.items)?,
         issued: existing,
         reply,
         closure,
@@ -144,16 +143,9 @@ fn incomplete_replies(notices: &DataFrame, as_of: NaiveDate) -> PolarsResult<Dat
     with_missing.filter(&BooleanChunked::from_slice("keep".into(), &keep))
 }
 
-fn overdue_open(notices: &DataFrame, as_of: NaiveDate) -> PolarsResult<BTreeMap<String, u32>> {
-    let open = notices
-        .clone()
-        .lazy()
-        .filter(
-            col("deadline")
-                .lt_eq(lit(as_of))
-                .and(col("closed").is_null().or(col("closed").gt(lit(as_of)))),
-        )
-        .collect()?;
+/// Per 督办对象, the notices past 办理时限 and not closed by D, from the closure statuses.
+fn overdue_open(closure: &DataFrame) -> PolarsResult<BTreeMap<String, u32>> {
+    let open = with_status(closure, OVERDUE_OPEN)?;
     let mut counts = BTreeMap::new();
     for unit in strings(&open, "target_unit")?.into_iter().flatten() {
         *counts.entry(unit).or_insert(0) += 1;
@@ -252,14 +244,15 @@ mod tests {
         // N1: Feb 13 (1), Feb 14 make-up Saturday (2), Feb 24 after the festival (3): on time.
         // N2: Oct 8 (1), Oct 9 (2), Oct 10 make-up Saturday (3): the reply on Oct 12 is late.
         // N5: replied on the 2nd working day. N3 is not due yet; N4 does not exist yet.
-        let reply = m.reply.ratios["甲镇"];
+        let reply = m.reply.outcome.ratios["甲镇"];
         assert_eq!((reply.met, reply.scope), (2.0, 3.0));
-        assert_eq!(m.reply.rate("乙局"), None);
-        let late = crate::model::frames::dates(&m.reply.late, super::super::due::T).unwrap();
+        assert_eq!(m.reply.outcome.rate("乙局"), None);
+        let late =
+            crate::model::frames::dates(&m.reply.outcome.late, super::super::due::T).unwrap();
         assert_eq!(late, vec![Some(d("2026-10-10"))]);
-        let closure = m.closure.ratios["甲镇"];
+        let closure = m.closure.outcome.ratios["甲镇"];
         assert_eq!((closure.met, closure.scope), (2.0, 3.0));
-        assert_eq!(m.closure.rate("乙局"), None);
+        assert_eq!(m.closure.outcome.rate("乙局"), None);
         assert_eq!(m.overdue_open.get("甲镇"), Some(&1));
         assert_eq!(m.overdue_open.get("乙局"), None);
     }

@@ -3,8 +3,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::due::due_indicator;
-use super::IndicatorOutcome;
+use super::due::{due_indicator, Judged};
 use crate::indicator::Indicator;
 
 /// The unit credited with a project's items.
@@ -38,11 +37,8 @@ pub fn prelim_done() -> Expr {
     .alias(PRELIM_DONE)
 }
 
-/// 按时开工, 按时竣工 and 前期按时完成 per lead unit, from the current ledger.
-pub fn project_indicators(
-    projects: &DataFrame,
-    as_of: NaiveDate,
-) -> PolarsResult<Vec<IndicatorOutcome>> {
+/// 按时开工, 按时竣工 and 前期按时完成 per lead unit, from the current ledger, in that order.
+pub fn project_indicators(projects: &DataFrame, as_of: NaiveDate) -> PolarsResult<Vec<Judged>> {
     let lf = projects.clone().lazy().with_column(prelim_done());
     [
         (Indicator::Start, "planned_start", "actual_start"),

@@ -75,6 +75,7 @@ pub fn monthly_report_indicator(
         as_of,
         &[REPORT_MONTH],
     )
+    .map(|judged| judged.outcome)
 }
 
 #[cfg(test)]

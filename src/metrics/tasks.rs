@@ -3,8 +3,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::due::due_indicator;
-use super::IndicatorOutcome;
+use super::due::{due_indicator, Judged};
 use crate::indicator::Indicator;
 
 pub const TASK_COLUMNS: [&str; 7] = [
@@ -17,7 +16,7 @@ pub const TASK_COLUMNS: [&str; 7] = [
     crate::model::authority::CLAIMED_DONE,
 ];
 
-pub fn task_indicator(tasks: &DataFrame, as_of: NaiveDate) -> PolarsResult<IndicatorOutcome> {
+pub fn task_indicator(tasks: &DataFrame, as_of: NaiveDate) -> PolarsResult<Judged> {
     // A task assigned after D does not exist yet for this run.
     let existing = tasks
         .clone()

@@ -12,6 +12,7 @@ use super::projects::LEAD_UNIT;
 use super::{IndicatorOutcome, Ratio};
 use crate::config::Config;
 use crate::indicator::Indicator;
+use crate::model::events::PROJECT_KEY;
 use crate::model::frames::strings;
 use crate::text::fold;
 
@@ -61,15 +62,10 @@ pub fn visit_metrics(
                 .gt_eq(lit(month_start))
                 .and(col("visit_date").lt_eq(lit(as_of))),
         )
-        .select([
-            col("ref_code"),
-            col("ref_name"),
-            col("visitor_unit"),
-            col("visitor_ref"),
-        ]);
+        .select([col(PROJECT_KEY), col("visitor_unit"), col("visitor_ref")]);
     let visited = visited_projects(&active, month_visits)?;
 
-    let keys = strings(&active, "project_key")?;
+    let keys = strings(&active, PROJECT_KEY)?;
     let units = strings(&active, LEAD_UNIT)?;
     let mut ratios: BTreeMap<String, Ratio> = BTreeMap::new();
     let mut not_visited = Vec::with_capacity(active.height());
@@ -106,41 +102,23 @@ pub fn visit_metrics(
     })
 }
 
-/// Match this month's visits to active projects by 项目代码 or by name, then keep the visits
-/// made by the lead unit (its own people or its configured head) and by the project's leader.
+/// Match this month's visits to active projects by `project_key`, then keep the visits made by
+/// the lead unit (its own people or its configured head) and by the project's leader.
 fn visited_projects(active: &DataFrame, month_visits: LazyFrame) -> PolarsResult<Visited> {
     let projects = active.clone().lazy().select([
-        col("project_key"),
-        col("code_ref"),
-        col("name_ref"),
+        col(PROJECT_KEY),
         col(LEAD_UNIT),
         col("lead_head_ref"),
         col("leader_ref"),
     ]);
-    let by_code =
-        projects
-            .clone()
-            .inner_join(month_visits.clone(), col("code_ref"), col("ref_code"));
-    let by_name = projects.inner_join(month_visits, col("name_ref"), col("ref_name"));
-    let columns = [
-        col("project_key"),
-        col(LEAD_UNIT),
-        col("lead_head_ref"),
-        col("leader_ref"),
-        col("visitor_unit"),
-        col("visitor_ref"),
-    ];
-    let matched = concat(
-        [by_code.select(columns.clone()), by_name.select(columns)],
-        UnionArgs::default(),
-    )?;
+    let matched = projects.inner_join(month_visits, col(PROJECT_KEY), col(PROJECT_KEY));
     let collect_keys = |condition: Expr| -> PolarsResult<HashSet<String>> {
         let df = matched
             .clone()
             .filter(condition)
-            .select([col("project_key")])
+            .select([col(PROJECT_KEY)])
             .collect()?;
-        Ok(strings(&df, "project_key")?.into_iter().flatten().collect())
+        Ok(strings(&df, PROJECT_KEY)?.into_iter().flatten().collect())
     };
     Ok(Visited {
         by_unit: collect_keys(
@@ -163,7 +141,7 @@ fn leader_table(
     config: &Config,
 ) -> PolarsResult<DataFrame> {
     let leaders = strings(active, "leader")?;
-    let keys = strings(active, "project_key")?;
+    let keys = strings(active, PROJECT_KEY)?;
     let names = strings(active, "name")?;
     let mut order: Vec<(String, Option<String>)> = config
         .leaders
@@ -298,6 +276,10 @@ mod tests {
                 &[None, Some("2025-140428-47-01-000002"), None, None],
             ),
             text("ref_name", &[Some("p1"), None, Some("p4"), Some("p4")]),
+            text(
+                PROJECT_KEY,
+                &[Some("k1"), Some("k2"), Some("k4"), Some("k4")],
+            ),
         ]);
         let config = Config::embedded().unwrap();
         let m = visit_metrics(&projects, &visits, &config, d("2026-11-30")).unwrap();

@@ -102,6 +102,43 @@ pub fn with_project_refs(df: &mut DataFrame) -> PolarsResult<()> {
     with_folded(df, "project_name", "ref_name")
 }
 
+/// The column that ties a notice, task or visit to its current project.
+pub const PROJECT_KEY: &str = "project_key";
+
+/// Add `project_key`: the one rule that ties a notice, task or visit (with `with_project_refs`)
+/// to a current project. The row's folded 项目代码 picks the first project, in the current
+/// ledger's order, with that folded code; failing that, its folded name picks the first project
+/// with that folded name; otherwise the key is null. Lights, the 五清台账 and visit coverage all
+/// read this column, so they always see the same project.
+pub fn with_project_key(rows: &mut DataFrame, projects: &DataFrame) -> PolarsResult<()> {
+    let keys = strings(projects, PROJECT_KEY)?;
+    let mut by_code: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    for (i, (code, name)) in strings(projects, "code_ref")?
+        .into_iter()
+        .zip(strings(projects, "name_ref")?)
+        .enumerate()
+    {
+        if let Some(code) = code {
+            by_code.entry(code).or_insert(i);
+        }
+        if let Some(name) = name {
+            by_name.entry(name).or_insert(i);
+        }
+    }
+    let matched: Vec<Option<String>> = strings(rows, "ref_code")?
+        .into_iter()
+        .zip(strings(rows, "ref_name")?)
+        .map(|(code, name)| {
+            code.and_then(|c| by_code.get(&c))
+                .or_else(|| name.and_then(|n| by_name.get(&n)))
+                .and_then(|i| keys[*i].clone())
+        })
+        .collect();
+    rows.with_column(Column::new(PROJECT_KEY.into(), matched))?;
+    Ok(())
+}
+
 /// Warn on each row whose project (by 项目代码, else by name) is in no ledger at all.
 pub fn unknown_project_warnings(
     rows: &DataFrame,
@@ -345,5 +382,34 @@ mod tests {
         ]);
         let held = meetings(&frame(columns)).unwrap();
         assert_eq!(held.height(), 2);
+    }
+
+    #[test]
+    fn a_row_finds_its_project_by_code_first_then_by_name() {
+        let projects = frame(vec![
+            text(PROJECT_KEY, &[Some("k1"), Some("k2"), Some("k3")]),
+            text("code_ref", &[Some("c1"), None, Some("c3")]),
+            text("name_ref", &[Some("甲"), Some("乙"), Some("乙")]),
+        ]);
+        let mut rows = frame(vec![
+            // Code wins over a name naming another project; an unknown code falls back to the
+            // name; a name shared by two projects picks the first; nothing known: no key.
+            text("ref_code", &[Some("c3"), Some("c9"), None, None, None]),
+            text(
+                "ref_name",
+                &[Some("甲"), Some("甲"), Some("乙"), Some("丙"), None],
+            ),
+        ]);
+        with_project_key(&mut rows, &projects).unwrap();
+        assert_eq!(
+            strings(&rows, PROJECT_KEY).unwrap(),
+            vec![
+                Some("k3".into()),
+                Some("k1".into()),
+                Some("k2".into()),
+                None,
+                None
+            ]
+        );
     }
 }

@@ -7,8 +7,8 @@ use anyhow::Result;
 
 use super::columns::{dates, ints, texts};
 use super::grid::{new_workbook, write_grid, Grid, Out, SheetLayout};
-use super::{Context, CIRCULAR};
-use crate::metrics::due::{DAYS_LATE, STATUS, T, UNIT};
+use super::{Context, CIRCULAR, CLOSURE_LABELS};
+use crate::metrics::due::{with_status, DAYS_LATE, OVERDUE_OPEN, STATUS, T, UNIT};
 
 pub const SUMMARY: &str = "通报汇总";
 pub const TEXT: &str = "通报文字";
@@ -92,34 +92,30 @@ fn collect(ctx: &Context) -> Result<BTreeMap<String, Vec<Item>>> {
                 });
         }
     }
-    let notices = &metrics.notices;
-    let (no, units, project, deadline, closed) = (
-        texts(notices, "notice_no")?,
-        texts(notices, "target_unit")?,
-        texts(notices, "project_name")?,
-        dates(notices, "deadline")?,
-        dates(notices, "closed")?,
+    // Notices past 办理时限 and open, in the notices' order.
+    let overdue = with_status(&metrics.statuses.closure, OVERDUE_OPEN)?;
+    let (no, units, project, deadline, days) = (
+        texts(&overdue, "notice_no")?,
+        texts(&overdue, "target_unit")?,
+        texts(&overdue, "project_name")?,
+        dates(&overdue, T)?,
+        ints(&overdue, DAYS_LATE)?,
     );
-    for i in 0..notices.height() {
-        let open = closed[i].is_none_or(|c| c > ctx.as_of);
-        if let (Some(t), true) = (deadline[i], open) {
-            if t <= ctx.as_of {
-                by_unit
-                    .entry(units[i].clone().unwrap_or_default())
-                    .or_default()
-                    .push(Item {
-                        category: OVERDUE_NOTICES,
-                        what: format!(
-                            "{}（{}）",
-                            no[i].clone().unwrap_or_default(),
-                            project[i].clone().unwrap_or_default()
-                        ),
-                        due: Some(t),
-                        status: "逾期未办结".into(),
-                        days: Some((ctx.as_of - t).num_days()),
-                    });
-            }
-        }
+    for i in 0..overdue.height() {
+        by_unit
+            .entry(units[i].clone().unwrap_or_default())
+            .or_default()
+            .push(Item {
+                category: OVERDUE_NOTICES,
+                what: format!(
+                    "{}（{}）",
+                    no[i].clone().unwrap_or_default(),
+                    project[i].clone().unwrap_or_default()
+                ),
+                due: deadline[i],
+                status: CLOSURE_LABELS.open_late.into(),
+                days: days[i],
+            });
     }
     let order = categories();
     for items in by_unit.values_mut() {

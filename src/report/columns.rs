@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::grid::{NumFmt, Out};
+use super::grid::{Grid, NumFmt, Out};
 use crate::model::frames;
 
 pub fn texts(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> {
@@ -76,4 +76,25 @@ pub fn rows(df: &DataFrame, spec: &[(&str, As)], numbered: bool) -> PolarsResult
             row
         })
         .collect())
+}
+
+/// A report column declared once: its header, the frame column it shows, and how.
+pub type Field<'a> = (&'a str, &'a str, As);
+
+/// The grid of `df` from one list of fields, with a leading 序号 column when `numbered`.
+pub fn grid(df: &DataFrame, fields: &[Field], numbered: bool) -> PolarsResult<Grid> {
+    let spec: Vec<(&str, As)> = fields
+        .iter()
+        .map(|(_, column, kind)| (*column, *kind))
+        .collect();
+    let headers = numbered
+        .then_some("序号")
+        .into_iter()
+        .chain(fields.iter().map(|(header, _, _)| *header))
+        .map(String::from)
+        .collect();
+    Ok(Grid {
+        headers,
+        rows: rows(df, &spec, numbered)?,
+    })
 }

@@ -15,14 +15,83 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 
-use self::columns::{rows, As};
+use self::columns::{grid, As, Field};
 use self::grid::{Grid, Out};
 use crate::config::Config;
 use crate::indicator::Indicator;
 use crate::ingest::problem::{Problem, Severity};
 use crate::ingest::FileOutcome;
-use crate::metrics::due::{C, DAYS_LATE, STATUS, T, UNIT};
+use crate::metrics::due::{
+    C, DAYS_LATE, DONE_ON_TIME, NO_DEADLINE, OPEN, OVERDUE_DONE, OVERDUE_OPEN, STATUS, T, UNIT,
+};
 use crate::pipeline::Assessment;
+
+/// How a report names an item's status (`due::STATUS`) for one kind of item. The status is
+/// decided in `metrics::due::item_status`; a report only labels it.
+pub struct StatusLabels {
+    pub on_time: &'static str,
+    pub done_late: &'static str,
+    pub open_late: &'static str,
+    pub not_due: &'static str,
+    /// Without a deadline: (done by D, open).
+    pub no_deadline: (&'static str, &'static str),
+}
+
+impl StatusLabels {
+    pub fn label(&self, status: &str, open: bool) -> &'static str {
+        match status {
+            DONE_ON_TIME => self.on_time,
+            OVERDUE_DONE => self.done_late,
+            OVERDUE_OPEN => self.open_late,
+            NO_DEADLINE if open => self.no_deadline.1,
+            NO_DEADLINE => self.no_deadline.0,
+            _ => self.not_due,
+        }
+    }
+}
+
+/// A working-day deadline the calendar cannot make (SPEC §2), as the item lists show it.
+pub const UNDECIDABLE: &str = "无法判定（缺工作日历）";
+
+pub const REPLY_LABELS: StatusLabels = StatusLabels {
+    on_time: "按时复函",
+    done_late: "逾期复函",
+    open_late: "逾期未复函",
+    not_due: "未到复函期限",
+    no_deadline: (UNDECIDABLE, UNDECIDABLE),
+};
+
+pub const CLOSURE_LABELS: StatusLabels = StatusLabels {
+    on_time: "按期办结",
+    done_late: "逾期办结",
+    open_late: "逾期未办结",
+    not_due: "办理中",
+    no_deadline: ("按期办结", "办理中"),
+};
+
+pub const MINUTES_LABELS: StatusLabels = StatusLabels {
+    on_time: "按时印发",
+    done_late: "逾期印发",
+    open_late: "逾期未印发",
+    not_due: "未到期限",
+    no_deadline: (UNDECIDABLE, UNDECIDABLE),
+};
+
+/// Per row of a status frame: its status and whether it is open.
+pub fn statuses(df: &polars::prelude::DataFrame) -> Result<Vec<(String, bool)>> {
+    let status = columns::texts(df, STATUS)?;
+    let open: Vec<bool> = df
+        .column(OPEN)?
+        .bool()?
+        .iter()
+        .map(|o| o.unwrap_or(true))
+        .collect();
+    Ok(status
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .zip(open)
+        .collect())
+}
 
 /// What every report is built from.
 pub struct Context<'a> {
@@ -111,69 +180,39 @@ pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
         Indicator::Completion => ("计划竣工日期", "实际竣工日期"),
         _ => ("完成时限", "完成日期"),
     };
-    let (headers, spec): (Vec<&str>, Vec<(&str, As)>) = if indicator == Indicator::Tasks {
-        (
-            vec![
-                "序号",
-                "责任单位",
-                "任务编号",
-                "来源",
-                "任务内容",
-                "项目名称",
-                "责任人",
-                "交办日期",
-                date_t,
-                date_c,
-                "状态",
-                "逾期天数（日历日）",
+    let fields: Vec<Field> = if indicator == Indicator::Tasks {
+        vec![
+            ("责任单位", UNIT, As::Text),
+            ("任务编号", "task_no", As::Text),
+            ("来源", "source", As::Text),
+            ("任务内容", "content", As::Text),
+            ("项目名称", "project_name", As::Text),
+            ("责任人", "owner", As::Text),
+            ("交办日期", "assigned", As::Date),
+            (date_t, T, As::Date),
+            (date_c, C, As::Date),
+            ("状态", STATUS, As::Text),
+            ("逾期天数（日历日）", DAYS_LATE, As::Int),
+            (
                 "单位报完成日期（待销号）",
-            ],
-            vec![
-                (UNIT, As::Text),
-                ("task_no", As::Text),
-                ("source", As::Text),
-                ("content", As::Text),
-                ("project_name", As::Text),
-                ("owner", As::Text),
-                ("assigned", As::Date),
-                (T, As::Date),
-                (C, As::Date),
-                (STATUS, As::Text),
-                (DAYS_LATE, As::Int),
-                (crate::model::authority::CLAIMED_DONE, As::Date),
-            ],
-        )
+                crate::model::authority::CLAIMED_DONE,
+                As::Date,
+            ),
+        ]
     } else {
-        (
-            vec![
-                "序号",
-                "牵头责任单位",
-                "项目名称",
-                "项目代码",
-                "项目阶段",
-                "包联领导",
-                date_t,
-                date_c,
-                "状态",
-                "逾期天数（日历日）",
-            ],
-            vec![
-                (UNIT, As::Text),
-                ("name", As::Text),
-                ("code", As::Text),
-                ("stage", As::Text),
-                ("leader", As::Text),
-                (T, As::Date),
-                (C, As::Date),
-                (STATUS, As::Text),
-                (DAYS_LATE, As::Int),
-            ],
-        )
+        vec![
+            ("牵头责任单位", UNIT, As::Text),
+            ("项目名称", "name", As::Text),
+            ("项目代码", "code", As::Text),
+            ("项目阶段", "stage", As::Text),
+            ("包联领导", "leader", As::Text),
+            (date_t, T, As::Date),
+            (date_c, C, As::Date),
+            ("状态", STATUS, As::Text),
+            ("逾期天数（日历日）", DAYS_LATE, As::Int),
+        ]
     };
-    Ok(Grid {
-        headers: headers.into_iter().map(String::from).collect(),
-        rows: rows(&outcome.late, &spec, true)?,
-    })
+    Ok(grid(&outcome.late, &fields, true)?)
 }
 
 /// Per submitting unit: files, rows read, accepted, rejected, and problems by severity.

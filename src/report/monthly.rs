@@ -6,17 +6,23 @@ use anyhow::Result;
 use polars::prelude::DataFrame;
 use rust_xlsxwriter::{Chart, ChartType, Worksheet};
 
-use super::columns::{dates, numbers, rows, texts, As};
+use super::columns::{dates, grid, numbers, rows, texts, As};
 use super::grid::{
     fit_columns, new_workbook, print_setup, write_grid, write_sections, write_table, Formats, Grid,
     NumFmt, Out, SheetLayout, MAX_COLUMN_WIDTH,
 };
-use super::{circular_items, quality_summary, second_wave, Context, CIRCULAR};
+use super::{
+    circular_items, quality_summary, second_wave, statuses, Context, CIRCULAR, CLOSURE_LABELS,
+    REPLY_LABELS,
+};
 use crate::indicator::Indicator;
-use crate::metrics::due::{C, DAYS_LATE, STATUS, T, UNIT};
+use crate::metrics::due::{
+    C, DAYS_LATE, DONE_ON_TIME, NO_DEADLINE, OVERDUE_DONE, OVERDUE_OPEN, STATUS, T, UNIT,
+};
 use crate::metrics::lights::{LIGHT, REASONS};
 use crate::metrics::projects::LEAD_UNIT;
 use crate::metrics::reports::REPORT_MONTH;
+use crate::model::events::PROJECT_KEY;
 use crate::scoring::ScoreRow;
 
 pub const OVERVIEW: &str = "概览";
@@ -596,56 +602,50 @@ fn project_list(ctx: &Context) -> Result<Grid> {
     let a = ctx.assessment;
     let projects = &a.metrics.lights;
     let month_start = ctx.month_start();
-    let code_ref = texts(projects, "code_ref")?;
-    let name_ref = texts(projects, "name_ref")?;
-    let project_of = index_by_reference(&code_ref, &name_ref);
+    let project_of: HashMap<String, usize> = texts(projects, PROJECT_KEY)?
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, key)| Some((key?, i)))
+        .collect();
 
     // Open and closed-this-month tasks and notices, per project.
     let mut open: Vec<Vec<String>> = vec![Vec::new(); projects.height()];
     let mut closed: Vec<(u32, u32)> = vec![(0, 0); projects.height()];
-    for (df, no_col, deadline_col, done_col, claim_col, label) in [
+    let statuses = &a.metrics.statuses;
+    for (df, no_col, claim_col, label) in [
         (
-            &a.tasks,
+            &statuses.tasks,
             "task_no",
-            "deadline",
-            "done",
             crate::model::authority::CLAIMED_DONE,
             "任务",
         ),
         (
-            &a.metrics.notices,
+            &statuses.closure,
             "notice_no",
-            "deadline",
-            "closed",
             crate::model::authority::CLAIMED_CLOSED,
             "督办",
         ),
     ] {
-        let (nos, refs_code, refs_name) = (
-            texts(df, no_col)?,
-            texts(df, "ref_code")?,
-            texts(df, "ref_name")?,
-        );
-        let (deadline, done) = (dates(df, deadline_col)?, dates(df, done_col)?);
+        let (nos, keys) = (texts(df, no_col)?, texts(df, PROJECT_KEY)?);
+        let (done, status) = (dates(df, C)?, texts(df, STATUS)?);
         let claimed = dates(df, claim_col)?;
         for i in 0..df.height() {
-            let Some(p) = project_of(&refs_code[i], &refs_name[i]) else {
+            let Some(&p) = keys[i].as_ref().and_then(|k| project_of.get(k)) else {
                 continue;
             };
-            let done_by_d = done[i].filter(|d| *d <= ctx.as_of);
             // The office's record decides; a unit's claimed completion is shown beside it.
             let claim = if claimed[i].is_some_and(|c| c <= ctx.as_of) {
                 format!("（{}）", crate::model::authority::AWAITING_CONFIRMATION)
             } else {
                 String::new()
             };
-            match done_by_d {
+            match done[i] {
                 None => open[p].push(format!(
                     "{label}{}{claim}",
                     nos[i].clone().unwrap_or_default()
                 )),
                 Some(d) if d >= month_start => {
-                    if deadline[i].is_some_and(|t| d <= t) {
+                    if status[i].as_deref() == Some(DONE_ON_TIME) {
                         closed[p].0 += 1;
                     } else {
                         closed[p].1 += 1;
@@ -723,29 +723,6 @@ fn project_list(ctx: &Context) -> Result<Grid> {
     })
 }
 
-/// Find a project by folded 项目代码 first, then by folded name.
-fn index_by_reference<'a>(
-    code_ref: &'a [Option<String>],
-    name_ref: &'a [Option<String>],
-) -> impl Fn(&Option<String>, &Option<String>) -> Option<usize> + 'a {
-    let mut by_code = HashMap::new();
-    let mut by_name = HashMap::new();
-    for i in 0..code_ref.len() {
-        if let Some(c) = &code_ref[i] {
-            by_code.entry(c.clone()).or_insert(i);
-        }
-        if let Some(n) = &name_ref[i] {
-            by_name.entry(n.clone()).or_insert(i);
-        }
-    }
-    move |code: &Option<String>, name: &Option<String>| {
-        code.as_ref()
-            .and_then(|c| by_code.get(c))
-            .or_else(|| name.as_ref().and_then(|n| by_name.get(n)))
-            .copied()
-    }
-}
-
 /// Notices with a late or missing reply, an incomplete reply, or not closed by their deadline.
 fn notice_list(ctx: &Context) -> Result<Grid> {
     let df = &ctx.assessment.metrics.notices;
@@ -765,38 +742,33 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
         texts(df, "project_name")?,
         texts(df, "matter")?,
     );
-    let (issued, reply_due, replied) = (
-        dates(df, "issued")?,
-        dates(df, crate::metrics::notices::REPLY_DUE)?,
-        dates(df, "replied")?,
+    let issued = dates(df, "issued")?;
+    let (reply, closure) = (
+        &ctx.assessment.metrics.statuses.reply,
+        &ctx.assessment.metrics.statuses.closure,
     );
-    let (deadline, closed) = (dates(df, "deadline")?, dates(df, "closed")?);
+    if reply.height() != df.height() || closure.height() != df.height() {
+        anyhow::bail!("督办事项的复函、办结状态与事项不对应");
+    }
+    let (reply_due, replied_by_d, reply_status) =
+        (dates(reply, T)?, dates(reply, C)?, statuses(reply)?);
+    let (deadline, closed_by_d, close_status) =
+        (dates(closure, T)?, dates(closure, C)?, statuses(closure)?);
     let claimed = dates(df, crate::model::authority::CLAIMED_CLOSED)?;
     let mut out = Vec::new();
     for i in 0..df.height() {
-        let replied_by_d = replied[i].filter(|r| *r <= d);
-        let reply_state = match (replied_by_d, reply_due[i]) {
-            (_, None) => crate::metrics::notices::REPLY_UNDECIDABLE,
-            (Some(r), Some(t)) if r > t => "逾期复函",
-            (Some(_), Some(_)) => "按时复函",
-            (None, Some(t)) if t <= d => "逾期未复函",
-            (None, _) => "未到复函期限",
-        };
-        let closed_by_d = closed[i].filter(|c| *c <= d);
-        let close_state = match (closed_by_d, deadline[i]) {
-            (Some(c), Some(t)) if c > t => "逾期办结",
-            (Some(_), _) => "按期办结",
-            (None, Some(t)) if t <= d => "逾期未办结",
-            (None, _) => "办理中",
-        };
+        let (replied_by_d, closed_by_d) = (replied_by_d[i], closed_by_d[i]);
+        let reply_state = REPLY_LABELS.label(&reply_status[i].0, reply_status[i].1);
+        let close_state = CLOSURE_LABELS.label(&close_status[i].0, close_status[i].1);
         let gap = no[i].as_ref().and_then(|n| missing.get(n)).cloned();
         // A closure the unit reports but the office has not recorded: for the office to confirm.
         let claim = claimed[i].filter(|c| *c <= d && closed_by_d.is_none());
-        let problem = matches!(reply_state, "逾期复函" | "逾期未复函")
+        let late = |status: &str| matches!(status, OVERDUE_DONE | OVERDUE_OPEN);
+        let problem = late(&reply_status[i].0)
             || claim.is_some()
-            || reply_state == crate::metrics::notices::REPLY_UNDECIDABLE
+            || reply_status[i].0 == NO_DEADLINE
             || gap.is_some()
-            || matches!(close_state, "逾期办结" | "逾期未办结");
+            || late(&close_status[i].0);
         if !problem {
             continue;
         }
@@ -891,30 +863,18 @@ fn visits_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
             })
             .unwrap_or_default(),
     };
-    let by_leader = Grid {
-        headers: [
-            "包联领导",
-            "职务",
-            "包联前期及在建项目（个）",
-            "本月本人已调研（个）",
-            "覆盖率",
-            "未调研项目",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: rows(
-            &metrics.leader_visits,
-            &[
-                ("leader", As::Text),
-                ("title", As::Text),
-                ("projects", As::Int),
-                ("visited", As::Int),
-                ("rate", As::Rate),
-                ("not_visited", As::Text),
-            ],
-            false,
-        )?,
-    };
+    let by_leader = grid(
+        &metrics.leader_visits,
+        &[
+            ("包联领导", "leader", As::Text),
+            ("职务", "title", As::Text),
+            ("包联前期及在建项目（个）", "projects", As::Int),
+            ("本月本人已调研（个）", "visited", As::Int),
+            ("覆盖率", "rate", As::Rate),
+            ("未调研项目", "not_visited", As::Text),
+        ],
+        false,
+    )?;
     write_sections(
         sheet,
         &ctx.title("现场调研覆盖"),

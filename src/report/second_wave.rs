@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 use polars::prelude::{col, lit, when, DataType, IntoLazy, SortMultipleOptions, NULL};
 
-use super::columns::{dates, texts};
+use super::columns::{dates, grid, texts, As};
 use super::grid::{Grid, NumFmt, Out};
-use super::Context;
-use crate::metrics::due::{C, DAYS_LATE, OVERDUE_DONE, OVERDUE_OPEN, STATUS, T, UNIT};
+use super::{statuses, Context, MINUTES_LABELS};
+use crate::metrics::due::{with_status, C, DAYS_LATE, OVERDUE_DONE, OVERDUE_OPEN, T, UNIT};
 use crate::metrics::landing::{COUNTY, FUNNEL, PROVEN_STAGE};
 use crate::metrics::library::BATCHES;
 use crate::metrics::Ratio;
@@ -231,37 +231,21 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
 
     let late = &landing.handover.late;
     let late_list = |status: &str| -> Result<Grid> {
-        let rows = late
-            .clone()
-            .lazy()
-            .filter(col(STATUS).eq(lit(status)))
-            .collect()?;
-        Ok(Grid {
-            headers: headers(&[
-                "招商单位",
-                "项目名称",
-                "投资方",
-                "签约日期",
-                "移交期限",
-                "移交日期",
-                "承接单位",
-                "逾期天数（日历日）",
-            ]),
-            rows: super::columns::rows(
-                &rows,
-                &[
-                    (UNIT, super::columns::As::Text),
-                    ("name", super::columns::As::Text),
-                    ("investor", super::columns::As::Text),
-                    ("signed", super::columns::As::Date),
-                    (T, super::columns::As::Date),
-                    (C, super::columns::As::Date),
-                    ("receiver", super::columns::As::Text),
-                    (DAYS_LATE, super::columns::As::Int),
-                ],
-                false,
-            )?,
-        })
+        let rows = with_status(late, status)?;
+        Ok(grid(
+            &rows,
+            &[
+                ("招商单位", UNIT, As::Text),
+                ("项目名称", "name", As::Text),
+                ("投资方", "investor", As::Text),
+                ("签约日期", "signed", As::Date),
+                ("移交期限", T, As::Date),
+                ("移交日期", C, As::Date),
+                ("承接单位", "receiver", As::Text),
+                ("逾期天数（日历日）", DAYS_LATE, As::Int),
+            ],
+            false,
+        )?)
     };
     let sbe = &landing.signed_before_evaluated;
     let (u, n, inv, ev, si) = (
@@ -316,39 +300,23 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
         )
         .sort(["unit", "name"], SortMultipleOptions::default())
         .collect()?;
-    let projects = Grid {
-        headers: headers(&[
-            "序号",
-            "招商单位",
-            "项目名称",
-            "投资方",
-            "填报阶段",
-            "统计阶段",
-            "协议投资额（万元）",
-            "评估论证日期",
-            "签约日期",
-            "移交日期",
-            "承接单位",
-            "开工日期",
-        ]),
-        rows: super::columns::rows(
-            &listed,
-            &[
-                ("unit", super::columns::As::Text),
-                ("name", super::columns::As::Text),
-                ("investor", super::columns::As::Text),
-                ("stage", super::columns::As::Text),
-                (PROVEN_STAGE, super::columns::As::Text),
-                ("amount", super::columns::As::Money),
-                ("evaluated", super::columns::As::Date),
-                ("signed", super::columns::As::Date),
-                ("handed_over", super::columns::As::Date),
-                ("receiver", super::columns::As::Text),
-                ("started", super::columns::As::Date),
-            ],
-            true,
-        )?,
-    };
+    let projects = grid(
+        &listed,
+        &[
+            ("招商单位", "unit", As::Text),
+            ("项目名称", "name", As::Text),
+            ("投资方", "investor", As::Text),
+            ("填报阶段", "stage", As::Text),
+            ("统计阶段", PROVEN_STAGE, As::Text),
+            ("协议投资额（万元）", "amount", As::Money),
+            ("评估论证日期", "evaluated", As::Date),
+            ("签约日期", "signed", As::Date),
+            ("移交日期", "handed_over", As::Date),
+            ("承接单位", "receiver", As::Text),
+            ("开工日期", "started", As::Date),
+        ],
+        true,
+    )?;
     let days = ctx.config.handover_working_days;
     Ok(vec![
         (
@@ -380,15 +348,16 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
 pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
     let m = &ctx.assessment.metrics.meetings;
     let held = &m.held;
-    let (date, session, convener, topics, attendees, minutes, due) = (
+    let (date, session, convener, topics, attendees, issued, due) = (
         dates(held, "meeting_date")?,
         texts(held, "session")?,
         texts(held, "convener")?,
         texts(held, "topics")?,
         texts(held, "attendees")?,
-        dates(held, "minutes")?,
-        dates(held, crate::metrics::meetings::MINUTES_DUE)?,
+        dates(held, C)?,
+        dates(held, T)?,
     );
+    let status = statuses(held)?;
     let meetings = Grid {
         headers: headers(&[
             "会议日期",
@@ -402,13 +371,7 @@ pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
         ]),
         rows: (0..held.height())
             .map(|i| {
-                let issued = minutes[i].filter(|d| *d <= ctx.as_of);
-                let state = match (issued, due[i]) {
-                    (Some(c), Some(t)) if c > t => "逾期印发",
-                    (Some(_), _) => "按时印发",
-                    (None, Some(t)) if t <= ctx.as_of => "逾期未印发",
-                    (None, _) => "未到期限",
-                };
+                let state = MINUTES_LABELS.label(&status[i].0, status[i].1);
                 vec![
                     Out::opt_date(date[i]),
                     Out::opt_text(session[i].clone()),
@@ -416,7 +379,7 @@ pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
                     Out::opt_text(topics[i].clone()),
                     Out::opt_text(attendees[i].clone()),
                     Out::opt_date(due[i]),
-                    Out::opt_date(issued),
+                    Out::opt_date(issued[i]),
                     Out::text(state),
                 ]
             })

@@ -271,6 +271,19 @@ fn a_year_missing_from_the_calendar_leaves_items_undecided_and_writes_every_repo
             "2027-01-29",
         ]],
     );
+    // A meeting on 2026-12-30 without minutes: they are due on working days in 2027.
+    write_table(
+        &ws.inputs().join("县重点办/联席会议记录（年末）.xlsx"),
+        "填报单位：县重点项目办公室  填报日期：2027-01-04",
+        &["会议日期", "期次", "召集人", "议题", "参会单位"],
+        &[vec![
+            "2026-12-30",
+            "2026年第13次联席会议",
+            "县长",
+            "年末调度",
+            "县发改局、丹朱镇",
+        ]],
+    );
     let output = ws.run(&["--as-of", "2027-01-04"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
@@ -308,6 +321,14 @@ fn a_year_missing_from_the_calendar_leaves_items_undecided_and_writes_every_repo
                 && r.iter().any(|c| c.contains("无法判定"))),
         "{notices:?}"
     );
+    // The meeting's minutes are 无法判定 too: never 未到期限 or 按时印发 (the meeting list used to
+    // work the status out again and said 未到期限).
+    let meetings = read_sheet(&book, "联席会议");
+    let row = meetings
+        .iter()
+        .find(|r| r.iter().any(|c| c == "2026年第13次联席会议"))
+        .unwrap_or_else(|| panic!("{meetings:?}"));
+    assert!(row.iter().any(|c| c == "无法判定（缺工作日历）"), "{row:?}");
 }
 
 #[test]
