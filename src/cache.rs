@@ -369,3 +369,78 @@ impl<'a> Assembly<'a> {
         self.pieces
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::tests::sample_files;
+
+    /// A file's rows per table, as a run counts them.
+    fn rows_of(file: &FileOutcome) -> Vec<(Table, usize)> {
+        Table::ALL
+            .iter()
+            .map(|table| {
+                let rows = file
+                    .sheets
+                    .iter()
+                    .filter_map(|s| s.staged.as_ref())
+                    .filter(|s| s.table == *table)
+                    .map(|s| s.excel_rows.len())
+                    .sum();
+                (*table, rows)
+            })
+            .collect()
+    }
+
+    /// Half the files from the cache and half staged afresh, in batches: the batches, one after
+    /// the other, are the tables of reading every file, and every file keeps its place.
+    #[test]
+    fn assembly_keeps_file_order_across_cached_and_fresh_files() {
+        let files = sample_files();
+        let all = StagedTables::build(&files).expect("the sample's tables");
+        let mut heights = vec![0; Table::ALL.len()];
+        let pieces: Vec<Vec<Piece>> = files
+            .iter()
+            .map(|file| {
+                rows_of(file)
+                    .into_iter()
+                    .filter(|(_, len)| *len > 0)
+                    .map(|(table, len)| {
+                        let offset = heights[slot(table)];
+                        heights[slot(table)] += len;
+                        Piece { table, offset, len }
+                    })
+                    .collect()
+            })
+            .collect();
+        let cache = StagingCache {
+            tables: Some(all.clone()),
+            ..StagingCache::default()
+        };
+        let mut assembly = Assembly::new(&cache);
+        let mut batches = Vec::new();
+        for (b, batch) in files.chunks(7).enumerate() {
+            let first = b * 7;
+            let fresh: Vec<&FileOutcome> = batch.iter().skip(1).step_by(2).collect();
+            assembly.start_batch(StagedTables::build_from(&fresh).expect("a batch's tables"));
+            for (i, file) in batch.iter().enumerate() {
+                if i % 2 == 1 {
+                    assembly
+                        .push_fresh(&rows_of(file))
+                        .expect("fresh rows placed");
+                } else {
+                    assembly
+                        .push_cached(&pieces[first + i])
+                        .expect("cached rows placed");
+                }
+            }
+            batches.push(assembly.end_batch().expect("a batch's rows"));
+        }
+        assert_eq!(assembly.finish(), pieces);
+        for (i, (table, want)) in all.frames().iter().enumerate() {
+            let parts = batches.iter().map(|b| b.frames()[i].1.clone()).collect();
+            let got = concat(parts).expect("the batches joined").expect("rows");
+            assert!(want.equals_missing(&got), "{table:?}");
+        }
+    }
+}

@@ -406,12 +406,13 @@ pub fn needs_attention<'a>(problems: impl IntoIterator<Item = &'a Problem>) -> b
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ingest::discover::discover;
     use crate::ingest::Ingest;
 
-    fn sample_files() -> Vec<FileOutcome> {
+    /// Every file of the sample county, read and staged.
+    pub(crate) fn sample_files() -> Vec<FileOutcome> {
         let config = Config::embedded().expect("the built-in config");
         let ingest = Ingest::new(&config);
         let inputs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs");

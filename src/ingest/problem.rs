@@ -58,6 +58,30 @@ pub struct Origin {
     pub row: Option<u32>,
 }
 
+impl Origin {
+    /// A problem found at this place.
+    pub fn problem(
+        &self,
+        column: &str,
+        value: &str,
+        severity: Severity,
+        reason: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            unit: self.unit.clone(),
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            row: self.row,
+            column: column.to_string(),
+            value: value.to_string(),
+            severity,
+            reason: reason.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
 impl Problem {
     /// A one-line description for the terminal: where, what, why, fix.
     pub fn line(&self) -> String {

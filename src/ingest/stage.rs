@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::cell::{self, Cell, DateRole};
 use super::header::{find_header, read_meta, AliasTable, HeaderMatch, MappedColumn};
-use super::problem::{Problem, Severity};
+use super::problem::{Origin, Problem, Severity};
 use super::read::RawSheet;
 use super::schema::{enum_value, ColumnDef, Kind, Required, Table};
 use crate::text::fold;
@@ -149,53 +149,19 @@ pub fn stage_sheet(
         staged: None,
         problems: Vec::new(),
     };
-    let sheet_problem =
-        |unit: Option<String>, severity, column: &str, reason: String, fix: &str| Problem {
-            unit,
-            file: source.file.clone(),
-            sheet: sheet.name.clone(),
-            row: None,
-            column: column.to_string(),
-            value: String::new(),
-            severity,
-            reason,
-            fix: fix.to_string(),
-        };
-    if let Some(reason) = &sheet.refused {
-        outcome.problems.push(sheet_problem(
-            source.folder_unit.clone().or(source.file_unit.clone()),
-            Severity::Rejected,
-            "",
-            reason.clone(),
-            "删除多余的空行空列（选中多余的行列后“删除”，而不是清除内容）后另存再报送",
-        ));
-        return outcome;
-    }
-    if sheet.rows.iter().all(|r| r.iter().all(Cell::is_blank)) {
-        return outcome;
-    }
-    if source.outside_unit_folders {
-        outcome.problems.push(sheet_problem(
-            source.file_unit.clone(),
-            Severity::Rejected,
-            "",
-            format!(
-                "{}文件不在任何单位的文件夹中（已启用 unit_folders_required，每个单位只能报送到本单位的文件夹）",
-                super::problem::OVERREACH
-            ),
-            "请放入本单位的文件夹后重新报送",
-        ));
-        return outcome;
-    }
-    let Some(header) = find_header(sheet, aliases) else {
-        outcome.problems.push(sheet_problem(
-            source.folder_unit.clone().or(source.file_unit.clone()),
-            Severity::Note,
-            "",
-            "未找到表头，无法识别为项目台账、督办事项、调度任务或现场调研中的任何一种表".into(),
-            "如该表需要报送，请使用 keyproj template 生成的模板表头",
-        ));
-        return outcome;
+    let at_sheet = |unit: Option<String>| Origin {
+        unit,
+        file: source.file.clone(),
+        sheet: sheet.name.clone(),
+        row: None,
+    };
+    let header = match recognised(sheet, source, aliases, at_sheet) {
+        Recognised::Header(header) => header,
+        Recognised::Blank => return outcome,
+        Recognised::NotRead(problem) => {
+            outcome.problems.push(problem);
+            return outcome;
+        }
     };
     outcome.table = Some(header.table);
     // A value merged over a block of data rows applies to every row of the block.
@@ -209,57 +175,123 @@ pub fn stage_sheet(
     let sheet = filled.as_ref().unwrap_or(sheet);
 
     let meta = read_meta(&sheet.rows[..header.row]);
+    let (sheet_unit, defaults) = sheet_defaults(
+        &meta,
+        &header,
+        source,
+        units,
+        at_sheet,
+        &mut outcome.problems,
+    );
+    outcome.unit = sheet_unit;
+    let Some(defaults) = defaults else {
+        count_rejected_rows(sheet, &header, &mut outcome.counts);
+        return outcome;
+    };
+    let staged = stage_rows(sheet, &header, &defaults, source, units, &mut outcome);
+    outcome.problems.extend(repeated_numbers(&staged, source));
+    outcome.fill_date = fill_date_span(&staged);
+    outcome.staged = Some(staged);
+    outcome
+}
+
+/// What a sheet is, before its rows are read.
+enum Recognised {
+    Header(HeaderMatch),
+    /// Nothing in it: no problem.
+    Blank,
+    /// Not read, and why.
+    NotRead(Problem),
+}
+
+/// The sheet's header, or why the sheet is not read.
+fn recognised(
+    sheet: &RawSheet,
+    source: &SheetSource,
+    aliases: &AliasTable,
+    at_sheet: impl Fn(Option<String>) -> Origin,
+) -> Recognised {
+    let named_unit = || source.folder_unit.clone().or(source.file_unit.clone());
+    if let Some(reason) = &sheet.refused {
+        return Recognised::NotRead(at_sheet(named_unit()).problem(
+            "",
+            "",
+            Severity::Rejected,
+            reason.as_str(),
+            "删除多余的空行空列（选中多余的行列后“删除”，而不是清除内容）后另存再报送",
+        ));
+    }
+    if sheet.rows.iter().all(|r| r.iter().all(Cell::is_blank)) {
+        return Recognised::Blank;
+    }
+    if source.outside_unit_folders {
+        return Recognised::NotRead(at_sheet(source.file_unit.clone()).problem(
+            "",
+            "",
+            Severity::Rejected,
+            format!(
+                "{}文件不在任何单位的文件夹中（已启用 unit_folders_required，每个单位只能报送到本单位的文件夹）",
+                super::problem::OVERREACH
+            ),
+            "请放入本单位的文件夹后重新报送",
+        ));
+    }
+    match find_header(sheet, aliases) {
+        Some(header) => Recognised::Header(header),
+        None => Recognised::NotRead(at_sheet(named_unit()).problem(
+            "",
+            "",
+            Severity::Note,
+            "未找到表头，无法识别为项目台账、督办事项、调度任务或现场调研中的任何一种表",
+            "如该表需要报送，请使用 keyproj template 生成的模板表头",
+        )),
+    }
+}
+
+/// The sheet's unit, and the unit, month and 填报日期 every row takes unless it says otherwise;
+/// `None` when no row of the sheet is read. The sheet-level problems go to `problems`.
+fn sheet_defaults(
+    meta: &super::header::SheetMeta,
+    header: &HeaderMatch,
+    source: &SheetSource,
+    units: &UnitResolver,
+    at_sheet: impl Fn(Option<String>) -> Origin,
+    problems: &mut Vec<Problem>,
+) -> (Option<String>, Option<RowDefaults>) {
     let meta_unit = meta.unit.as_deref().map(|u| (u, units.resolve(u)));
     let sheet_unit: Option<String> = match meta_unit {
         Some((_, Some(unit))) => Some(unit.to_string()),
         _ => source.folder_unit.clone().or(source.file_unit.clone()),
     };
-    outcome.unit = sheet_unit.clone();
     if let (Some(owner), Some(unit)) = (&source.speaks_for, &sheet_unit) {
         if owner != unit {
-            outcome.problems.push(sheet_problem(
-                Some(owner.clone()),
-                Severity::Rejected,
+            problems.push(at_sheet(Some(owner.clone())).problem(
                 "填报单位",
+                "",
+                Severity::Rejected,
                 foreign_submitter(owner, unit),
                 FOREIGN_SUBMITTER_FIX,
             ));
-            count_rejected_rows(sheet, &header, &mut outcome.counts);
-            return outcome;
+            return (sheet_unit, None);
         }
     }
-    let sheet_month = meta
-        .month
-        .as_deref()
-        .and_then(|m| cell::parse_month(&Cell::Text(m.to_string())).ok().flatten())
-        .or(source.file_month);
-    let sheet_fill_date = meta.fill_date.as_deref().and_then(|d| {
-        cell::parse_date(&Cell::Text(d.to_string()), DateRole::Actual)
-            .ok()
-            .flatten()
-            .map(|p| p.value)
-    });
-
     if !header.missing.is_empty() {
-        outcome.problems.push(sheet_problem(
-            sheet_unit,
+        let missing = header.missing.join("、");
+        problems.push(at_sheet(sheet_unit.clone()).problem(
+            &missing,
+            "",
             Severity::Rejected,
-            &header.missing.join("、"),
-            format!(
-                "识别为{}，但缺少必填列：{}",
-                header.table.label(),
-                header.missing.join("、")
-            ),
+            format!("识别为{}，但缺少必填列：{missing}", header.table.label()),
             "请补上这些列（列名可用模板中的名称）后重新报送",
         ));
-        count_rejected_rows(sheet, &header, &mut outcome.counts);
-        return outcome;
+        return (sheet_unit, None);
     }
     if !header.unknown.is_empty() {
-        outcome.problems.push(sheet_problem(
-            sheet_unit.clone(),
+        let unknown = header.unknown.join("、");
+        problems.push(at_sheet(sheet_unit.clone()).problem(
+            &unknown,
+            "",
             Severity::Note,
-            &header.unknown.join("、"),
             format!("这些列不属于{}，未读取", header.table.label()),
             "无需处理；如其中有应读取的内容，请改用模板中的列名",
         ));
@@ -267,28 +299,48 @@ pub fn stage_sheet(
     let has_unit_column = header.columns.iter().any(|c| c.def.field == "submitter");
     if sheet_unit.is_none() && !has_unit_column {
         let found = meta.unit.clone().unwrap_or_default();
-        let mut problem = sheet_problem(
-            None,
-            Severity::Rejected,
+        problems.push(at_sheet(None).problem(
             "填报单位",
+            &found,
+            Severity::Rejected,
             if found.is_empty() {
-                "无法确定填报单位：表中没有“填报单位”列或“填报单位：”行，所在文件夹和文件名也不含已配置的单位名称".into()
+                "无法确定填报单位：表中没有“填报单位”列或“填报单位：”行，所在文件夹和文件名也不含已配置的单位名称"
             } else {
-                "填报单位不是已配置的单位".into()
+                "填报单位不是已配置的单位"
             },
             "请在表头上方写明“填报单位：单位全称”，或把文件放入以单位命名的文件夹",
-        );
-        problem.value = found;
-        outcome.problems.push(problem);
-        count_rejected_rows(sheet, &header, &mut outcome.counts);
-        return outcome;
+        ));
+        return (sheet_unit, None);
     }
-
+    let month = meta
+        .month
+        .as_deref()
+        .and_then(|m| cell::parse_month(&Cell::Text(m.to_string())).ok().flatten())
+        .or(source.file_month);
+    let fill_date = meta.fill_date.as_deref().and_then(|d| {
+        cell::parse_date(&Cell::Text(d.to_string()), DateRole::Actual)
+            .ok()
+            .flatten()
+            .map(|p| p.value)
+    });
     let defaults = RowDefaults {
-        unit: sheet_unit,
-        month: sheet_month,
-        fill_date: sheet_fill_date,
+        unit: sheet_unit.clone(),
+        month,
+        fill_date,
     };
+    (sheet_unit, Some(defaults))
+}
+
+/// Parse and check every data row below the header: accepted rows go into the staged sheet,
+/// every row is counted, and the rows' problems (up to `MAX_PROBLEMS_PER_SHEET`) are listed.
+fn stage_rows(
+    sheet: &RawSheet,
+    header: &HeaderMatch,
+    defaults: &RowDefaults,
+    source: &SheetSource,
+    units: &UnitResolver,
+    outcome: &mut SheetOutcome,
+) -> StagedSheet {
     let table = header.table;
     let mut staged = StagedSheet {
         table,
@@ -319,12 +371,12 @@ pub fn stage_sheet(
             outcome.counts.skipped += 1;
             continue;
         }
-        if is_total_row(row, &header) {
+        if is_total_row(row, header) {
             outcome.counts.skipped += 1;
             skipped_totals.push(excel_row);
             continue;
         }
-        let mut parsed = parse_row(row, &header, &defaults, units);
+        let mut parsed = parse_row(row, header, defaults, units);
         // A row's own 填报单位 must be the folder's unit too.
         if let (Some(owner), Some(unit)) = (&source.speaks_for, &parsed.unit) {
             if owner != unit {
@@ -338,29 +390,23 @@ pub fn stage_sheet(
                 parsed.unit = Some(owner.clone());
             }
         }
-        let unit = parsed.unit.clone();
-        let place = |column: &str, value: &str, severity, reason: &str, fix: &str| Problem {
-            unit: unit.clone(),
+        let origin = Origin {
+            unit: parsed.unit.clone(),
             file: source.file.clone(),
             sheet: sheet.name.clone(),
             row: Some(excel_row),
-            column: column.to_string(),
-            value: value.to_string(),
-            severity,
-            reason: reason.to_string(),
-            fix: fix.to_string(),
         };
         for issue in &parsed.issues {
             if outcome.problems.len() >= MAX_PROBLEMS_PER_SHEET {
                 unlisted += 1;
                 continue;
             }
-            outcome.problems.push(place(
+            outcome.problems.push(origin.problem(
                 &issue.column,
                 &issue.value,
                 issue.severity,
-                &issue.reason,
-                &issue.fix,
+                issue.reason.as_str(),
+                issue.fix.as_str(),
             ));
         }
         if parsed
@@ -377,38 +423,34 @@ pub fn stage_sheet(
             column.push(value);
         }
     }
+    let at_sheet = Origin {
+        unit: defaults.unit.clone(),
+        file: source.file.clone(),
+        sheet: sheet.name.clone(),
+        row: None,
+    };
+    let sheet_note =
+        |reason: String, fix: &str| at_sheet.problem("", "", Severity::Note, reason, fix);
     if unlisted > 0 {
-        outcome.problems.push(sheet_problem(
-            defaults.unit.clone(),
-            Severity::Note,
-            "",
+        outcome.problems.push(sheet_note(
             format!("本表问题过多，另有 {unlisted} 处问题未逐一列出（行数统计仍完整）"),
             "请先改正已列出的问题，重新报送后再看其余问题",
         ));
     }
     if outcome.counts.accepted + outcome.counts.rejected == 0 {
-        outcome.problems.push(sheet_problem(
-            defaults.unit.clone(),
-            Severity::Note,
-            "",
+        outcome.problems.push(sheet_note(
             format!("识别为{}，但只有表头，没有数据行", table.label()),
             "如本月有数据，请填写后重新报送",
         ));
     }
     if !skipped_totals.is_empty() {
         let rows: Vec<String> = skipped_totals.iter().map(u32::to_string).collect();
-        outcome.problems.push(sheet_problem(
-            defaults.unit.clone(),
-            Severity::Note,
-            "",
+        outcome.problems.push(sheet_note(
             format!("第{}行是合计行，未作为数据读取", rows.join("、")),
             "无需处理",
         ));
     }
-    outcome.problems.extend(repeated_numbers(&staged, source));
-    outcome.fill_date = fill_date_span(&staged);
-    outcome.staged = Some(staged);
-    outcome
+    staged
 }
 
 /// The span of 填报日期 the accepted rows carry, for the manifest.
@@ -573,8 +615,41 @@ fn parse_row(
     units: &UnitResolver,
 ) -> ParsedRow {
     let columns = header.table.columns();
+    let (mut values, bad, mut issues) = parse_cells(row, header, units);
+    // Sheet-level unit, month and fill date stand in for empty columns.
+    for (field, value) in [
+        ("submitter", defaults.unit.clone().map(Value::Text)),
+        ("report_month", defaults.month.map(Value::Date)),
+        ("fill_date", defaults.fill_date.map(Value::Date)),
+    ] {
+        if let Some(slot) = slot(columns, field) {
+            if values[slot].is_none() && bad[slot].is_none() {
+                values[slot] = value;
+            }
+        }
+    }
+    required_checks(&values, &bad, header, &mut issues);
+    row_checks(&values, header, &mut issues);
+    ParsedRow {
+        unit: text_of(&values, columns, "submitter"),
+        values,
+        issues,
+    }
+}
+
+/// A value that could not be read: (header as written, value as shown, why).
+type BadValue = Option<(String, String, String)>;
+
+/// Each mapped cell parsed into its column's slot; values that cannot be read are kept aside
+/// (the required rule decides what they mean), and values kept with a warning say so.
+fn parse_cells(
+    row: &[Cell],
+    header: &HeaderMatch,
+    units: &UnitResolver,
+) -> (Vec<Option<Value>>, Vec<BadValue>, Vec<RowIssue>) {
+    let columns = header.table.columns();
     let mut values: Vec<Option<Value>> = vec![None; columns.len()];
-    let mut bad: Vec<Option<(String, String, String)>> = vec![None; columns.len()];
+    let mut bad: Vec<BadValue> = vec![None; columns.len()];
     let mut issues = Vec::new();
     for mapped in &header.columns {
         // Column definitions are static: the mapped one is at the same address in the table.
@@ -601,27 +676,19 @@ fn parse_row(
             }
         }
     }
-    // Sheet-level unit, month and fill date stand in for empty columns.
-    let fill = |values: &mut Vec<Option<Value>>, field: &str, value: Option<Value>| {
-        if let Some(slot) = columns.iter().position(|c| c.field == field) {
-            if values[slot].is_none() && bad[slot].is_none() {
-                values[slot] = value;
-            }
-        }
-    };
-    fill(
-        &mut values,
-        "submitter",
-        defaults.unit.clone().map(Value::Text),
-    );
-    fill(&mut values, "report_month", defaults.month.map(Value::Date));
-    fill(
-        &mut values,
-        "fill_date",
-        defaults.fill_date.map(Value::Date),
-    );
+    (values, bad, issues)
+}
 
-    let stage = text_of(&values, columns, "stage");
+/// The required/optional rule (SPEC §1): a bad value in a required column rejects the row, in
+/// an optional one it is a warning and the value is empty; an empty required column rejects it.
+fn required_checks(
+    values: &[Option<Value>],
+    bad: &[BadValue],
+    header: &HeaderMatch,
+    issues: &mut Vec<RowIssue>,
+) {
+    let columns = header.table.columns();
+    let stage = text_of(values, columns, "stage");
     for (slot, def) in columns.iter().enumerate() {
         let required = match def.required {
             Required::Always => true,
@@ -665,11 +732,17 @@ fn parse_row(
             _ => {}
         }
     }
+}
+
+/// The checks across a row's columns: the project checks, a project named, a unit known and,
+/// for ledgers, a 报告期.
+fn row_checks(values: &[Option<Value>], header: &HeaderMatch, issues: &mut Vec<RowIssue>) {
+    let columns = header.table.columns();
     if header.table == Table::Projects {
-        project_checks(&values, columns, header, &mut issues);
+        project_checks(values, columns, header, issues);
     }
-    let names_a_project = text_of(&values, columns, "project_name").is_some()
-        || text_of(&values, columns, "project_code").is_some();
+    let names_a_project = text_of(values, columns, "project_name").is_some()
+        || text_of(values, columns, "project_code").is_some();
     if matches!(header.table, Table::Notices | Table::Visits) && !names_a_project {
         issues.push(RowIssue {
             column: "项目名称/项目代码".into(),
@@ -679,7 +752,7 @@ fn parse_row(
             fix: "请填写所涉项目的名称或项目代码".into(),
         });
     }
-    let unit = text_of(&values, columns, "submitter");
+    let unit = text_of(values, columns, "submitter");
     if unit.is_none() && !issues.iter().any(|i| i.column.contains("填报单位")) {
         issues.push(RowIssue {
             column: "填报单位".into(),
@@ -690,8 +763,8 @@ fn parse_row(
         });
     }
     if header.table == Table::Projects
-        && text_of(&values, columns, "report_month").is_none()
-        && date_of(&values, columns, "report_month").is_none()
+        && text_of(values, columns, "report_month").is_none()
+        && date_of(values, columns, "report_month").is_none()
     {
         issues.push(RowIssue {
             column: "报告期".into(),
@@ -700,11 +773,6 @@ fn parse_row(
             reason: "无法确定报告期（项目台账按报告期选取当期台账）".into(),
             fix: "请填写“报告期”列，或在表头上方写明“报告期：2026年10月”".into(),
         });
-    }
-    ParsedRow {
-        values,
-        unit,
-        issues,
     }
 }
 
@@ -838,18 +906,32 @@ fn project_checks(
                 |m| m.header.clone(),
             )
     };
-    let money = |x: f64| cell::format_number(x);
-    let mut reject = |field: &str, value: String, reason: String, fix: &str| {
-        issues.push(RowIssue {
-            column: header_of(field),
-            value,
-            severity: Severity::Rejected,
-            reason,
-            fix: fix.to_string(),
-        })
+    let flag = |severity: Severity| {
+        move |issues: &mut Vec<RowIssue>, field: &str, value: String, reason: String, fix: &str| {
+            issues.push(RowIssue {
+                column: header_of(field),
+                value,
+                severity,
+                reason,
+                fix: fix.to_string(),
+            })
+        }
     };
-    let total = number_of(values, columns, "total_investment");
-    if let Some(total) = total.filter(|t| *t <= 0.0) {
+    let reject = flag(Severity::Rejected);
+    project_rejections(values, columns, &mut |f, v, r, x| {
+        reject(issues, f, v, r, x)
+    });
+    let warn = flag(Severity::Warning);
+    project_warnings(values, columns, &mut |f, v, r, x| warn(issues, f, v, r, x));
+}
+
+/// A row issue at a field: (field, value shown, reason, fix).
+type Flag<'a> = dyn FnMut(&str, String, String, &str) + 'a;
+
+/// The project checks that reject a row: amounts out of range, actual dates after 填报日期.
+fn project_rejections(values: &[Option<Value>], columns: &[ColumnDef], reject: &mut Flag) {
+    let money = |x: f64| cell::format_number(x);
+    if let Some(total) = number_of(values, columns, "total_investment").filter(|t| *t <= 0.0) {
         reject(
             "total_investment",
             money(total),
@@ -857,8 +939,7 @@ fn project_checks(
             "请填写项目总投资（万元）",
         );
     }
-    let ytd = number_of(values, columns, "ytd_investment");
-    if let Some(ytd) = ytd.filter(|x| *x < 0.0) {
+    if let Some(ytd) = number_of(values, columns, "ytd_investment").filter(|x| *x < 0.0) {
         reject(
             "ytd_investment",
             money(ytd),
@@ -886,15 +967,14 @@ fn project_checks(
             }
         }
     }
-    let mut warn = |field: &str, value: String, reason: String, fix: &str| {
-        issues.push(RowIssue {
-            column: header_of(field),
-            value,
-            severity: Severity::Warning,
-            reason,
-            fix: fix.to_string(),
-        })
-    };
+}
+
+/// The project checks that keep the row with a warning: amounts out of proportion, dates out of
+/// order or missing for the stage, a project code of the wrong shape.
+fn project_warnings(values: &[Option<Value>], columns: &[ColumnDef], warn: &mut Flag) {
+    let money = |x: f64| cell::format_number(x);
+    let total = number_of(values, columns, "total_investment");
+    let ytd = number_of(values, columns, "ytd_investment");
     let plan = number_of(values, columns, "annual_plan");
     if let (Some(ytd), Some(plan)) = (ytd, plan) {
         if ytd > plan * 2.0 {

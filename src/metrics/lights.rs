@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::projects::{prelim_done, PRELIM_DONE};
+use super::due::{self, DAYS_LATE, OVERDUE_OPEN, STATUS, T};
+use super::Statuses;
 use crate::config::LightsConfig;
 use crate::model::events::PROJECT_KEY;
 use crate::model::frames::{dates, strings};
@@ -36,25 +37,19 @@ fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// The current projects with `light` (红灯/黄灯/绿灯) and `reasons` added. `overdue_notices`
-/// are the notices past 办理时限 and open (`due::OVERDUE_OPEN`), with their folded project
-/// references.
+/// The current projects with `light` (红灯/黄灯/绿灯) and `reasons` added. `statuses` holds the
+/// projects' start, completion and prelim items (rows as in `projects`) and the notices' closure.
 pub fn project_lights(
     projects: &DataFrame,
-    overdue_notices: &DataFrame,
+    statuses: &Statuses,
     thresholds: &LightsConfig,
     time_progress: f64,
-    as_of: NaiveDate,
 ) -> PolarsResult<DataFrame> {
-    let with_prelim = projects
-        .clone()
-        .lazy()
-        .with_column(prelim_done())
-        .collect()?;
-    let notice_no = strings(overdue_notices, "notice_no")?;
-    let notice_deadline = dates(overdue_notices, "deadline")?;
+    let overdue_notices = due::with_status(&statuses.closure, OVERDUE_OPEN)?;
+    let notice_no = strings(&overdue_notices, "notice_no")?;
+    let notice_deadline = dates(&overdue_notices, T)?;
     let mut by_project: HashMap<String, Vec<usize>> = HashMap::new();
-    for (n, key) in strings(overdue_notices, PROJECT_KEY)?
+    for (n, key) in strings(&overdue_notices, PROJECT_KEY)?
         .into_iter()
         .enumerate()
     {
@@ -62,25 +57,18 @@ pub fn project_lights(
             by_project.entry(key).or_default().push(n);
         }
     }
+    let (start, completion, prelim) = (
+        overdue_open(&statuses.start, projects.height())?,
+        overdue_open(&statuses.completion, projects.height())?,
+        overdue_open(&statuses.prelim, projects.height())?,
+    );
+    let plan: Vec<Option<f64>> = projects.column("annual_plan")?.f64()?.iter().collect();
+    let ytd: Vec<Option<f64>> = projects.column("ytd_investment")?.f64()?.iter().collect();
+    let project_keys = strings(projects, PROJECT_KEY)?;
 
-    let plan: Vec<Option<f64>> = with_prelim.column("annual_plan")?.f64()?.iter().collect();
-    let ytd: Vec<Option<f64>> = with_prelim
-        .column("ytd_investment")?
-        .f64()?
-        .iter()
-        .collect();
-    let planned_start = dates(&with_prelim, "planned_start")?;
-    let actual_start = dates(&with_prelim, "actual_start")?;
-    let planned_end = dates(&with_prelim, "planned_completion")?;
-    let actual_end = dates(&with_prelim, "actual_completion")?;
-    let prelim_due = dates(&with_prelim, "prelim_due")?;
-    let prelim = dates(&with_prelim, PRELIM_DONE)?;
-    let project_keys = strings(&with_prelim, PROJECT_KEY)?;
-    let happened = |d: Option<NaiveDate>| d.filter(|d| *d <= as_of);
-
-    let mut lights = Vec::with_capacity(with_prelim.height());
-    let mut reasons_col = Vec::with_capacity(with_prelim.height());
-    for i in 0..with_prelim.height() {
+    let mut lights = Vec::with_capacity(projects.height());
+    let mut reasons_col = Vec::with_capacity(projects.height());
+    for i in 0..projects.height() {
         let mut light = Light::Green;
         let mut reasons: Vec<String> = Vec::new();
         let mut flag = |l: Light, reason: String| {
@@ -88,55 +76,39 @@ pub fn project_lights(
             reasons.push(reason);
         };
         if let (Some(plan), true) = (plan[i].filter(|p| *p > 0.0), time_progress > 0.0) {
-            let lag = (time_progress - ytd[i].unwrap_or(0.0) / plan) * 100.0;
-            let reason = || {
-                format!(
-                    "投资完成{:.1}%，滞后时序进度{lag:.1}个百分点",
-                    ytd[i].unwrap_or(0.0) / plan * 100.0
-                )
-            };
+            let done = ytd[i].unwrap_or(0.0) / plan;
+            let lag = (time_progress - done) * 100.0;
+            let reason = || format!("投资完成{:.1}%，滞后时序进度{lag:.1}个百分点", done * 100.0);
             if lag > thresholds.invest_lag_red_pp {
                 flag(Light::Red, reason());
             } else if lag > thresholds.invest_lag_yellow_pp {
                 flag(Light::Yellow, reason());
             }
         }
-        if let Some(t) = planned_start[i].filter(|t| *t <= as_of) {
-            if happened(actual_start[i]).is_none() {
-                let days = (as_of - t).num_days();
-                let l = if days > thresholds.start_overdue_red_days {
-                    Light::Red
-                } else {
-                    Light::Yellow
-                };
-                flag(l, format!("计划开工日期{}，逾期未开工{days}天", day(t)));
+        let by_days = |days: i64, red_after: i64| {
+            if days > red_after {
+                Light::Red
+            } else {
+                Light::Yellow
             }
+        };
+        if let Some((t, days)) = start[i] {
+            flag(
+                by_days(days, thresholds.start_overdue_red_days),
+                format!("计划开工日期{}，逾期未开工{days}天", day(t)),
+            );
         }
-        if let Some(t) = planned_end[i].filter(|t| *t <= as_of) {
-            if happened(actual_end[i]).is_none() {
-                flag(
-                    Light::Red,
-                    format!(
-                        "计划竣工日期{}，逾期未竣工{}天",
-                        day(t),
-                        (as_of - t).num_days()
-                    ),
-                );
-            }
+        if let Some((t, days)) = completion[i] {
+            flag(
+                Light::Red,
+                format!("计划竣工日期{}，逾期未竣工{days}天", day(t)),
+            );
         }
-        if let Some(t) = prelim_due[i].filter(|t| *t <= as_of) {
-            if happened(prelim[i]).is_none() {
-                let days = (as_of - t).num_days();
-                let l = if days > thresholds.prelim_overdue_red_days {
-                    Light::Red
-                } else {
-                    Light::Yellow
-                };
-                flag(
-                    l,
-                    format!("前期工作计划完成日期{}，逾期未完成{days}天", day(t)),
-                );
-            }
+        if let Some((t, days)) = prelim[i] {
+            flag(
+                by_days(days, thresholds.prelim_overdue_red_days),
+                format!("前期工作计划完成日期{}，逾期未完成{days}天", day(t)),
+            );
         }
         let on_project = project_keys[i]
             .as_ref()
@@ -159,10 +131,30 @@ pub fn project_lights(
     Ok(out)
 }
 
+/// Per row of a project status frame: its deadline and days overdue when it is past the
+/// deadline and not done by D (`OVERDUE_OPEN`).
+fn overdue_open(items: &DataFrame, height: usize) -> PolarsResult<Vec<Option<(NaiveDate, i64)>>> {
+    if items.height() != height {
+        return Err(PolarsError::ShapeMismatch(
+            "project statuses and projects differ in length".into(),
+        ));
+    }
+    let (status, deadline) = (strings(items, STATUS)?, dates(items, T)?);
+    let days: Vec<Option<i32>> = items.column(DAYS_LATE)?.i32()?.iter().collect();
+    Ok((0..height)
+        .map(|i| {
+            (status[i].as_deref() == Some(OVERDUE_OPEN))
+                .then(|| Some((deadline[i]?, i64::from(days[i]?))))
+                .flatten()
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::metrics::projects::{prelim_done, PRELIM_DONE};
     use crate::metrics::test_frames::{d, date, frame, number, text};
 
     #[test]
@@ -201,9 +193,26 @@ mod tests {
             date("closed", &[None]),
             text(PROJECT_KEY, &[Some("k4")]),
         ]);
+        let judged = |items: &DataFrame, deadline: &str, done: &str| {
+            let items = items.clone().lazy().with_column(prelim_done());
+            due::item_status(items, deadline, done, as_of)
+                .collect()
+                .unwrap()
+        };
+        let statuses = Statuses {
+            start: judged(&projects, "planned_start", "actual_start"),
+            completion: judged(&projects, "planned_completion", "actual_completion"),
+            prelim: judged(&projects, "prelim_due", PRELIM_DONE),
+            reply: DataFrame::empty(),
+            closure: due::item_status(notices.lazy(), "deadline", "closed", as_of)
+                .collect()
+                .unwrap(),
+            tasks: DataFrame::empty(),
+            handover: DataFrame::empty(),
+        };
         let lights = Config::embedded().unwrap().lights;
         // p = 6/12; 黄's 30% is 20 points behind; 红's start is 95 days overdue.
-        let out = project_lights(&projects, &notices, &lights, 0.5, as_of).unwrap();
+        let out = project_lights(&projects, &statuses, &lights, 0.5).unwrap();
         assert_eq!(
             strings(&out, LIGHT).unwrap(),
             vec![

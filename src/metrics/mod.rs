@@ -158,27 +158,21 @@ pub fn compute(
     indicators.push(landing.handover.clone());
     indicators.sort_by_key(|o| o.indicator);
     let time_progress = investment::time_progress(as_of);
-    let overdue_notices = due::with_status(&notice_metrics.closure.items, due::OVERDUE_OPEN)?;
-    let lights = lights::project_lights(
-        tables.projects,
-        &overdue_notices,
-        &config.lights,
-        time_progress,
-        as_of,
-    )?;
+    let statuses = Statuses {
+        start: start.items,
+        completion: completion.items,
+        prelim: prelim.items,
+        reply: notice_metrics.reply.items,
+        closure: notice_metrics.closure.items,
+        tasks: tasks.items,
+        handover: landing.handover_items.clone(),
+    };
+    let lights = lights::project_lights(tables.projects, &statuses, &config.lights, time_progress)?;
     let meetings = meetings::meetings(tables.meetings, config, calendar, as_of)?;
     Ok(Metrics {
         indicators,
         time_progress,
-        statuses: Statuses {
-            start: start.items,
-            completion: completion.items,
-            prelim: prelim.items,
-            reply: notice_metrics.reply.items,
-            closure: notice_metrics.closure.items,
-            tasks: tasks.items,
-            handover: landing.handover_items.clone(),
-        },
+        statuses,
         notices: notice_metrics.issued,
         incomplete_replies: notice_metrics.incomplete,
         overdue_notices: notice_metrics.overdue_open,

@@ -412,4 +412,58 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_latest_submission_wins_by_fill_date_then_report_month_then_row() {
+        let mut columns = provenance(
+            &["a.xlsx", "b.xlsx", "b.xlsx", "c.xlsx", "d.xlsx"],
+            &[2, 2, 3, 2, 2],
+        );
+        columns.extend([
+            text(
+                "no",
+                &[Some("N1"), Some("N1"), Some("N1"), Some("N2"), Some("N2")],
+            ),
+            date(
+                "fill_date",
+                &[
+                    Some("2026-11-05"),
+                    Some("2026-11-03"),
+                    Some("2026-11-03"),
+                    None,
+                    Some("2026-10-01"),
+                ],
+            ),
+            date(
+                "report_month",
+                &[
+                    Some("2026-10-01"),
+                    Some("2026-11-01"),
+                    Some("2026-11-01"),
+                    Some("2026-11-01"),
+                    Some("2026-09-01"),
+                ],
+            ),
+            text(
+                "v",
+                &[Some("a"), Some("b2"), Some("b3"), Some("c"), Some("d")],
+            ),
+        ]);
+        let latest = latest_by_key(&frame(columns), "no").unwrap();
+        // N1: the latest 填报日期 wins over a later 报告期; N2: a row without 填报日期 loses.
+        assert_eq!(
+            strings(&latest, "v").unwrap(),
+            [Some("a".into()), Some("d".into())]
+        );
+        // The same submission twice: its last row wins.
+        let mut columns = provenance(&["b.xlsx", "b.xlsx"], &[2, 3]);
+        columns.extend([
+            text("no", &[Some("N1"), Some("N1")]),
+            date("fill_date", &[Some("2026-11-03"); 2]),
+            date("report_month", &[Some("2026-11-01"); 2]),
+            text("v", &[Some("b2"), Some("b3")]),
+        ]);
+        let latest = latest_by_key(&frame(columns), "no").unwrap();
+        assert_eq!(strings(&latest, "v").unwrap(), [Some("b3".into())]);
+    }
 }

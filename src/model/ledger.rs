@@ -158,3 +158,124 @@ fn duplicate_listings(ordered: &DataFrame) -> PolarsResult<Vec<Problem>> {
     }
     Ok(warnings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::test_frames::{d, date, frame, text};
+
+    /// Ledger rows: (submitter, file, 报告期, 填报日期, project name, lead unit).
+    fn ledgers(rows: &[(&str, &str, &str, &str, &str, &str)]) -> DataFrame {
+        let n = rows.len();
+        let column = |k: usize| -> Vec<Option<&str>> {
+            rows.iter()
+                .map(|r| Some([r.0, r.1, r.2, r.3, r.4, r.5][k]))
+                .collect()
+        };
+        frame(vec![
+            text("submitter", &column(0)),
+            text(FILE, &column(1)),
+            Column::new(SHEET.into(), vec!["s"; n]),
+            Column::new(ROW.into(), (2..2 + n as u32).collect::<Vec<u32>>()),
+            Column::new(MTIME.into(), vec![0i64; n]),
+            date("report_month", &column(2)),
+            date("fill_date", &column(3)),
+            text("name", &column(4)),
+            text("code", &vec![None; n]),
+            text("lead_unit", &column(5)),
+            text("leader", &vec![None; n]),
+        ])
+    }
+
+    fn names(ledger: &CurrentLedger) -> Vec<String> {
+        strings(&ledger.projects, "name")
+            .unwrap()
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn the_latest_report_month_up_to_d_counts_whenever_filed() {
+        let staged = ledgers(&[
+            (
+                "甲镇",
+                "9月.xlsx",
+                "2026-09-01",
+                "2026-10-05",
+                "九月项目",
+                "甲镇",
+            ),
+            (
+                "甲镇",
+                "10月.xlsx",
+                "2026-10-01",
+                "2026-11-04",
+                "十月项目",
+                "甲镇",
+            ),
+            // Filed again for October, later: this one wins over the first October file.
+            (
+                "甲镇",
+                "10月补.xlsx",
+                "2026-10-01",
+                "2026-11-08",
+                "十月补报项目",
+                "甲镇",
+            ),
+            (
+                "甲镇",
+                "11月.xlsx",
+                "2026-11-01",
+                "2026-12-03",
+                "十一月项目",
+                "甲镇",
+            ),
+        ]);
+        // Mid-November: the November ledger counts although it was filed in December.
+        assert_eq!(
+            names(&current_ledger(&staged, d("2026-11-15")).unwrap()),
+            ["十一月项目"]
+        );
+        assert_eq!(
+            names(&current_ledger(&staged, d("2026-10-31")).unwrap()),
+            ["十月补报项目"]
+        );
+        assert_eq!(
+            names(&current_ledger(&staged, d("2026-09-30")).unwrap()),
+            ["九月项目"]
+        );
+        assert!(names(&current_ledger(&staged, d("2026-08-31")).unwrap()).is_empty());
+    }
+
+    #[test]
+    fn a_project_two_units_list_is_the_lead_units_with_a_warning_on_the_other() {
+        let staged = ledgers(&[
+            (
+                "乙局",
+                "乙.xlsx",
+                "2026-10-01",
+                "2026-11-03",
+                "共建 项目",
+                "甲镇",
+            ),
+            (
+                "甲镇",
+                "甲.xlsx",
+                "2026-10-01",
+                "2026-11-04",
+                "共建项目",
+                "甲镇",
+            ),
+        ]);
+        let ledger = current_ledger(&staged, d("2026-10-31")).unwrap();
+        assert_eq!(names(&ledger), ["共建项目"]);
+        assert_eq!(
+            strings(&ledger.projects, "submitter").unwrap(),
+            [Some("甲镇".into())]
+        );
+        assert_eq!(ledger.warnings.len(), 1);
+        assert_eq!(ledger.warnings[0].unit.as_deref(), Some("乙局"));
+        assert!(ledger.warnings[0].reason.contains("甲镇"));
+    }
+}

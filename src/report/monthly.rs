@@ -150,8 +150,6 @@ fn count_status(df: &DataFrame) -> Result<(usize, usize)> {
 /// Headline figures, each group's ranking with a bar chart, lights by 板块.
 fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     let formats = Formats::default();
-    let metrics = &ctx.assessment.metrics;
-    let projects = &metrics.lights;
     let title = ctx.title("月度考核");
     for (i, line) in title.iter().enumerate() {
         sheet.write_string_with_format(
@@ -165,8 +163,29 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
             },
         )?;
     }
-    let mut row = title.len() as u32 + 1;
+    let headline = headline(ctx)?;
+    let mut row = write_table(sheet, title.len() as u32 + 1, &headline, &formats)? + 1;
+    let mut grids = vec![headline];
+    for group in &ctx.config.groups {
+        let number = SECTION_NUMBERS.get(grids.len()).copied().unwrap_or("");
+        let (ranked, next) = group_ranking(sheet, ctx, group, number, row, &formats)?;
+        row = next;
+        grids.push(ranked);
+    }
+    let number = SECTION_NUMBERS.get(grids.len()).copied().unwrap_or("");
+    let by_sector = lights_by_sector(ctx, number)?;
+    write_table(sheet, row, &by_sector, &formats)?;
+    grids.push(by_sector);
+    let refs: Vec<&Grid> = grids.iter().collect();
+    fit_columns(sheet, &refs, MAX_COLUMN_WIDTH)?;
+    print_setup(sheet, None)?;
+    Ok(())
+}
 
+/// 一、总体情况: projects by stage, investment, lights, the circular items and notices.
+fn headline(ctx: &Context) -> Result<Grid> {
+    let metrics = &ctx.assessment.metrics;
+    let projects = &metrics.lights;
     let stages = texts(projects, "stage")?;
     let lights = texts(projects, LIGHT)?;
     let sum =
@@ -249,69 +268,77 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     if let Some(gap) = ctx.assessment.calendar_gap() {
         headline.push(vec![Out::text("工作日历"), Out::text(gap)]);
     }
-    let headline = Grid {
+    Ok(Grid {
         headers: vec!["一、总体情况".into(), "数值".into()],
         rows: headline,
-    };
-    row = write_table(sheet, row, &headline, &formats)? + 1;
+    })
+}
 
-    let mut grids = vec![headline.clone()];
-    for group in &ctx.config.groups {
-        let members: Vec<&ScoreRow> = ctx
-            .assessment
-            .scores
+/// One group's ranking with a bar chart of its totals, written at `row`; returns the grid and
+/// the row after it.
+fn group_ranking(
+    sheet: &mut Worksheet,
+    ctx: &Context,
+    group: &str,
+    number: &str,
+    row: u32,
+    formats: &Formats,
+) -> Result<(Grid, u32)> {
+    let members: Vec<&ScoreRow> = ctx
+        .assessment
+        .scores
+        .iter()
+        .filter(|s| s.group == group)
+        .collect();
+    let ranked = Grid {
+        headers: ["单位", "排名", "总分", "等次", "上月排名", "排名变化"]
+            .map(String::from)
+            .to_vec(),
+        rows: members
             .iter()
-            .filter(|s| &s.group == group)
-            .collect();
-        let ranked = Grid {
-            headers: ["单位", "排名", "总分", "等次", "上月排名", "排名变化"]
-                .map(String::from)
-                .to_vec(),
-            rows: members
-                .iter()
-                .map(|s| {
-                    vec![
-                        Out::text(&s.unit),
-                        Out::opt_int(s.rank.map(i64::from)),
-                        Out::opt_number(s.total, NumFmt::Score),
-                        Out::text(&s.grade),
-                        Out::opt_int(s.previous_rank.map(i64::from)),
-                        Out::text(change_arrow(s.rank_change())),
-                    ]
-                })
-                .collect(),
-        };
-        let number = SECTION_NUMBERS.get(grids.len()).copied().unwrap_or("");
-        sheet.write_string_with_format(
-            row,
-            0,
-            format!("{number}、考核排名（{group}）"),
-            &formats.section,
-        )?;
-        let first = row + 1;
-        let end = write_table(sheet, first, &ranked, &formats)?;
-        if !members.is_empty() {
-            let mut chart = Chart::new(ChartType::Bar);
-            chart
-                .add_series()
-                .set_name(&format!("{group}总分"))
-                .set_categories((OVERVIEW, first + 1, 0, end - 1, 0))
-                .set_values((OVERVIEW, first + 1, 2, end - 1, 2));
-            chart.title().set_name(&format!("{group}考核总分"));
-            chart.legend().set_hidden();
-            chart.y_axis().set_reverse();
-            chart.x_axis().set_min(0).set_max(100);
-            chart.set_width(480).set_height(chart_height(members.len()));
-            sheet.insert_chart(first, 7, &chart)?;
-        }
-        let chart_rows = chart_height(members.len()) / 20 + 1;
-        row = end.max(first + chart_rows) + 1;
-        grids.push(ranked);
+            .map(|s| {
+                vec![
+                    Out::text(&s.unit),
+                    Out::opt_int(s.rank.map(i64::from)),
+                    Out::opt_number(s.total, NumFmt::Score),
+                    Out::text(&s.grade),
+                    Out::opt_int(s.previous_rank.map(i64::from)),
+                    Out::text(change_arrow(s.rank_change())),
+                ]
+            })
+            .collect(),
+    };
+    sheet.write_string_with_format(
+        row,
+        0,
+        format!("{number}、考核排名（{group}）"),
+        &formats.section,
+    )?;
+    let first = row + 1;
+    let end = write_table(sheet, first, &ranked, formats)?;
+    if !members.is_empty() {
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_name(&format!("{group}总分"))
+            .set_categories((OVERVIEW, first + 1, 0, end - 1, 0))
+            .set_values((OVERVIEW, first + 1, 2, end - 1, 2));
+        chart.title().set_name(&format!("{group}考核总分"));
+        chart.legend().set_hidden();
+        chart.y_axis().set_reverse();
+        chart.x_axis().set_min(0).set_max(100);
+        chart.set_width(480).set_height(chart_height(members.len()));
+        sheet.insert_chart(first, 7, &chart)?;
     }
+    let chart_rows = chart_height(members.len()) / 20 + 1;
+    Ok((ranked, end.max(first + chart_rows) + 1))
+}
 
-    let sectors = texts(projects, "sector")?;
-    let number = SECTION_NUMBERS.get(grids.len()).copied().unwrap_or("");
-    let by_sector = Grid {
+/// Lights per 板块, under the section `number`.
+fn lights_by_sector(ctx: &Context, number: &str) -> Result<Grid> {
+    let projects = &ctx.assessment.metrics.lights;
+    let (sectors, lights) = (texts(projects, "sector")?, texts(projects, LIGHT)?);
+    Ok(Grid {
         headers: [
             &format!("{number}、红黄绿灯（按板块）") as &str,
             "红灯",
@@ -342,13 +369,7 @@ fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
                 cells
             })
             .collect(),
-    };
-    write_table(sheet, row, &by_sector, &formats)?;
-    grids.push(by_sector);
-    let refs: Vec<&Grid> = grids.iter().collect();
-    fit_columns(sheet, &refs, MAX_COLUMN_WIDTH)?;
-    print_setup(sheet, None)?;
-    Ok(())
+    })
 }
 
 /// ↑2 / ↓1 / 持平 for people; the ranking CSV keeps the plain number.
