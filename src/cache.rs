@@ -15,17 +15,14 @@ use std::time::UNIX_EPOCH;
 
 use anyhow::{bail, Context};
 use polars::io::parquet::write::BatchedWriter;
-use polars::prelude::{
-    DataFrame, ParquetCompression, ParquetReader, ParquetWriter, PolarsError, PolarsResult,
-    SerReader,
-};
+use polars::prelude::{ParquetCompression, ParquetReader, ParquetWriter, SerReader};
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 use crate::config::Config;
 use crate::ingest::schema::Table;
 use crate::ingest::FileOutcome;
-use crate::pipeline::{concat, StagedTables};
+use crate::pipeline::StagedTables;
 
 /// The cache's folder under the state folder.
 pub const DIR: &str = "cache";
@@ -156,6 +153,20 @@ impl StagingCache {
         self.files.len()
     }
 
+    /// A cache holding `tables` and no file (for tests of what reads its rows).
+    #[cfg(test)]
+    pub(crate) fn with_tables(tables: StagedTables) -> StagingCache {
+        StagingCache {
+            tables: Some(tables),
+            ..StagingCache::default()
+        }
+    }
+
+    /// The cached rows of every file, in the order of the index's pieces.
+    pub fn tables(&self) -> Option<&StagedTables> {
+        self.tables.as_ref()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
@@ -232,215 +243,5 @@ impl CacheWriter {
         serde_json::to_writer(writer, &index)
             .with_context(|| format!("无法写入 {}", path.display()))?;
         crate::atomic::swap_in(self.staging, dir)
-    }
-}
-
-/// Where a run of rows comes from: the cache's tables or the current batch's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
-    Cache,
-    Batch,
-}
-
-/// The run's rows, assembled in file order from cached rows and freshly staged rows, batch by
-/// batch, with where each file's rows end up (for the next cache). The fresh rows of a batch are
-/// built into one frame per table (one-file frames would each keep string buffers far larger
-/// than their rows alive), and each batch comes out as its own tables: the run's tables are the
-/// batches' tables one after the other.
-pub struct Assembly<'a> {
-    cache: &'a StagingCache,
-    batch: Option<StagedTables>,
-    /// Per table, the rows of the batch frame already placed.
-    batch_used: Vec<usize>,
-    /// Per table, the batch's rows cut out so far.
-    parts: Vec<Vec<DataFrame>>,
-    /// Per table, a run of consecutive rows not yet cut out (taken as one slice).
-    pending: Vec<Option<(Source, usize, usize)>>,
-    heights: Vec<usize>,
-    pieces: Vec<Vec<Piece>>,
-}
-
-fn slot(table: Table) -> usize {
-    Table::ALL.iter().position(|t| *t == table).unwrap_or(0)
-}
-
-impl<'a> Assembly<'a> {
-    pub fn new(cache: &'a StagingCache) -> Assembly<'a> {
-        let n = Table::ALL.len();
-        Assembly {
-            cache,
-            batch: None,
-            batch_used: vec![0; n],
-            parts: vec![Vec::new(); n],
-            pending: vec![None; n],
-            heights: vec![0; n],
-            pieces: Vec::new(),
-        }
-    }
-
-    /// Start a batch whose fresh rows, in file order, are `fresh` (`StagedTables::build` of the
-    /// batch's files).
-    pub fn start_batch(&mut self, fresh: StagedTables) {
-        self.batch = Some(fresh);
-        self.batch_used.iter_mut().for_each(|used| *used = 0);
-    }
-
-    /// The next file's rows, found in the cache.
-    pub fn push_cached(&mut self, cached: &[Piece]) -> PolarsResult<()> {
-        let placed = cached
-            .iter()
-            .map(|piece| self.place(Source::Cache, piece.table, piece.offset, piece.len))
-            .collect::<PolarsResult<_>>()?;
-        self.pieces.push(placed);
-        Ok(())
-    }
-
-    /// The next file's rows, staged in this run: `rows` per table, next in the batch frame.
-    pub fn push_fresh(&mut self, rows: &[(Table, usize)]) -> PolarsResult<()> {
-        let mut placed = Vec::new();
-        for (table, len) in rows.iter().filter(|(_, len)| *len > 0) {
-            let i = slot(*table);
-            let offset = self.batch_used[i];
-            self.batch_used[i] += len;
-            placed.push(self.place(Source::Batch, *table, offset, *len)?);
-        }
-        self.pieces.push(placed);
-        Ok(())
-    }
-
-    /// Queue `len` rows of `table` from `source` at `offset`; returns where they land.
-    fn place(
-        &mut self,
-        source: Source,
-        table: Table,
-        offset: usize,
-        len: usize,
-    ) -> PolarsResult<Piece> {
-        let i = slot(table);
-        self.pending[i] = match self.pending[i] {
-            Some((from, start, run)) if from == source && start + run == offset => {
-                Some((from, start, run + len))
-            }
-            other => {
-                self.flush(i, other)?;
-                Some((source, offset, len))
-            }
-        };
-        let piece = Piece {
-            table,
-            offset: self.heights[i],
-            len,
-        };
-        self.heights[i] += len;
-        Ok(piece)
-    }
-
-    fn flush(&mut self, i: usize, run: Option<(Source, usize, usize)>) -> PolarsResult<()> {
-        let Some((source, offset, len)) = run else {
-            return Ok(());
-        };
-        let tables = match source {
-            Source::Cache => self.cache.tables.as_ref(),
-            Source::Batch => self.batch.as_ref(),
-        };
-        let rows = tables
-            .map(|t| t.get(Table::ALL[i]).slice(offset as i64, len))
-            .ok_or_else(|| PolarsError::ComputeError("rows placed from a missing table".into()))?;
-        self.parts[i].push(rows);
-        Ok(())
-    }
-
-    /// The batch's rows, one contiguous frame per table.
-    pub fn end_batch(&mut self) -> PolarsResult<StagedTables> {
-        let empty = StagedTables::build(&[])?;
-        let mut frames = Vec::with_capacity(Table::ALL.len());
-        for (i, (table, schema)) in empty.frames().iter().enumerate() {
-            let run = self.pending[i].take();
-            self.flush(i, run)?;
-            let parts = std::mem::take(&mut self.parts[i]);
-            frames.push((*table, concat(parts)?.unwrap_or_else(|| schema.clone())));
-        }
-        self.batch = None;
-        Ok(StagedTables::from_frames(frames))
-    }
-
-    /// Where each file's rows are in the run's tables.
-    pub fn finish(self) -> Vec<Vec<Piece>> {
-        self.pieces
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::pipeline::tests::sample_files;
-
-    /// A file's rows per table, as a run counts them.
-    fn rows_of(file: &FileOutcome) -> Vec<(Table, usize)> {
-        Table::ALL
-            .iter()
-            .map(|table| {
-                let rows = file
-                    .sheets
-                    .iter()
-                    .filter_map(|s| s.staged.as_ref())
-                    .filter(|s| s.table == *table)
-                    .map(|s| s.excel_rows.len())
-                    .sum();
-                (*table, rows)
-            })
-            .collect()
-    }
-
-    /// Half the files from the cache and half staged afresh, in batches: the batches, one after
-    /// the other, are the tables of reading every file, and every file keeps its place.
-    #[test]
-    fn assembly_keeps_file_order_across_cached_and_fresh_files() {
-        let files = sample_files();
-        let all = StagedTables::build(&files).expect("the sample's tables");
-        let mut heights = vec![0; Table::ALL.len()];
-        let pieces: Vec<Vec<Piece>> = files
-            .iter()
-            .map(|file| {
-                rows_of(file)
-                    .into_iter()
-                    .filter(|(_, len)| *len > 0)
-                    .map(|(table, len)| {
-                        let offset = heights[slot(table)];
-                        heights[slot(table)] += len;
-                        Piece { table, offset, len }
-                    })
-                    .collect()
-            })
-            .collect();
-        let cache = StagingCache {
-            tables: Some(all.clone()),
-            ..StagingCache::default()
-        };
-        let mut assembly = Assembly::new(&cache);
-        let mut batches = Vec::new();
-        for (b, batch) in files.chunks(7).enumerate() {
-            let first = b * 7;
-            let fresh: Vec<&FileOutcome> = batch.iter().skip(1).step_by(2).collect();
-            assembly.start_batch(StagedTables::build_from(&fresh).expect("a batch's tables"));
-            for (i, file) in batch.iter().enumerate() {
-                if i % 2 == 1 {
-                    assembly
-                        .push_fresh(&rows_of(file))
-                        .expect("fresh rows placed");
-                } else {
-                    assembly
-                        .push_cached(&pieces[first + i])
-                        .expect("cached rows placed");
-                }
-            }
-            batches.push(assembly.end_batch().expect("a batch's rows"));
-        }
-        assert_eq!(assembly.finish(), pieces);
-        for (i, (table, want)) in all.frames().iter().enumerate() {
-            let parts = batches.iter().map(|b| b.frames()[i].1.clone()).collect();
-            let got = concat(parts).expect("the batches joined").expect("rows");
-            assert!(want.equals_missing(&got), "{table:?}");
-        }
     }
 }

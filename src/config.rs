@@ -76,7 +76,8 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HeaderAliasConfig {
-    /// The table's Chinese name: 项目台账, 督办事项, 调度任务 or 现场调研.
+    /// The table's Chinese name (`Table::label`): 项目台账, 督办事项, 调度任务, 现场调研, 招商引资
+    /// or 联席会议.
     pub table: String,
     /// The canonical column name, e.g. 总投资.
     pub column: String,
@@ -368,8 +369,9 @@ impl Config {
             let key = format!("header_aliases[{}]", i + 1);
             match Table::ALL.iter().find(|t| t.label() == extra.table) {
                 None => out.push(format!(
-                    "{key}.table = \"{}\"：应为 项目台账、督办事项、调度任务、现场调研 之一",
-                    extra.table
+                    "{key}.table = \"{}\"：应为 {} 之一",
+                    extra.table,
+                    Table::labels("、")
                 )),
                 Some(table) if !table.columns().iter().any(|c| c.name == extra.column) => {
                     out.push(format!(

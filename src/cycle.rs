@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 
+use crate::dates::previous_month_end;
+
 /// China Standard Time, UTC+8, with no daylight saving.
 const CHINA_OFFSET_SECONDS: i32 = 8 * 3600;
 
@@ -15,12 +17,6 @@ pub fn china_today(now: DateTime<Utc>) -> NaiveDate {
         Some(china) => now.with_timezone(&china).date_naive(),
         None => now.date_naive(),
     }
-}
-
-/// The last day of the month before `d`'s.
-pub fn previous_month_end(d: NaiveDate) -> NaiveDate {
-    let month_start = d.with_day(1).unwrap_or(d);
-    month_start.pred_opt().unwrap_or(month_start)
 }
 
 /// What a run assesses.

@@ -4,12 +4,14 @@
 //! else is a pure function of data, the config and the as-of date.
 
 pub mod archive;
+pub mod assembly;
 pub mod atomic;
 pub mod cache;
 pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod cycle;
+pub mod dates;
 pub mod indicator;
 pub mod ingest;
 pub mod lock;

@@ -82,11 +82,6 @@ fn year_list(years: &[i32]) -> Option<String> {
     })
 }
 
-/// `YYYY-MM` of a date.
-pub fn month_label(d: NaiveDate) -> String {
-    format!("{:04}-{:02}", d.year(), d.month())
-}
-
 /// Staged sheets of one table, across all files, in file order.
 fn staged_of<'a>(files: &[&'a FileOutcome], table: Table) -> Vec<&'a StagedSheet> {
     files
@@ -127,6 +122,10 @@ impl StagedTables {
         &self.frames
     }
 
+    pub fn into_frames(self) -> Vec<(Table, DataFrame)> {
+        self.frames
+    }
+
     /// Only the rows an assessment uses. Notices and tasks come as monthly snapshots, each 编号
     /// in many files; only each submitter's latest row counts, whatever the as-of date (the
     /// office's record and a unit's reply, `model::authority`), so the other rows leave memory
@@ -152,7 +151,7 @@ impl StagedTables {
 
 /// `table`'s rows that an assessment uses: for notices and tasks each submitter's latest row
 /// per 编号, for the other tables every row.
-fn latest_rows(table: Table, frame: &DataFrame) -> PolarsResult<DataFrame> {
+pub(crate) fn latest_rows(table: Table, frame: &DataFrame) -> PolarsResult<DataFrame> {
     match event_key(table) {
         // Per submitter: the office's record and each unit's reply both matter.
         Some(key) => events::latest_by_keys(frame, &[key, "submitter"]),
@@ -160,86 +159,13 @@ fn latest_rows(table: Table, frame: &DataFrame) -> PolarsResult<DataFrame> {
     }
 }
 
-/// Snapshot rows gathered before they are cut down to the latest: at least this many, and at
-/// least as many as were kept the last time, so the cutting costs about one sort of all rows.
-const SNAPSHOT_ROWS_BEFORE_CUT: usize = 500_000;
-
-/// `StagedTables::latest_snapshots` of the run's tables, built as the run's batches arrive so
-/// that the snapshot rows never all sit in memory at once. The latest row is chosen by a total
-/// order (`events::latest_by_keys`), so cutting early and again later keeps the same rows.
-pub struct LatestRows {
-    /// Cut a snapshot table once this many rows were added since the last cut (or more).
-    cut_after: usize,
-    parts: Vec<Vec<DataFrame>>,
-    /// Per table, rows added since the last cut, and rows kept by it.
-    added: Vec<usize>,
-    kept: Vec<usize>,
-}
-
-impl Default for LatestRows {
-    fn default() -> Self {
-        let n = Table::ALL.len();
-        LatestRows {
-            cut_after: SNAPSHOT_ROWS_BEFORE_CUT,
-            parts: vec![Vec::new(); n],
-            added: vec![0; n],
-            kept: vec![0; n],
-        }
-    }
-}
-
-impl LatestRows {
-    /// The next batch's tables, in file order.
-    pub fn push(&mut self, batch: StagedTables) -> PolarsResult<()> {
-        for (i, (table, frame)) in batch.frames.into_iter().enumerate() {
-            if frame.height() == 0 {
-                continue;
-            }
-            self.added[i] += frame.height();
-            self.parts[i].push(frame);
-            if event_key(table).is_some() && self.added[i] >= self.kept[i].max(self.cut_after) {
-                self.cut(i, table)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn cut(&mut self, i: usize, table: Table) -> PolarsResult<()> {
-        if let Some(all) = concat(std::mem::take(&mut self.parts[i]))? {
-            let latest = latest_rows(table, &all)?;
-            self.kept[i] = latest.height();
-            self.parts[i] = vec![latest];
-        }
-        self.added[i] = 0;
-        Ok(())
-    }
-
-    pub fn finish(self) -> PolarsResult<StagedTables> {
-        let empty = StagedTables::build(&[])?;
-        let mut frames = Vec::with_capacity(Table::ALL.len());
-        for ((table, schema), parts) in empty.frames.into_iter().zip(self.parts) {
-            let all = concat(parts)?.unwrap_or(schema);
-            frames.push((table, latest_rows(table, &all)?));
-        }
-        Ok(StagedTables { frames })
-    }
-}
-
-/// One table's parts, in order, as one contiguous frame; `None` when there are no parts.
-pub fn concat(parts: Vec<DataFrame>) -> PolarsResult<Option<DataFrame>> {
-    let mut parts = parts.into_iter();
-    let Some(mut frame) = parts.next() else {
-        return Ok(None);
-    };
-    for part in parts {
-        frame.vstack_mut(&part)?;
-    }
-    frame.rechunk_mut_par();
-    Ok(Some(frame))
-}
-
 const NOTICE_KEY: &str = "notice_no";
 const TASK_KEY: &str = "task_no";
+
+/// Whether `table` comes as snapshots (notices and tasks), of which only the latest rows count.
+pub(crate) fn is_snapshot(table: Table) -> bool {
+    event_key(table).is_some()
+}
 
 /// The 编号 that identifies a row of an event table across snapshots.
 fn event_key(table: Table) -> Option<&'static str> {
@@ -356,7 +282,7 @@ fn assess_with(
     let scores = score(config, &input);
     Ok(Assessment {
         as_of,
-        month: month_label(as_of),
+        month: crate::dates::month_label(as_of),
         ledger,
         notices,
         tasks,
@@ -418,36 +344,5 @@ pub(crate) mod tests {
         let inputs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs");
         let found = discover(&inputs, 0, std::time::SystemTime::now()).expect("the sample");
         found.files.iter().map(|f| ingest.load(f)).collect()
-    }
-
-    /// Batch by batch, cut after every batch or never, the rows kept are those of
-    /// `latest_snapshots` over all rows at once.
-    #[test]
-    fn latest_rows_batch_by_batch_equal_latest_snapshots_of_everything() {
-        let files = sample_files();
-        let expected = StagedTables::build(&files)
-            .and_then(|all| all.latest_snapshots())
-            .expect("the sample's tables");
-        for cut_after in [1, 7, SNAPSHOT_ROWS_BEFORE_CUT] {
-            let mut latest = LatestRows {
-                cut_after,
-                ..LatestRows::default()
-            };
-            for batch in files.chunks(5) {
-                let refs: Vec<&FileOutcome> = batch.iter().collect();
-                let rows = StagedTables::build_from(&refs).expect("a batch's tables");
-                latest.push(rows).expect("a batch kept");
-            }
-            let kept = latest.finish().expect("the kept rows");
-            for ((table, want), (_, got)) in expected.frames().iter().zip(kept.frames()) {
-                assert!(
-                    want.equals_missing(got),
-                    "{table:?}, cut after {cut_after} rows: {} rows kept, {} expected",
-                    got.height(),
-                    want.height()
-                );
-            }
-            assert!(kept.get(Table::Tasks).height() > 0);
-        }
     }
 }

@@ -90,6 +90,6 @@ pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
 /// Parse `YYYY-MM` into the last day of that month.
 pub fn parse_month_arg(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d")
-        .map(crate::ingest::cell::last_day_of_month)
+        .map(crate::dates::month_end)
         .map_err(|_| format!("“{s}”不是月份，应为 YYYY-MM"))
 }

@@ -17,24 +17,25 @@ use tracing::{info, warn};
 
 use super::{parse_date_arg, parse_month_arg, Outcome};
 use crate::archive;
+use crate::assembly::{batches, Assembly, LatestRows};
 use crate::cache::{self, CacheWriter, StagingCache};
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::cycle;
+use crate::dates::month_label;
 use crate::ingest::discover::extension_of;
 use crate::ingest::discover::{discover, Discovery, IgnoredFile, InputFile};
 use crate::ingest::schema::Table;
 use crate::ingest::{content_hash, FileOutcome, Ingest};
 use crate::lock::RunLock;
 use crate::pipeline::{
-    assess_tables, calendar_warning, month_label, needs_attention, scores_as_of, LatestRows,
-    StagedTables,
+    assess_tables, calendar_warning, needs_attention, scores_as_of, StagedTables,
 };
 use crate::report::circular::circular_xlsx;
 use crate::report::manifest::{manifest, ManifestInput};
 use crate::report::monthly::monthly_xlsx;
 use crate::report::quality::quality_workbooks;
-use crate::report::ranking::{ranking_grid, ranking_xlsx, scores_frame};
+use crate::report::ranking::{ranking_grid, ranking_xlsx};
 use crate::report::Context as ReportContext;
 use crate::scoring::with_previous_ranks;
 use crate::state;
@@ -286,17 +287,7 @@ fn assess_month(
 
     let folder = args.reports.join(&month);
     crate::atomic::write_folder(&folder, &outputs, pause_before_swap())?;
-    state::save(
-        &args.state,
-        &month,
-        &mut [
-            (state::SCORES_STEM, scores_frame(&assessment.scores)?),
-            ("projects", assessment.metrics.lights.clone()),
-            ("notices", assessment.notices.clone()),
-            ("tasks", assessment.tasks.clone()),
-            ("visits", assessment.visits.clone()),
-        ],
-    )?;
+    state::save(&args.state, &assessment)?;
     let totals = &manifest.totals;
     info!(
         month = %month,
@@ -327,7 +318,7 @@ fn previous_ranks(
     as_of: NaiveDate,
     tables: &StagedTables,
 ) -> anyhow::Result<BTreeMap<String, u32>> {
-    let previous_end = cycle::previous_month_end(as_of);
+    let previous_end = crate::dates::previous_month_end(as_of);
     let label = month_label(previous_end);
     if let Some(ranks) = state::ranks(state_dir, &label)? {
         return Ok(ranks);
@@ -354,29 +345,6 @@ fn discover_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Discovery> 
 
 /// Files read and staged at a time: bounds the memory of row-owned cells before their rows
 /// move into frames.
-const FILES_PER_BATCH: usize = 256;
-/// A batch also ends once its files reach this many bytes: a file's staged rows wait in memory
-/// until its batch is built into frames, and one office ledger can hold 300,000 rows.
-const BYTES_PER_BATCH: u64 = 24 << 20;
-
-/// The inputs cut into consecutive batches of at most `FILES_PER_BATCH` files, each ending at
-/// the first file that takes it past `BYTES_PER_BATCH`.
-fn batches(files: &[InputFile]) -> Vec<&[InputFile]> {
-    let mut batches = Vec::new();
-    let (mut start, mut bytes) = (0, 0);
-    for (i, file) in files.iter().enumerate() {
-        bytes += file.size;
-        if bytes >= BYTES_PER_BATCH || i + 1 - start == FILES_PER_BATCH {
-            batches.push(&files[start..=i]);
-            (start, bytes) = (i + 1, 0);
-        }
-    }
-    if start < files.len() {
-        batches.push(&files[start..]);
-    }
-    batches
-}
-
 /// What reading the inputs gave: each file's outcome, the rows an assessment uses
 /// (`StagedTables::latest_snapshots` of all rows) and how many files came from the cache.
 struct ReadInputs {
@@ -417,7 +385,7 @@ fn read_inputs(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut files = Vec::with_capacity(found.files.len());
-    let mut assembly = cache::Assembly::new(cache);
+    let mut assembly = Assembly::new(cache);
     let mut latest = LatestRows::default();
     let mut writer: Option<CacheWriter> = None;
     // Batches of cached rows only, held (as slices of the loaded cache) until it is clear
@@ -545,31 +513,4 @@ fn pause_before_swap() -> Option<std::time::Duration> {
         .ok()
         .and_then(|ms| ms.parse().ok())
         .map(std::time::Duration::from_millis)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn input(size: u64) -> InputFile {
-        InputFile {
-            path: PathBuf::from("x.xlsx"),
-            rel: "x.xlsx".into(),
-            size,
-            mtime: 0,
-        }
-    }
-
-    #[test]
-    fn a_batch_ends_at_its_file_count_or_at_the_file_that_fills_it() {
-        let small: Vec<InputFile> = (0..FILES_PER_BATCH + 3).map(|_| input(10)).collect();
-        let lengths: Vec<usize> = batches(&small).iter().map(|b| b.len()).collect();
-        assert_eq!(lengths, [FILES_PER_BATCH, 3]);
-
-        let big = BYTES_PER_BATCH / 2 + 1;
-        let files = [input(big), input(10), input(big), input(big), input(10)];
-        let lengths: Vec<usize> = batches(&files).iter().map(|b| b.len()).collect();
-        assert_eq!(lengths, [3, 2]);
-        assert!(batches(&[]).is_empty());
-    }
 }

@@ -256,7 +256,7 @@ fn text_as_date(t: &str, role: DateRole) -> Result<Parsed<NaiveDate>, String> {
         [y, m] => {
             let first = ymd_date(y, m, "1")?;
             let (value, which) = match role {
-                DateRole::Planned => (last_day_of_month(first), "月末"),
+                DateRole::Planned => (crate::dates::month_end(first), "月末"),
                 DateRole::Actual => (first, "月初"),
             };
             Ok(Parsed {
@@ -280,22 +280,11 @@ fn ymd_date(y: &str, m: &str, d: &str) -> Result<NaiveDate, String> {
     }
 }
 
-pub fn last_day_of_month(d: NaiveDate) -> NaiveDate {
-    let (y, m) = if d.month() == 12 {
-        (d.year() + 1, 1)
-    } else {
-        (d.year(), d.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1)
-        .and_then(|next| next.pred_opt())
-        .unwrap_or(d)
-}
-
 /// Parse a reporting month (报告期): `2026年3月`, `2026-03`, `2026.3`, `202603`, or a date.
 /// Returns the first day of the month.
 pub fn parse_month(cell: &Cell) -> Result<Option<NaiveDate>, String> {
     const EXPECTED: &str = "应为年月，如 2026年3月 或 2026-03";
-    let first_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let first_of = crate::dates::month_start;
     match cell {
         Cell::Empty => Ok(None),
         Cell::Date(d) => Ok(Some(first_of(*d))),

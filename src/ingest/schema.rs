@@ -24,6 +24,11 @@ impl Table {
         Table::Meetings,
     ];
 
+    /// Every table's Chinese name, joined by `separator` (for messages that list them).
+    pub fn labels(separator: &str) -> String {
+        Table::ALL.map(Table::label).join(separator)
+    }
+
     /// The table's Chinese name, as units know it.
     pub fn label(self) -> &'static str {
         match self {

@@ -67,7 +67,7 @@ pub fn undecidable(
 /// late it is. An item without a deadline is `NO_DEADLINE`. This is the one place an item's
 /// status is decided; reports only pick and label these columns.
 pub fn item_status(items: LazyFrame, deadline: &str, done: &str, as_of: NaiveDate) -> LazyFrame {
-    let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+    let year_start = crate::dates::year_start(as_of);
     let c_known = col(done).lt_eq(lit(as_of)).fill_null(lit(false));
     let days = |e: Expr| e.cast(DataType::Int32);
     items

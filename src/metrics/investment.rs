@@ -2,24 +2,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::due::UNIT;
 use super::projects::LEAD_UNIT;
 use super::{IndicatorOutcome, Ratio};
 use crate::indicator::Indicator;
-use crate::ingest::cell::last_day_of_month;
 use crate::model::frames::strings;
 
 /// Time progress p: complete months of D's year up to D, over 12.
 pub fn time_progress(as_of: NaiveDate) -> f64 {
-    let complete = if last_day_of_month(as_of) == as_of {
-        as_of.month()
-    } else {
-        as_of.month() - 1
-    };
-    f64::from(complete) / 12.0
+    f64::from(crate::dates::complete_months(as_of)) / 12.0
 }
 
 /// Per lead unit: Σ 本年完成投资 / (Σ 年度计划投资 × p) over current projects with a plan;

@@ -163,7 +163,7 @@ pub fn landing(
         as_of,
         &["name", "investor", "signed", "receiver"],
     )?;
-    let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+    let year_start = crate::dates::year_start(as_of);
     // An evaluation dated after D had not happened by D: the project counts as unevaluated.
     let evaluated_by_d = when(col("evaluated").lt_eq(lit(as_of)))
         .then(col("evaluated"))

@@ -8,7 +8,6 @@ use super::due::{due_items, undecidable, DueItems};
 use super::Ratio;
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::ingest::cell::last_day_of_month;
 use crate::ingest::problem::{Origin, Problem};
 use crate::model::frames::{dates, epoch_days, strings, FILE, ROW, SHEET};
 
@@ -42,7 +41,7 @@ pub fn meetings(
     calendar: &Calendar,
     as_of: NaiveDate,
 ) -> PolarsResult<Meetings> {
-    let year_start = NaiveDate::from_ymd_opt(as_of.year(), 1, 1).unwrap_or(as_of);
+    let year_start = crate::dates::year_start(as_of);
     let this_year = col("meeting_date").gt_eq(lit(year_start));
     let minutes_open = col("minutes").is_null().or(col("minutes").gt(lit(as_of)));
     let mut held = meetings
@@ -86,11 +85,7 @@ pub fn meetings(
     held.with_column(Column::new(MINUTES_DUE.into(), due).cast(&DataType::Date)?)?;
     held.with_column(Column::new("office".into(), vec![OFFICE; held.height()]))?;
 
-    let last_month = if last_day_of_month(as_of) == as_of {
-        as_of.month()
-    } else {
-        as_of.month() - 1
-    };
+    let last_month = crate::dates::complete_months(as_of);
     let in_year = |d: &&Option<NaiveDate>| d.is_some_and(|d| d >= year_start);
     let months_without = (1..=last_month)
         .filter(|m| {

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::due::UNIT;
@@ -37,7 +37,7 @@ pub fn visit_metrics(
     config: &Config,
     as_of: NaiveDate,
 ) -> PolarsResult<VisitMetrics> {
-    let month_start = as_of.with_day(1).unwrap_or(as_of);
+    let month_start = crate::dates::month_start(as_of);
     let stage = strings(projects, "stage")?;
     let is_active: Vec<bool> = stage
         .iter()

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::frames::{strings, with_folded, FILE, MTIME, ROW, SHEET};
@@ -207,7 +207,7 @@ pub fn investments(
     staged: &DataFrame,
     as_of: NaiveDate,
 ) -> PolarsResult<(DataFrame, Vec<Problem>)> {
-    let month_start = as_of.with_day(1).unwrap_or(as_of);
+    let month_start = crate::dates::month_start(as_of);
     let per_list = [col("unit"), col(FILE), col(SHEET)];
     let eligible = staged.clone().lazy().filter(
         col("report_month")

@@ -1,7 +1,7 @@
 //! The current project ledger (SPEC §1 "Which rows count"): each unit's latest 项目台账 as of D,
 //! one row per project, the lead unit's row winning when two units list the same project.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::frames::{strings, with_folded, FILE, MTIME, ROW, SHEET};
@@ -21,7 +21,7 @@ pub struct CurrentLedger {
 /// counts whenever it was filed (a ledger for M is filed during M+1); only its 报告期 must not
 /// be after D's month.
 pub fn current_ledger(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<CurrentLedger> {
-    let month_start = as_of.with_day(1).unwrap_or(as_of);
+    let month_start = crate::dates::month_start(as_of);
     let per_submission = [col("submitter"), col(FILE), col(SHEET)];
 
     let eligible = staged

@@ -107,7 +107,7 @@ impl Context<'_> {
     }
 
     pub fn month_start(&self) -> NaiveDate {
-        self.as_of.with_day(1).unwrap_or(self.as_of)
+        crate::dates::month_start(self.as_of)
     }
 
     /// Title lines naming the county, the month and the as-of date.

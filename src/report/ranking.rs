@@ -60,35 +60,3 @@ pub fn ranking_xlsx(grid: &Grid, as_of: NaiveDate) -> Result<Vec<u8>, XlsxError>
     write_grid(sheet, grid, &SheetLayout::default())?;
     workbook.save_to_buffer()
 }
-
-/// The month's scores as a frame, for the history.
-pub fn scores_frame(
-    rows: &[ScoreRow],
-) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
-    use polars::prelude::{Column, DataFrame};
-    DataFrame::new(
-        rows.len(),
-        vec![
-            Column::new(
-                crate::state::UNIT.into(),
-                rows.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "group".into(),
-                rows.iter().map(|r| r.group.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "total".into(),
-                rows.iter().map(|r| r.total).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                crate::state::RANK.into(),
-                rows.iter().map(|r| r.rank).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "grade".into(),
-                rows.iter().map(|r| r.grade.as_str()).collect::<Vec<_>>(),
-            ),
-        ],
-    )
-}

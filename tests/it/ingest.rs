@@ -652,6 +652,14 @@ fn notices_tasks_and_visits_in_one_workbook() {
     let other = sheet(&outcome, "说明");
     assert_eq!(other.table, None);
     assert!(other.problems[0].reason.contains("未找到表头"));
+    // The message names every table a sheet can be (it once named four of the six).
+    for table in keyproj::ingest::schema::Table::ALL {
+        assert!(
+            other.problems[0].reason.contains(table.label()),
+            "{}",
+            other.problems[0].reason
+        );
+    }
 }
 
 #[test]
