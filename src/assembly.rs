@@ -278,23 +278,6 @@ mod tests {
         assert!(batches(&[]).is_empty());
     }
 
-    /// A file's rows per table, as a run counts them.
-    fn rows_of(file: &FileOutcome) -> Vec<(Table, usize)> {
-        Table::ALL
-            .iter()
-            .map(|table| {
-                let rows = file
-                    .sheets
-                    .iter()
-                    .filter_map(|s| s.staged.as_ref())
-                    .filter(|s| s.table == *table)
-                    .map(|s| s.excel_rows.len())
-                    .sum();
-                (*table, rows)
-            })
-            .collect()
-    }
-
     /// Half the files from the cache and half staged afresh, in batches: the batches, one after
     /// the other, are the tables of reading every file, and every file keeps its place.
     #[test]
@@ -305,7 +288,7 @@ mod tests {
         let pieces: Vec<Vec<Piece>> = files
             .iter()
             .map(|file| {
-                rows_of(file)
+                file.staged_rows()
                     .into_iter()
                     .filter(|(_, len)| *len > 0)
                     .map(|(table, len)| {
@@ -326,7 +309,7 @@ mod tests {
             for (i, file) in batch.iter().enumerate() {
                 if i % 2 == 1 {
                     assembly
-                        .push_fresh(&rows_of(file))
+                        .push_fresh(&file.staged_rows())
                         .expect("fresh rows placed");
                 } else {
                     assembly

@@ -25,7 +25,6 @@ use crate::cycle;
 use crate::dates::month_label;
 use crate::ingest::discover::extension_of;
 use crate::ingest::discover::{discover, Discovery, IgnoredFile, InputFile};
-use crate::ingest::schema::Table;
 use crate::ingest::{content_hash, FileOutcome, Ingest};
 use crate::lock::RunLock;
 use crate::pipeline::{
@@ -414,7 +413,7 @@ fn read_inputs(
         for read in read {
             let outcome = match read {
                 Read::Fresh(mut outcome) => {
-                    assembly.push_fresh(&staged_rows(&outcome))?;
+                    assembly.push_fresh(&outcome.staged_rows())?;
                     for sheet in &mut outcome.sheets {
                         sheet.staged = None;
                     }
@@ -488,23 +487,6 @@ fn read_one(
         return Ok(Read::Cached(hit.outcome.clone(), hit.pieces.clone()));
     }
     Ok(Read::Fresh(ingest.ingest_bytes(&bytes, sha256, input)))
-}
-
-/// How many staged rows a file has in each table.
-fn staged_rows(outcome: &FileOutcome) -> Vec<(Table, usize)> {
-    Table::ALL
-        .iter()
-        .map(|table| {
-            let rows = outcome
-                .sheets
-                .iter()
-                .filter_map(|s| s.staged.as_ref())
-                .filter(|s| s.table == *table)
-                .map(|s| s.excel_rows.len())
-                .sum();
-            (*table, rows)
-        })
-        .collect()
 }
 
 /// Tests hold a finished report folder back before it is swapped in, to kill the run there.

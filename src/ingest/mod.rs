@@ -16,7 +16,8 @@ use sha2::{Digest, Sha256};
 
 use self::discover::InputFile;
 use self::header::AliasTable;
-use self::problem::{Problem, Severity};
+use self::problem::{Origin, Problem, Severity};
+use self::schema::Table;
 use self::stage::{stage_sheet, SheetOutcome, SheetSource};
 use crate::units::UnitResolver;
 
@@ -47,6 +48,23 @@ pub struct SheetSummary {
 }
 
 impl FileOutcome {
+    /// How many staged rows the file has in each table, in `Table::ALL` order.
+    pub fn staged_rows(&self) -> Vec<(Table, usize)> {
+        Table::ALL
+            .iter()
+            .map(|table| {
+                let rows = self
+                    .sheets
+                    .iter()
+                    .filter_map(|s| s.staged.as_ref())
+                    .filter(|s| s.table == *table)
+                    .map(|s| s.excel_rows.len())
+                    .sum();
+                (*table, rows)
+            })
+            .collect()
+    }
+
     pub fn summaries(&self) -> Vec<SheetSummary> {
         self.sheets
             .iter()
@@ -173,17 +191,12 @@ impl Ingest {
 
 fn file_problem(input: &InputFile, units: &UnitResolver, reason: String) -> Problem {
     let source = sheet_source(input, units);
-    Problem {
+    let origin = Origin {
         unit: source.folder_unit.or(source.file_unit),
         file: input.rel.clone(),
-        sheet: String::new(),
-        row: None,
-        column: String::new(),
-        value: String::new(),
-        severity: Severity::Rejected,
-        reason,
-        fix: "请修正后重新报送".into(),
-    }
+        ..Origin::default()
+    };
+    origin.problem("", "", Severity::Rejected, reason, "请修正后重新报送")
 }
 
 /// What the path says: the nearest folder named after a unit, a unit and a month in the name.

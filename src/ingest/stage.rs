@@ -505,20 +505,22 @@ fn repeated_numbers(staged: &StagedSheet, source: &SheetSource) -> Vec<Problem> 
             .collect();
         let last = at.last().map_or(0, |i| staged.excel_rows[*i]);
         for i in &at[..at.len() - 1] {
-            warnings.push(Problem {
+            let origin = Origin {
                 unit: units[*i].clone(),
                 file: source.file.clone(),
                 sheet: staged.sheet.clone(),
                 row: Some(staged.excel_rows[*i]),
-                column: label.to_string(),
-                value: number.to_string(),
-                severity: Severity::Warning,
-                reason: format!(
+            };
+            warnings.push(origin.problem(
+                label,
+                number,
+                Severity::Warning,
+                format!(
                     "{label}“{number}”在本表中重复出现（第{}行），采用第{last}行",
                     excel_rows.join("、")
                 ),
-                fix: "同一编号只应填写一行，请删除重复行".into(),
-            });
+                "同一编号只应填写一行，请删除重复行",
+            ));
         }
     }
     warnings

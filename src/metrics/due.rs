@@ -37,7 +37,7 @@ pub const NO_DEADLINE: &str = "无期限";
 /// (SPEC §2): listed as 无法判定 with the fix; its deadline stays empty, so `judge` leaves it
 /// out of its rate. Never a guess.
 pub fn undecidable(
-    origin: Origin,
+    origin: &Origin,
     column: &str,
     start: NaiveDate,
     deadline: &str,
@@ -47,19 +47,15 @@ pub fn undecidable(
         CalendarError::YearNotCovered { date, .. } => date.year(),
         CalendarError::BadYear { year, .. } => *year,
     };
-    Problem {
-        unit: origin.unit,
-        file: origin.file,
-        sheet: origin.sheet,
-        row: origin.row,
-        column: column.into(),
-        value: start.format("%Y-%m-%d").to_string(),
-        severity: Severity::Undecidable,
-        reason: format!("工作日历缺少{year}年，无法计算{deadline}，该项暂不计入考核"),
-        fix: format!(
+    origin.problem(
+        column,
+        &start.format("%Y-%m-%d").to_string(),
+        Severity::Undecidable,
+        format!("工作日历缺少{year}年，无法计算{deadline}，该项暂不计入考核"),
+        format!(
             "请在配置文件的 [[calendar]] 中补充{year}年国务院办公厅部分节假日安排（keyproj config 有示例）"
         ),
-    }
+    )
 }
 
 /// Every item of `items`, in order, judged as of the end of D: adds T, C (null when after D),

@@ -10,8 +10,8 @@ use super::due::{due_indicator, undecidable, Judged};
 use super::{IndicatorOutcome, Ratio};
 use crate::calendar::Calendar;
 use crate::indicator::Indicator;
-use crate::ingest::problem::{Origin, Problem, Severity};
-use crate::model::frames::{dates, epoch_days, strings, FILE, ROW, SHEET};
+use crate::ingest::problem::{Problem, Severity};
+use crate::model::frames::{dates, epoch_days, origins, strings};
 
 /// Funnel stages in order.
 pub const FUNNEL: [&str; 4] = ["前期", "评估", "签约", "落地"];
@@ -57,8 +57,7 @@ pub fn landing(
         dates(investments, "started")?,
     );
     let amount: Vec<Option<f64>> = investments.column("amount")?.f64()?.iter().collect();
-    let (files, sheets) = (strings(investments, FILE)?, strings(investments, SHEET)?);
-    let rows: Vec<Option<u32>> = investments.column(ROW)?.u32()?.iter().collect();
+    let origins = origins(investments, "unit")?;
 
     let mut proven = Vec::with_capacity(investments.height());
     let mut handover_due = Vec::with_capacity(investments.height());
@@ -80,16 +79,8 @@ pub fn landing(
         let proven_stage = FUNNEL[rank];
         proven.push(proven_stage);
         let unit = units[i].clone().unwrap_or_default();
-        let warn = |column: &str, value: &str, reason: String, fix: &str| Problem {
-            unit: Some(unit.clone()),
-            file: files[i].clone().unwrap_or_default(),
-            sheet: sheets[i].clone().unwrap_or_default(),
-            row: rows[i],
-            column: column.into(),
-            value: value.into(),
-            severity: Severity::Warning,
-            reason,
-            fix: fix.into(),
+        let warn = |column: &str, value: &str, reason: String, fix: &str| {
+            origins[i].problem(column, value, Severity::Warning, reason, fix)
         };
         if by_dates > stage_rank(written) {
             problems.push(warn(
@@ -126,13 +117,7 @@ pub fn landing(
             Some(s) => match calendar.add_working_days(s, handover_working_days) {
                 Ok(due) => Some(epoch_days(due)),
                 Err(e) => {
-                    let origin = Origin {
-                        unit: Some(unit.clone()),
-                        file: files[i].clone().unwrap_or_default(),
-                        sheet: sheets[i].clone().unwrap_or_default(),
-                        row: rows[i],
-                    };
-                    problems.push(undecidable(origin, "签约日期", s, "移交期限", &e));
+                    problems.push(undecidable(&origins[i], "签约日期", s, "移交期限", &e));
                     None
                 }
             },

@@ -8,8 +8,8 @@ use super::due::{due_items, undecidable, DueItems};
 use super::Ratio;
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::ingest::problem::{Origin, Problem};
-use crate::model::frames::{dates, epoch_days, strings, FILE, ROW, SHEET};
+use crate::ingest::problem::Problem;
+use crate::model::frames::{dates, epoch_days, origins, strings};
 
 pub const MINUTES_DUE: &str = "minutes_due";
 /// The one "unit" the minutes are judged for.
@@ -55,12 +55,7 @@ pub fn meetings(
         .sort(["meeting_date", "session"], SortMultipleOptions::default())
         .collect()?;
     let days = dates(&held, "meeting_date")?;
-    let (files, sheets, submitters) = (
-        strings(&held, FILE)?,
-        strings(&held, SHEET)?,
-        strings(&held, "submitter")?,
-    );
-    let rows: Vec<Option<u32>> = held.column(ROW)?.u32()?.iter().collect();
+    let origins = origins(&held, "submitter")?;
     let mut problems = Vec::new();
     let mut due: Vec<Option<i32>> = Vec::with_capacity(held.height());
     for (i, day) in days.iter().enumerate() {
@@ -71,13 +66,13 @@ pub fn meetings(
         match calendar.add_working_days(day, config.minutes_working_days) {
             Ok(t) => due.push(Some(epoch_days(t))),
             Err(e) => {
-                let origin = Origin {
-                    unit: submitters[i].clone(),
-                    file: files[i].clone().unwrap_or_default(),
-                    sheet: sheets[i].clone().unwrap_or_default(),
-                    row: rows[i],
-                };
-                problems.push(undecidable(origin, "会议日期", day, "纪要印发期限", &e));
+                problems.push(undecidable(
+                    &origins[i],
+                    "会议日期",
+                    day,
+                    "纪要印发期限",
+                    &e,
+                ));
                 due.push(None);
             }
         }

@@ -9,8 +9,8 @@ use polars::prelude::*;
 use super::due::{due_indicator, undecidable, with_status, Judged, OVERDUE_OPEN, UNIT};
 use crate::calendar::Calendar;
 use crate::indicator::Indicator;
-use crate::ingest::problem::{Origin, Problem};
-use crate::model::frames::{dates, epoch_days, strings, FILE, ROW, SHEET};
+use crate::ingest::problem::Problem;
+use crate::model::frames::{dates, epoch_days, origins, strings};
 
 /// Working days after 下发日期 within which a reply is due.
 pub const REPLY_WORKING_DAYS: u32 = 3;
@@ -90,10 +90,7 @@ fn reply_deadlines(
     calendar: &Calendar,
 ) -> PolarsResult<(Vec<Option<i32>>, Vec<Problem>)> {
     let issued = dates(notices, "issued")?;
-    let files = strings(notices, FILE)?;
-    let sheets = strings(notices, SHEET)?;
-    let rows: Vec<Option<u32>> = notices.column(ROW)?.u32()?.iter().collect();
-    let units = strings(notices, "target_unit")?;
+    let origins = origins(notices, "target_unit")?;
     let mut problems = Vec::new();
     let due = issued
         .iter()
@@ -103,13 +100,7 @@ fn reply_deadlines(
             match calendar.add_working_days(d, REPLY_WORKING_DAYS) {
                 Ok(due) => Some(epoch_days(due)),
                 Err(e) => {
-                    let origin = Origin {
-                        unit: units[i].clone(),
-                        file: files[i].clone().unwrap_or_default(),
-                        sheet: sheets[i].clone().unwrap_or_default(),
-                        row: rows[i],
-                    };
-                    problems.push(undecidable(origin, "下发日期", d, "复函期限", &e));
+                    problems.push(undecidable(&origins[i], "下发日期", d, "复函期限", &e));
                     None
                 }
             }

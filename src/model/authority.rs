@@ -13,7 +13,7 @@
 use polars::prelude::*;
 
 use super::events::latest_by_key;
-use super::frames::{strings, FILE, MTIME, ROW, SHEET};
+use super::frames::{origins, strings, FILE, MTIME, ROW, SHEET};
 use crate::ingest::problem::{Problem, Severity, AWAITING_CLOSURE, OVERREACH};
 
 /// The unit's completion date kept beside an item the office has not closed (待销号).
@@ -69,24 +69,14 @@ fn row_problems(
     reason: impl Fn(&str, &str) -> String,
     fix: &str,
 ) -> PolarsResult<Vec<Problem>> {
-    let (submitters, values) = (strings(rows, "submitter")?, strings(rows, value)?);
-    let (files, sheets) = (strings(rows, FILE)?, strings(rows, SHEET)?);
-    let numbers: Vec<Option<u32>> = rows.column(ROW)?.u32()?.iter().collect();
-    Ok((0..rows.height())
-        .map(|i| {
-            let submitter = submitters[i].clone().unwrap_or_default();
-            let value = values[i].clone().unwrap_or_default();
-            Problem {
-                unit: submitters[i].clone(),
-                file: files[i].clone().unwrap_or_default(),
-                sheet: sheets[i].clone().unwrap_or_default(),
-                row: numbers[i],
-                column: column.into(),
-                reason: reason(&submitter, &value),
-                value,
-                severity,
-                fix: fix.into(),
-            }
+    let (origins, values) = (origins(rows, "submitter")?, strings(rows, value)?);
+    Ok(origins
+        .iter()
+        .zip(values)
+        .map(|(origin, value)| {
+            let value = value.unwrap_or_default();
+            let submitter = origin.unit.clone().unwrap_or_default();
+            origin.problem(column, &value, severity, reason(&submitter, &value), fix)
         })
         .collect())
 }

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::frames::{strings, with_folded, FILE, MTIME, ROW, SHEET};
+use super::frames::{origins, strings, with_folded, FILE, MTIME, ROW, SHEET};
 use super::ledger::latest_submissions;
 use crate::config::Config;
 use crate::ingest::problem::{Problem, Severity};
@@ -178,22 +178,17 @@ pub fn unknown_project_warnings(
     if unknown.is_empty() {
         return Ok(Vec::new());
     }
-    let units = strings(rows, unit_column)?;
-    let files = strings(rows, FILE)?;
-    let sheets = strings(rows, SHEET)?;
-    let row_numbers: Vec<Option<u32>> = rows.column(ROW)?.u32()?.iter().collect();
+    let origins = origins(rows, unit_column)?;
     let warnings = unknown
         .into_iter()
-        .map(|(i, column, value)| Problem {
-            unit: units[i].clone(),
-            file: files[i].clone().unwrap_or_default(),
-            sheet: sheets[i].clone().unwrap_or_default(),
-            row: row_numbers[i],
-            column: column.into(),
-            value,
-            severity: Severity::Warning,
-            reason: format!("{table_label}所指项目不在任何单位的项目台账中；该行仍计入"),
-            fix: "请核对项目名称或项目代码是否与项目台账一致".into(),
+        .map(|(i, column, value)| {
+            origins[i].problem(
+                column,
+                &value,
+                Severity::Warning,
+                format!("{table_label}所指项目不在任何单位的项目台账中；该行仍计入"),
+                "请核对项目名称或项目代码是否与项目台账一致",
+            )
         })
         .collect();
     Ok(warnings)
@@ -241,9 +236,7 @@ pub fn investments(
 
 /// A warning on each row of a 招商引资 list whose name comes again further down the list.
 fn repeated_names(rows: &DataFrame, keys: &[String]) -> PolarsResult<Vec<Problem>> {
-    let (names, units) = (strings(rows, "name")?, strings(rows, "unit")?);
-    let (files, sheets) = (strings(rows, FILE)?, strings(rows, SHEET)?);
-    let row_numbers: Vec<Option<u32>> = rows.column(ROW)?.u32()?.iter().collect();
+    let (names, origins) = (strings(rows, "name")?, origins(rows, "unit")?);
     let mut last: HashMap<&str, usize> = HashMap::new();
     for (i, key) in keys.iter().enumerate() {
         last.insert(key, i);
@@ -254,20 +247,16 @@ fn repeated_names(rows: &DataFrame, keys: &[String]) -> PolarsResult<Vec<Problem
         .filter(|(i, key)| last.get(key.as_str()) != Some(i))
         .map(|(i, key)| {
             let kept = last.get(key.as_str()).copied().unwrap_or(i);
-            Problem {
-                unit: units[i].clone(),
-                file: files[i].clone().unwrap_or_default(),
-                sheet: sheets[i].clone().unwrap_or_default(),
-                row: row_numbers[i],
-                column: "项目名称".into(),
-                value: names[i].clone().unwrap_or_default(),
-                severity: Severity::Warning,
-                reason: format!(
+            origins[i].problem(
+                "项目名称",
+                &names[i].clone().unwrap_or_default(),
+                Severity::Warning,
+                format!(
                     "项目名称在本表中重复出现，采用第{}行",
-                    row_numbers[kept].unwrap_or_default()
+                    origins[kept].row.unwrap_or_default()
                 ),
-                fix: "同一项目只填一行".into(),
-            }
+                "同一项目只填一行",
+            )
         })
         .collect())
 }

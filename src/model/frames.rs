@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use crate::ingest::problem::Origin;
 use crate::ingest::schema::{Kind, Table};
 use crate::ingest::stage::{ColumnValues, StagedSheet};
 
@@ -11,6 +12,28 @@ pub const FILE: &str = "file";
 pub const SHEET: &str = "sheet";
 pub const ROW: &str = "row";
 pub const MTIME: &str = "mtime";
+
+/// Where each row of a table frame came from, credited to the unit in `unit_column`.
+pub fn origins(df: &DataFrame, unit_column: &str) -> PolarsResult<Vec<Origin>> {
+    let (units, files, sheets) = (
+        strings(df, unit_column)?,
+        strings(df, FILE)?,
+        strings(df, SHEET)?,
+    );
+    let rows = df.column(ROW)?.u32()?;
+    Ok(units
+        .into_iter()
+        .zip(files)
+        .zip(sheets)
+        .zip(rows.iter())
+        .map(|(((unit, file), sheet), row)| Origin {
+            unit,
+            file: file.unwrap_or_default(),
+            sheet: sheet.unwrap_or_default(),
+            row,
+        })
+        .collect())
+}
 
 /// Days since 1970-01-01, polars' physical Date.
 pub fn epoch_days(d: NaiveDate) -> i32 {

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::frames::{strings, with_folded, FILE, MTIME, ROW, SHEET};
+use super::frames::{origins, strings, with_folded, FILE, MTIME, ROW, SHEET};
 use crate::ingest::problem::{Problem, Severity};
 use crate::text::fold;
 
@@ -127,10 +127,7 @@ fn one_row_per_project(rows: DataFrame) -> PolarsResult<(DataFrame, Vec<Problem>
 fn duplicate_listings(ordered: &DataFrame) -> PolarsResult<Vec<Problem>> {
     let keys = strings(ordered, "project_key")?;
     let names = strings(ordered, "name")?;
-    let units = strings(ordered, "submitter")?;
-    let files = strings(ordered, FILE)?;
-    let sheets = strings(ordered, SHEET)?;
-    let rows: Vec<Option<u32>> = ordered.column(ROW)?.u32()?.iter().collect();
+    let origins = origins(ordered, "submitter")?;
     let mut warnings = Vec::new();
     for i in 1..ordered.height() {
         if keys[i] != keys[i - 1] {
@@ -141,20 +138,14 @@ fn duplicate_listings(ordered: &DataFrame) -> PolarsResult<Vec<Problem>> {
             .take_while(|j| keys[*j] == keys[i])
             .last()
             .unwrap_or(i - 1);
-        let winner_unit = units[winner].clone().unwrap_or_default();
-        warnings.push(Problem {
-            unit: units[i].clone(),
-            file: files[i].clone().unwrap_or_default(),
-            sheet: sheets[i].clone().unwrap_or_default(),
-            row: rows[i],
-            column: "项目名称".into(),
-            value: names[i].clone().unwrap_or_default(),
-            severity: Severity::Warning,
-            reason: format!(
-                "该项目也出现在“{winner_unit}”的当期台账中，采用“{winner_unit}”填报的数据"
-            ),
-            fix: "同一项目只由牵头责任单位填报；如牵头单位有误，请与县重点办核实".into(),
-        });
+        let winner_unit = origins[winner].unit.clone().unwrap_or_default();
+        warnings.push(origins[i].problem(
+            "项目名称",
+            &names[i].clone().unwrap_or_default(),
+            Severity::Warning,
+            format!("该项目也出现在“{winner_unit}”的当期台账中，采用“{winner_unit}”填报的数据"),
+            "同一项目只由牵头责任单位填报；如牵头单位有误，请与县重点办核实",
+        ));
     }
     Ok(warnings)
 }
