@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::ingest::problem::{Problem, Severity};
+use crate::ingest::schema::field::{NOTICE_NO, SUBMITTER, TARGET_UNIT, TASK_NO};
 use crate::ingest::schema::Table;
 use crate::ingest::stage::StagedSheet;
 use crate::ingest::FileOutcome;
@@ -154,13 +155,13 @@ impl StagedTables {
 pub(crate) fn latest_rows(table: Table, frame: &DataFrame) -> PolarsResult<DataFrame> {
     match event_key(table) {
         // Per submitter: the office's record and each unit's reply both matter.
-        Some(key) => events::latest_by_keys(frame, &[key, "submitter"]),
+        Some(key) => events::latest_by_keys(frame, &[key, SUBMITTER]),
         None => Ok(frame.clone()),
     }
 }
 
-const NOTICE_KEY: &str = "notice_no";
-const TASK_KEY: &str = "task_no";
+const NOTICE_KEY: &str = NOTICE_NO;
+const TASK_KEY: &str = TASK_NO;
 
 /// Whether `table` comes as snapshots (notices and tasks), of which only the latest rows count.
 pub(crate) fn is_snapshot(table: Table) -> bool {
@@ -310,9 +311,9 @@ fn normalization_problems(
     visits: &DataFrame,
 ) -> PolarsResult<()> {
     for (rows, table, unit) in [
-        (notices, Table::Notices, "target_unit"),
+        (notices, Table::Notices, TARGET_UNIT),
         (tasks, Table::Tasks, "unit"),
-        (visits, Table::Visits, "submitter"),
+        (visits, Table::Visits, SUBMITTER),
     ] {
         problems.extend(events::unknown_project_warnings(
             rows,

@@ -105,6 +105,25 @@ pub struct ColumnDef {
     pub aliases: &'static [&'static str],
 }
 
+/// The input fields that more than one layer reads, named once. Every other layer refers to
+/// them by these names; a unit test checks that each is a field of some table.
+pub mod field {
+    /// The unit a row was submitted by (填报单位).
+    pub const SUBMITTER: &str = "submitter";
+    /// A notice's 督办对象.
+    pub const TARGET_UNIT: &str = "target_unit";
+    /// A ledger's 报告期 (the first day of its month).
+    pub const REPORT_MONTH: &str = "report_month";
+    pub const FILL_DATE: &str = "fill_date";
+    pub const NOTICE_NO: &str = "notice_no";
+    pub const TASK_NO: &str = "task_no";
+    /// A project's 牵头责任单位.
+    pub const LEAD_UNIT: &str = "lead_unit";
+    /// The project a notice, task or visit names.
+    pub const PROJECT_NAME: &str = "project_name";
+    pub const PROJECT_CODE: &str = "project_code";
+}
+
 const fn col(
     name: &'static str,
     field: &'static str,
@@ -146,6 +165,10 @@ const BUILD: &[&str] = &["在建"];
 /// kept and listed as 说明书不完整 (SPEC §7).
 const IMPLEMENTATION: &[&str] = &["前期", "在建", "竣工"];
 
+use field::{
+    FILL_DATE, LEAD_UNIT, NOTICE_NO, PROJECT_CODE, PROJECT_NAME, REPORT_MONTH, SUBMITTER,
+    TARGET_UNIT, TASK_NO,
+};
 use Kind::{DateActual, DatePlanned, Money, Month, Text, Unit, YesNo};
 use Required::{Always, ForStages, Optional};
 
@@ -179,7 +202,7 @@ pub const PROJECT_COLUMNS: &[ColumnDef] = &[
     ),
     col(
         "牵头责任单位",
-        "lead_unit",
+        LEAD_UNIT,
         Unit,
         Always,
         &["责任单位", "牵头单位", "包联单位"],
@@ -292,23 +315,23 @@ pub const PROJECT_COLUMNS: &[ColumnDef] = &[
     ),
     col("形象进度", "progress", Text, Optional, &[]),
     col("存在问题", "problems", Text, Optional, &[]),
-    col("填报单位", "submitter", Unit, Optional, &[]),
-    col("报告期", "report_month", Month, Optional, &[]),
-    col("填报日期", "fill_date", DateActual, Optional, &[]),
+    col("填报单位", SUBMITTER, Unit, Optional, &[]),
+    col("报告期", REPORT_MONTH, Month, Optional, &[]),
+    col("填报日期", FILL_DATE, DateActual, Optional, &[]),
 ];
 
 pub const NOTICE_COLUMNS: &[ColumnDef] = &[
     col(
         "通知书编号",
-        "notice_no",
+        NOTICE_NO,
         Text,
         Always,
         &["督办编号", "编号", "督办单号"],
     ),
-    col("项目名称", "project_name", Text, Optional, &[]),
+    col("项目名称", PROJECT_NAME, Text, Optional, &[]),
     col(
         "项目代码",
-        "project_code",
+        PROJECT_CODE,
         Text,
         Optional,
         &["项目编码", "统一项目代码"],
@@ -322,7 +345,7 @@ pub const NOTICE_COLUMNS: &[ColumnDef] = &[
     ),
     col(
         "督办对象",
-        "target_unit",
+        TARGET_UNIT,
         Unit,
         Always,
         &["责任单位", "承办单位"],
@@ -371,9 +394,9 @@ pub const NOTICE_COLUMNS: &[ColumnDef] = &[
         Optional,
         &["销号日期", "完成日期"],
     ),
-    col("填报单位", "submitter", Unit, Optional, &[]),
-    col("报告期", "report_month", Month, Optional, &[]),
-    col("填报日期", "fill_date", DateActual, Optional, &[]),
+    col("填报单位", SUBMITTER, Unit, Optional, &[]),
+    col("报告期", REPORT_MONTH, Month, Optional, &[]),
+    col("填报日期", FILL_DATE, DateActual, Optional, &[]),
 ];
 
 pub const SOURCES: &[(&str, &[&str])] = &[
@@ -385,7 +408,7 @@ pub const SOURCES: &[(&str, &[&str])] = &[
 ];
 
 pub const TASK_COLUMNS: &[ColumnDef] = &[
-    col("任务编号", "task_no", Text, Always, &["编号", "事项编号"]),
+    col("任务编号", TASK_NO, Text, Always, &["编号", "事项编号"]),
     col(
         "来源",
         "source",
@@ -400,10 +423,10 @@ pub const TASK_COLUMNS: &[ColumnDef] = &[
         Always,
         &["会议日期", "下达日期"],
     ),
-    col("项目名称", "project_name", Text, Optional, &[]),
+    col("项目名称", PROJECT_NAME, Text, Optional, &[]),
     col(
         "项目代码",
-        "project_code",
+        PROJECT_CODE,
         Text,
         Optional,
         &["项目编码", "统一项目代码"],
@@ -432,9 +455,9 @@ pub const TASK_COLUMNS: &[ColumnDef] = &[
         &["落实日期", "销号日期"],
     ),
     col("落实情况", "outcome", Text, Optional, &[]),
-    col("填报单位", "submitter", Unit, Optional, &[]),
-    col("报告期", "report_month", Month, Optional, &[]),
-    col("填报日期", "fill_date", DateActual, Optional, &[]),
+    col("填报单位", SUBMITTER, Unit, Optional, &[]),
+    col("报告期", REPORT_MONTH, Month, Optional, &[]),
+    col("填报日期", FILL_DATE, DateActual, Optional, &[]),
 ];
 
 pub const ROLES: &[(&str, &[&str])] = &[
@@ -462,10 +485,10 @@ pub const VISIT_COLUMNS: &[ColumnDef] = &[
     ),
     col("身份", "role", Kind::Enum(ROLES), Optional, &[]),
     col("所在单位", "visitor_unit", Unit, Optional, &["单位"]),
-    col("项目名称", "project_name", Text, Optional, &[]),
+    col("项目名称", PROJECT_NAME, Text, Optional, &[]),
     col(
         "项目代码",
-        "project_code",
+        PROJECT_CODE,
         Text,
         Optional,
         &["项目编码", "统一项目代码"],
@@ -473,9 +496,9 @@ pub const VISIT_COLUMNS: &[ColumnDef] = &[
     col("发现问题", "found", Text, Optional, &[]),
     col("解决情况", "resolution", Text, Optional, &[]),
     col("是否现场解决", "solved_on_site", YesNo, Optional, &[]),
-    col("填报单位", "submitter", Unit, Optional, &[]),
-    col("报告期", "report_month", Month, Optional, &[]),
-    col("填报日期", "fill_date", DateActual, Optional, &[]),
+    col("填报单位", SUBMITTER, Unit, Optional, &[]),
+    col("报告期", REPORT_MONTH, Month, Optional, &[]),
+    col("填报日期", FILL_DATE, DateActual, Optional, &[]),
 ];
 
 /// Map an enum value (after folding) to its canonical form.
@@ -536,9 +559,9 @@ pub const INVESTMENT_COLUMNS: &[ColumnDef] = &[
     ),
     col("开工日期", "started", DateActual, Optional, &["落地日期"]),
     col("评估维度", "dimensions", Text, Optional, &["论证内容"]),
-    col("填报单位", "submitter", Unit, Optional, &[]),
-    col("报告期", "report_month", Month, Optional, &[]),
-    col("填报日期", "fill_date", DateActual, Optional, &[]),
+    col("填报单位", SUBMITTER, Unit, Optional, &[]),
+    col("报告期", REPORT_MONTH, Month, Optional, &[]),
+    col("填报日期", FILL_DATE, DateActual, Optional, &[]),
 ];
 
 pub const MEETING_COLUMNS: &[ColumnDef] = &[
@@ -560,15 +583,37 @@ pub const MEETING_COLUMNS: &[ColumnDef] = &[
         Optional,
         &["会议纪要印发日期"],
     ),
-    col("填报单位", "submitter", Unit, Optional, &[]),
-    col("报告期", "report_month", Month, Optional, &[]),
-    col("填报日期", "fill_date", DateActual, Optional, &[]),
+    col("填报单位", SUBMITTER, Unit, Optional, &[]),
+    col("报告期", REPORT_MONTH, Month, Optional, &[]),
+    col("填报日期", FILL_DATE, DateActual, Optional, &[]),
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn every_catalogued_field_is_a_field_of_some_table() {
+        for name in [
+            FILL_DATE,
+            LEAD_UNIT,
+            NOTICE_NO,
+            PROJECT_CODE,
+            PROJECT_NAME,
+            REPORT_MONTH,
+            SUBMITTER,
+            TARGET_UNIT,
+            TASK_NO,
+        ] {
+            assert!(
+                Table::ALL
+                    .iter()
+                    .any(|t| t.columns().iter().any(|c| c.field == name)),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn every_signature_column_exists_and_fields_are_unique() {

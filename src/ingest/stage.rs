@@ -8,6 +8,9 @@ use super::header::{find_header, read_meta, AliasTable, HeaderMatch, MappedColum
 use super::problem::{Origin, Problem, Severity};
 use super::read::RawSheet;
 use super::schema::{enum_value, ColumnDef, Kind, Required, Table};
+use crate::ingest::schema::field::{
+    FILL_DATE, NOTICE_NO, PROJECT_CODE, PROJECT_NAME, REPORT_MONTH, SUBMITTER, TARGET_UNIT, TASK_NO,
+};
 use crate::text::fold;
 use crate::units::UnitResolver;
 
@@ -299,7 +302,7 @@ fn sheet_defaults(
             "无需处理；如其中有应读取的内容，请改用模板中的列名",
         ));
     }
-    let has_unit_column = header.columns.iter().any(|c| c.def.field == "submitter");
+    let has_unit_column = header.columns.iter().any(|c| c.def.field == SUBMITTER);
     if sheet_unit.is_none() && !has_unit_column {
         let found = meta.unit.clone().unwrap_or_default();
         problems.push(at_sheet(None).problem(
@@ -462,7 +465,7 @@ fn fill_date_span(staged: &StagedSheet) -> Option<String> {
         .table
         .columns()
         .iter()
-        .position(|c| c.field == "fill_date")?;
+        .position(|c| c.field == FILL_DATE)?;
     let ColumnValues::Date(dates) = staged.columns.get(index)? else {
         return None;
     };
@@ -479,8 +482,8 @@ fn fill_date_span(staged: &StagedSheet) -> Option<String> {
 /// but the last (the last is the one used, SPEC §1).
 fn repeated_numbers(staged: &StagedSheet, source: &SheetSource) -> Vec<Problem> {
     let (key, label, unit) = match staged.table {
-        Table::Notices => ("notice_no", "通知书编号", "target_unit"),
-        Table::Tasks => ("task_no", "任务编号", "unit"),
+        Table::Notices => (NOTICE_NO, "通知书编号", TARGET_UNIT),
+        Table::Tasks => (TASK_NO, "任务编号", "unit"),
         _ => return Vec::new(),
     };
     let columns = staged.table.columns();
@@ -560,7 +563,7 @@ fn is_total_row(row: &[Cell], header: &HeaderMatch) -> bool {
     let name_index = header
         .columns
         .iter()
-        .find(|c| c.def.field == "name" || c.def.field == "project_name")
+        .find(|c| c.def.field == "name" || c.def.field == PROJECT_NAME)
         .map(|c| c.index);
     let leading = row.iter().find(|c| !c.is_blank());
     let in_name = name_index.and_then(|i| row.get(i));
@@ -623,9 +626,9 @@ fn parse_row(
     let (mut values, bad, mut issues) = parse_cells(row, header, units);
     // Sheet-level unit, month and fill date stand in for empty columns.
     for (field, value) in [
-        ("submitter", defaults.unit.clone().map(Value::Text)),
-        ("report_month", defaults.month.map(Value::Date)),
-        ("fill_date", defaults.fill_date.map(Value::Date)),
+        (SUBMITTER, defaults.unit.clone().map(Value::Text)),
+        (REPORT_MONTH, defaults.month.map(Value::Date)),
+        (FILL_DATE, defaults.fill_date.map(Value::Date)),
     ] {
         if let Some(slot) = slot(columns, field) {
             if values[slot].is_none() && bad[slot].is_none() {
@@ -636,7 +639,7 @@ fn parse_row(
     required_checks(&values, &bad, header, &mut issues);
     row_checks(&values, header, &mut issues);
     ParsedRow {
-        unit: text_of(&values, columns, "submitter"),
+        unit: text_of(&values, columns, SUBMITTER),
         values,
         issues,
     }
@@ -746,8 +749,8 @@ fn row_checks(values: &[Option<Value>], header: &HeaderMatch, issues: &mut Vec<R
     if header.table == Table::Projects {
         project_checks(values, columns, header, issues);
     }
-    let names_a_project = text_of(values, columns, "project_name").is_some()
-        || text_of(values, columns, "project_code").is_some();
+    let names_a_project = text_of(values, columns, PROJECT_NAME).is_some()
+        || text_of(values, columns, PROJECT_CODE).is_some();
     if matches!(header.table, Table::Notices | Table::Visits) && !names_a_project {
         issues.push(RowIssue {
             column: "项目名称/项目代码".into(),
@@ -757,7 +760,7 @@ fn row_checks(values: &[Option<Value>], header: &HeaderMatch, issues: &mut Vec<R
             fix: "请填写所涉项目的名称或项目代码".into(),
         });
     }
-    let unit = text_of(values, columns, "submitter");
+    let unit = text_of(values, columns, SUBMITTER);
     if unit.is_none() && !issues.iter().any(|i| i.column.contains("填报单位")) {
         issues.push(RowIssue {
             column: "填报单位".into(),
@@ -768,8 +771,8 @@ fn row_checks(values: &[Option<Value>], header: &HeaderMatch, issues: &mut Vec<R
         });
     }
     if header.table == Table::Projects
-        && text_of(values, columns, "report_month").is_none()
-        && date_of(values, columns, "report_month").is_none()
+        && text_of(values, columns, REPORT_MONTH).is_none()
+        && date_of(values, columns, REPORT_MONTH).is_none()
     {
         issues.push(RowIssue {
             column: "报告期".into(),
@@ -952,7 +955,7 @@ fn project_rejections(values: &[Option<Value>], columns: &[ColumnDef], reject: &
             "请核实本年完成投资",
         );
     }
-    if let Some(filled) = date_of(values, columns, "fill_date") {
+    if let Some(filled) = date_of(values, columns, FILL_DATE) {
         for field in [
             "actual_start",
             "actual_completion",

@@ -9,6 +9,7 @@ use polars::prelude::*;
 use super::due::{self, DAYS_LATE, OVERDUE_OPEN, STATUS, T};
 use super::Statuses;
 use crate::config::LightsConfig;
+use crate::ingest::schema::field::NOTICE_NO;
 use crate::model::events::PROJECT_KEY;
 use crate::model::frames::{dates, strings};
 
@@ -46,7 +47,7 @@ pub fn project_lights(
     time_progress: f64,
 ) -> PolarsResult<DataFrame> {
     let overdue_notices = due::with_status(&statuses.closure, OVERDUE_OPEN)?;
-    let notice_no = strings(&overdue_notices, "notice_no")?;
+    let notice_no = strings(&overdue_notices, NOTICE_NO)?;
     let notice_deadline = dates(&overdue_notices, T)?;
     let mut by_project: HashMap<String, Vec<usize>> = HashMap::new();
     for (n, key) in strings(&overdue_notices, PROJECT_KEY)?
@@ -187,7 +188,7 @@ mod tests {
             date("approval_date", &[None; 4]),
         ]);
         let notices = frame(vec![
-            text("notice_no", &[Some("长重督〔2026〕5号")]),
+            text(NOTICE_NO, &[Some("长重督〔2026〕5号")]),
             date("issued", &[Some("2026-05-01")]),
             date("deadline", &[Some("2026-06-01")]),
             date("closed", &[None]),

@@ -9,6 +9,7 @@ use super::Ratio;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::ingest::problem::Problem;
+use crate::ingest::schema::field::SUBMITTER;
 use crate::model::frames::{dates, epoch_days, origins, strings};
 
 pub const MINUTES_DUE: &str = "minutes_due";
@@ -55,7 +56,7 @@ pub fn meetings(
         .sort(["meeting_date", "session"], SortMultipleOptions::default())
         .collect()?;
     let days = dates(&held, "meeting_date")?;
-    let origins = origins(&held, "submitter")?;
+    let origins = origins(&held, SUBMITTER)?;
     let mut problems = Vec::new();
     let mut due: Vec<Option<i32>> = Vec::with_capacity(held.height());
     for (i, day) in days.iter().enumerate() {
@@ -153,7 +154,7 @@ mod tests {
     fn cadence_minutes_and_attendance() {
         let config = Config::embedded().unwrap();
         let mut columns = provenance(5);
-        columns.push(text("submitter", &[Some("县发改局"); 5]));
+        columns.push(text(SUBMITTER, &[Some("县发改局"); 5]));
         columns.extend(vec![
             // January has none; the March minutes are late (due 03-26 after 03-23).
             date(

@@ -10,13 +10,14 @@ use super::due::{due_indicator, undecidable, with_status, Judged, OVERDUE_OPEN, 
 use crate::calendar::Calendar;
 use crate::indicator::Indicator;
 use crate::ingest::problem::Problem;
+use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT};
 use crate::model::frames::{dates, epoch_days, origins, strings};
 
 /// Working days after 下发日期 within which a reply is due.
 pub const REPLY_WORKING_DAYS: u32 = 3;
 pub const REPLY_DUE: &str = "reply_due";
 /// Columns that identify a notice in item lists.
-pub const NOTICE_COLUMNS: [&str; 4] = ["notice_no", "project_name", "matter", "issued"];
+pub const NOTICE_COLUMNS: [&str; 4] = [NOTICE_NO, PROJECT_NAME, "matter", "issued"];
 
 /// The five 落实 items a reply must carry, by frame column (责任单位 is the 督办对象 itself).
 const REPLY_ITEMS: [(&str, &str); 4] = [
@@ -58,7 +59,7 @@ pub fn notice_metrics(
     let reply = due_indicator(
         Indicator::Reply,
         existing.clone().lazy(),
-        "target_unit",
+        TARGET_UNIT,
         REPLY_DUE,
         "replied",
         as_of,
@@ -67,7 +68,7 @@ pub fn notice_metrics(
     let closure = due_indicator(
         Indicator::Closure,
         existing.clone().lazy(),
-        "target_unit",
+        TARGET_UNIT,
         "deadline",
         "closed",
         as_of,
@@ -90,7 +91,7 @@ fn reply_deadlines(
     calendar: &Calendar,
 ) -> PolarsResult<(Vec<Option<i32>>, Vec<Problem>)> {
     let issued = dates(notices, "issued")?;
-    let origins = origins(notices, "target_unit")?;
+    let origins = origins(notices, TARGET_UNIT)?;
     let mut problems = Vec::new();
     let due = issued
         .iter()
@@ -114,7 +115,7 @@ fn incomplete_replies(notices: &DataFrame, as_of: NaiveDate) -> PolarsResult<Dat
         .clone()
         .lazy()
         .filter(col("replied").lt_eq(lit(as_of)))
-        .sort(["target_unit", "notice_no"], SortMultipleOptions::default())
+        .sort([TARGET_UNIT, NOTICE_NO], SortMultipleOptions::default())
         .collect()?;
     let mut missing_per_row: Vec<Vec<&str>> = vec![Vec::new(); replied.height()];
     for (column, label) in REPLY_ITEMS {
@@ -127,10 +128,9 @@ fn incomplete_replies(notices: &DataFrame, as_of: NaiveDate) -> PolarsResult<Dat
     }
     let keep: Vec<bool> = missing_per_row.iter().map(|m| !m.is_empty()).collect();
     let missing: Vec<String> = missing_per_row.iter().map(|m| m.join("、")).collect();
-    let mut with_missing =
-        replied.select(["target_unit", "notice_no", "project_name", "replied"])?;
+    let mut with_missing = replied.select([TARGET_UNIT, NOTICE_NO, PROJECT_NAME, "replied"])?;
     with_missing.with_column(Column::new("missing".into(), missing))?;
-    with_missing.rename("target_unit", UNIT.into())?;
+    with_missing.rename(TARGET_UNIT, UNIT.into())?;
     with_missing.filter(&BooleanChunked::from_slice("keep".into(), &keep))
 }
 
@@ -138,7 +138,7 @@ fn incomplete_replies(notices: &DataFrame, as_of: NaiveDate) -> PolarsResult<Dat
 fn overdue_open(closure: &DataFrame) -> PolarsResult<BTreeMap<String, u32>> {
     let open = with_status(closure, OVERDUE_OPEN)?;
     let mut counts = BTreeMap::new();
-    for unit in strings(&open, "target_unit")?.into_iter().flatten() {
+    for unit in strings(&open, TARGET_UNIT)?.into_iter().flatten() {
         *counts.entry(unit).or_insert(0) += 1;
     }
     Ok(counts)
@@ -153,13 +153,13 @@ mod tests {
         let mut columns = provenance(5);
         columns.extend([
             text(
-                "notice_no",
+                NOTICE_NO,
                 &[Some("N1"), Some("N2"), Some("N3"), Some("N4"), Some("N5")],
             ),
-            text("project_name", &[Some("甲项目"); 5]),
+            text(PROJECT_NAME, &[Some("甲项目"); 5]),
             text("matter", &[Some("用地"); 5]),
             text(
-                "target_unit",
+                TARGET_UNIT,
                 &[
                     Some("甲镇"),
                     Some("甲镇"),
@@ -253,7 +253,7 @@ mod tests {
         let m = notice_metrics(&notices(), &Calendar::shipped(), d("2026-11-30")).unwrap();
         assert_eq!(m.incomplete.height(), 1);
         assert_eq!(
-            strings(&m.incomplete, "notice_no").unwrap(),
+            strings(&m.incomplete, NOTICE_NO).unwrap(),
             vec![Some("N2".into())]
         );
         assert_eq!(

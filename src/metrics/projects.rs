@@ -7,7 +7,7 @@ use super::due::{due_indicator, Judged};
 use crate::indicator::Indicator;
 
 /// The unit credited with a project's items.
-pub const LEAD_UNIT: &str = "lead_unit";
+pub use crate::ingest::schema::field::LEAD_UNIT;
 /// Columns that identify a project in item lists.
 pub const PROJECT_COLUMNS: [&str; 4] = ["name", "code", "stage", "leader"];
 /// 前期 done: the latest of the three approvals, only when all three are there.

@@ -9,9 +9,10 @@ use polars::prelude::*;
 use super::due::due_indicator;
 use super::IndicatorOutcome;
 use crate::indicator::Indicator;
+use crate::ingest::schema::field::{FILL_DATE, LEAD_UNIT, REPORT_MONTH, SUBMITTER};
 use crate::model::frames::{dates, epoch_days, strings};
 
-pub const REPORT_MONTH: &str = "report_month_label";
+pub const REPORT_MONTH_LABEL: &str = "report_month_label";
 
 /// `staged` holds every staged ledger row (all months); `current` the current ledger.
 pub fn monthly_report_indicator(
@@ -21,13 +22,10 @@ pub fn monthly_report_indicator(
     as_of: NaiveDate,
 ) -> PolarsResult<IndicatorOutcome> {
     let year = as_of.year();
-    let leads: BTreeSet<String> = strings(current, "lead_unit")?
-        .into_iter()
-        .flatten()
-        .collect();
-    let submitters = strings(staged, "submitter")?;
-    let months = dates(staged, "report_month")?;
-    let filled = dates(staged, "fill_date")?;
+    let leads: BTreeSet<String> = strings(current, LEAD_UNIT)?.into_iter().flatten().collect();
+    let submitters = strings(staged, SUBMITTER)?;
+    let months = dates(staged, REPORT_MONTH)?;
+    let filled = dates(staged, FILL_DATE)?;
     let mut earliest: BTreeMap<(String, NaiveDate), NaiveDate> = BTreeMap::new();
     for i in 0..staged.height() {
         if let (Some(unit), Some(month), Some(fill)) = (&submitters[i], months[i], filled[i]) {
@@ -61,7 +59,7 @@ pub fn monthly_report_indicator(
         height,
         vec![
             Column::new("unit".into(), unit_col),
-            Column::new(REPORT_MONTH.into(), label),
+            Column::new(REPORT_MONTH_LABEL.into(), label),
             Column::new("report_due".into(), due).cast(&DataType::Date)?,
             Column::new("report_filled".into(), done).cast(&DataType::Date)?,
         ],
@@ -73,7 +71,7 @@ pub fn monthly_report_indicator(
         "report_due",
         "report_filled",
         as_of,
-        &[REPORT_MONTH],
+        &[REPORT_MONTH_LABEL],
     )
     .map(|judged| judged.outcome)
 }
@@ -87,11 +85,11 @@ mod tests {
     fn monthly_reports_are_due_on_due_day_of_the_next_month() {
         let staged = frame(vec![
             text(
-                "submitter",
+                SUBMITTER,
                 &[Some("甲镇"), Some("甲镇"), Some("甲镇"), Some("乙局")],
             ),
             date(
-                "report_month",
+                REPORT_MONTH,
                 &[
                     Some("2026-01-01"),
                     Some("2026-01-01"),
@@ -101,7 +99,7 @@ mod tests {
             ),
             // January filled twice: the earliest counts (on time); February late.
             date(
-                "fill_date",
+                FILL_DATE,
                 &[
                     Some("2026-02-09"),
                     Some("2026-02-05"),
@@ -110,7 +108,7 @@ mod tests {
                 ],
             ),
         ]);
-        let current = frame(vec![text("lead_unit", &[Some("甲镇")])]);
+        let current = frame(vec![text(LEAD_UNIT, &[Some("甲镇")])]);
         let outcome = monthly_report_indicator(&staged, &current, 5, d("2026-03-31")).unwrap();
         // Due so far: January (02-05) and February (03-05); March's is due 04-05.
         let r = outcome.ratios["甲镇"];
@@ -118,7 +116,7 @@ mod tests {
         // 乙局 leads no current project: not assessed.
         assert!(!outcome.ratios.contains_key("乙局"));
         assert_eq!(
-            strings(&outcome.late, REPORT_MONTH).unwrap(),
+            strings(&outcome.late, REPORT_MONTH_LABEL).unwrap(),
             vec![Some("2026年2月".into())]
         );
     }

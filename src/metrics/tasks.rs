@@ -5,11 +5,12 @@ use polars::prelude::*;
 
 use super::due::{due_indicator, Judged};
 use crate::indicator::Indicator;
+use crate::ingest::schema::field::{PROJECT_NAME, TASK_NO};
 
 pub const TASK_COLUMNS: [&str; 7] = [
-    "task_no",
+    TASK_NO,
     "source",
-    "project_name",
+    PROJECT_NAME,
     "content",
     "owner",
     "assigned",

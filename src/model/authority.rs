@@ -15,6 +15,9 @@ use polars::prelude::*;
 use super::events::latest_by_key;
 use super::frames::{origins, strings, FILE, MTIME, ROW, SHEET};
 use crate::ingest::problem::{Problem, Severity, AWAITING_CLOSURE, OVERREACH};
+use crate::ingest::schema::field::{
+    FILL_DATE, NOTICE_NO, REPORT_MONTH, SUBMITTER, TARGET_UNIT, TASK_NO,
+};
 
 /// The unit's completion date kept beside an item the office has not closed (待销号).
 pub const CLAIMED_CLOSED: &str = "claimed_closed";
@@ -37,7 +40,7 @@ struct ItemRule<'a> {
 /// Whether a row comes from the office; with no office configured, every row does.
 fn from_office(office: Option<&str>) -> Expr {
     match office {
-        Some(office) => col("submitter").eq(lit(office)).fill_null(lit(false)),
+        Some(office) => col(SUBMITTER).eq(lit(office)).fill_null(lit(false)),
         None => lit(true),
     }
 }
@@ -69,7 +72,7 @@ fn row_problems(
     reason: impl Fn(&str, &str) -> String,
     fix: &str,
 ) -> PolarsResult<Vec<Problem>> {
-    let (origins, values) = (origins(rows, "submitter")?, strings(rows, value)?);
+    let (origins, values) = (origins(rows, SUBMITTER)?, strings(rows, value)?);
     Ok(origins
         .iter()
         .zip(values)
@@ -86,8 +89,8 @@ fn row_problems(
 fn filed_later(unit_suffix: &str) -> Expr {
     let key = |name: &str| col(name).cast(DataType::Int64).fill_null(lit(i64::MIN));
     let unit = |name: &str| key(&format!("{name}{unit_suffix}"));
-    let (f, m, t) = (key("fill_date"), key("report_month"), key(MTIME));
-    let (uf, um, ut) = (unit("fill_date"), unit("report_month"), unit(MTIME));
+    let (f, m, t) = (key(FILL_DATE), key(REPORT_MONTH), key(MTIME));
+    let (uf, um, ut) = (unit(FILL_DATE), unit(REPORT_MONTH), unit(MTIME));
     uf.clone().gt(f.clone()).or(uf
         .eq(f)
         .and(um.clone().gt(m.clone()).or(um.eq(m).and(ut.gt_eq(t)))))
@@ -111,7 +114,7 @@ fn items(
         table.with_column(none)?;
         return Ok((table, Vec::new()));
     }
-    let own = col(rule.target).eq(col("submitter")).fill_null(lit(false));
+    let own = col(rule.target).eq(col(SUBMITTER)).fill_null(lit(false));
     let foreign = unit_rows
         .clone()
         .lazy()
@@ -172,7 +175,7 @@ fn items(
     for name in rule
         .reply
         .iter()
-        .chain([&completion, &"fill_date", &"report_month", &MTIME])
+        .chain([&completion, &FILL_DATE, &REPORT_MONTH, &MTIME])
     {
         carried.push(col(*name).alias(format!("{name}{UNIT_SUFFIX}")));
     }
@@ -210,7 +213,7 @@ fn items(
     let mut dropped: Vec<String> = rule
         .reply
         .iter()
-        .chain([&completion, &"fill_date", &"report_month", &MTIME])
+        .chain([&completion, &FILL_DATE, &REPORT_MONTH, &MTIME])
         .map(|name| format!("{name}{UNIT_SUFFIX}"))
         .collect();
     dropped.push("unit_reply_stands".into());
@@ -232,8 +235,8 @@ pub fn notices(
         staged,
         office,
         &ItemRule {
-            key: "notice_no",
-            target: "target_unit",
+            key: NOTICE_NO,
+            target: TARGET_UNIT,
             reply: &[
                 "replied",
                 "remedy",
@@ -254,7 +257,7 @@ pub fn tasks(staged: &DataFrame, office: Option<&str>) -> PolarsResult<(DataFram
         staged,
         office,
         &ItemRule {
-            key: "task_no",
+            key: TASK_NO,
             target: "unit",
             reply: &["outcome"],
             completion: ("done", CLAIMED_DONE),
@@ -275,7 +278,7 @@ fn own_rows_only(
 ) -> PolarsResult<(DataFrame, Vec<Problem>)> {
     let allowed = from_office(office)
         .or(col(unit_column).is_null())
-        .or(col(unit_column).eq(col("submitter")))
+        .or(col(unit_column).eq(col(SUBMITTER)))
         .fill_null(lit(false));
     let refused = rows
         .clone()
@@ -337,7 +340,7 @@ pub fn meetings(
     let (office_rows, unit_rows) = split_by_office(staged, office)?;
     let sheets = unit_rows
         .lazy()
-        .group_by([col("submitter"), col(FILE), col(SHEET)])
+        .group_by([col(SUBMITTER), col(FILE), col(SHEET)])
         .agg([col(ROW).min(), len().alias("rows")])
         .with_column(col("rows").cast(DataType::String))
         .sort([FILE, SHEET], SortMultipleOptions::default())
@@ -374,8 +377,8 @@ mod tests {
                 (2..2 + files.len() as u32).collect::<Vec<u32>>(),
             ),
             Column::new(MTIME.into(), vec![0i64; files.len()]),
-            date("fill_date", fill),
-            date("report_month", &vec![None; files.len()]),
+            date(FILL_DATE, fill),
+            date(REPORT_MONTH, &vec![None; files.len()]),
         ]
     }
 
@@ -402,7 +405,7 @@ mod tests {
         );
         columns.extend([
             text(
-                "notice_no",
+                NOTICE_NO,
                 &[
                     Some("1"),
                     Some("2"),
@@ -413,7 +416,7 @@ mod tests {
                 ],
             ),
             text(
-                "submitter",
+                SUBMITTER,
                 &[
                     Some("县发改局"),
                     Some("县发改局"),
@@ -424,7 +427,7 @@ mod tests {
                 ],
             ),
             text(
-                "target_unit",
+                TARGET_UNIT,
                 &[
                     Some("丹朱镇"),
                     Some("鲍店镇"),
@@ -469,7 +472,7 @@ mod tests {
         let (notices, problems) = notices(&staged_notices(), Some("县发改局")).unwrap();
         // Notice 9 exists only in 丹朱镇's list: the office never issued it.
         assert_eq!(
-            strings(&notices, "notice_no").unwrap(),
+            strings(&notices, NOTICE_NO).unwrap(),
             vec![Some("1".into()), Some("2".into())]
         );
         // 丹朱镇's reply to its own notice stands (filed after the office's list); its 办结日期
@@ -506,9 +509,9 @@ mod tests {
             .clone()
             .lazy()
             .filter(
-                col("notice_no")
+                col(NOTICE_NO)
                     .eq(lit("1"))
-                    .and(col("submitter").eq(lit("县发改局"))),
+                    .and(col(SUBMITTER).eq(lit("县发改局"))),
             )
             .with_columns([
                 lit("办3.xlsx").alias(FILE),
@@ -516,7 +519,7 @@ mod tests {
                     crate::metrics::test_frames::d("2026-11-20"),
                 ))
                 .cast(DataType::Date)
-                .alias("fill_date"),
+                .alias(FILL_DATE),
             ])
             .collect()
             .unwrap();

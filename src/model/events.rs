@@ -12,6 +12,7 @@ use super::frames::{origins, strings, with_folded, FILE, MTIME, ROW, SHEET};
 use super::ledger::latest_submissions;
 use crate::config::Config;
 use crate::ingest::problem::{Problem, Severity};
+use crate::ingest::schema::field::{FILL_DATE, PROJECT_CODE, PROJECT_NAME, REPORT_MONTH};
 use crate::text::fold;
 
 /// Keep, per `key`, the row of the latest submission, whenever it was filed: the latest
@@ -24,7 +25,7 @@ pub fn latest_by_key(staged: &DataFrame, key: &str) -> PolarsResult<DataFrame> {
 
 /// `latest_by_key` for a key of several columns (a 编号 and its submitter, say).
 pub fn latest_by_keys(staged: &DataFrame, keys: &[&str]) -> PolarsResult<DataFrame> {
-    let order = ["fill_date", "report_month", MTIME, FILE, SHEET, ROW];
+    let order = [FILL_DATE, REPORT_MONTH, MTIME, FILE, SHEET, ROW];
     let by: Vec<&str> = keys.iter().copied().chain(order).collect();
     let descending: Vec<bool> = keys
         .iter()
@@ -55,7 +56,7 @@ pub fn visits(staged: &DataFrame, config: &Config) -> PolarsResult<DataFrame> {
     let deduped = staged
         .clone()
         .lazy()
-        .with_column(coalesce(&[col("project_code"), col("project_name")]).alias("project_ref"))
+        .with_column(coalesce(&[col(PROJECT_CODE), col(PROJECT_NAME)]).alias("project_ref"))
         .sort([FILE, SHEET, ROW], SortMultipleOptions::default())
         .unique_stable_generic(
             Some(vec![col("visit_date"), col("visitor"), col("project_ref")]),
@@ -98,8 +99,8 @@ pub fn visits(staged: &DataFrame, config: &Config) -> PolarsResult<DataFrame> {
 
 /// Add `ref_code` and `ref_name`, the folded project reference of a notice, task or visit.
 pub fn with_project_refs(df: &mut DataFrame) -> PolarsResult<()> {
-    with_folded(df, "project_code", "ref_code")?;
-    with_folded(df, "project_name", "ref_name")
+    with_folded(df, PROJECT_CODE, "ref_code")?;
+    with_folded(df, PROJECT_NAME, "ref_name")
 }
 
 /// The column that ties a notice, task or visit to its current project.
@@ -157,8 +158,8 @@ pub fn unknown_project_warnings(
     };
     let known_codes = folded_set("code")?;
     let known_names = folded_set("name")?;
-    let codes = rows.column("project_code")?.str()?;
-    let names = rows.column("project_name")?.str()?;
+    let codes = rows.column(PROJECT_CODE)?.str()?;
+    let names = rows.column(PROJECT_NAME)?.str()?;
     let mut unknown = Vec::new();
     for (i, (code, name)) in codes.iter().zip(names.iter()).enumerate() {
         let known = match (code, name) {
@@ -205,9 +206,9 @@ pub fn investments(
     let month_start = crate::dates::month_start(as_of);
     let per_list = [col("unit"), col(FILE), col(SHEET)];
     let eligible = staged.clone().lazy().filter(
-        col("report_month")
+        col(REPORT_MONTH)
             .is_null()
-            .or(col("report_month").lt_eq(lit(month_start))),
+            .or(col(REPORT_MONTH).lt_eq(lit(month_start))),
     );
     let current = latest_submissions(eligible.clone(), "unit").select(per_list.clone());
     let mut rows = eligible
@@ -319,7 +320,7 @@ mod tests {
             ),
             text("unit", &[Some("县招商中心"); 6]),
             date(
-                "report_month",
+                REPORT_MONTH,
                 &[
                     Some("2026-09-01"),
                     Some("2026-09-01"),
@@ -329,7 +330,7 @@ mod tests {
                     Some("2026-12-01"),
                 ],
             ),
-            date("fill_date", &[None; 6]),
+            date(FILL_DATE, &[None; 6]),
         ]);
         let (current, warnings) = investments(&frame(columns), d("2026-11-30")).unwrap();
         // October's list is current: 乙 left it, December's 丁 is not yet due; 甲 twice in it
@@ -366,8 +367,8 @@ mod tests {
                     Some("第4次联席会议"),
                 ],
             ),
-            date("fill_date", &[None; 3]),
-            date("report_month", &[None; 3]),
+            date(FILL_DATE, &[None; 3]),
+            date(REPORT_MONTH, &[None; 3]),
         ]);
         let held = meetings(&frame(columns)).unwrap();
         assert_eq!(held.height(), 2);
@@ -414,7 +415,7 @@ mod tests {
                 &[Some("N1"), Some("N1"), Some("N1"), Some("N2"), Some("N2")],
             ),
             date(
-                "fill_date",
+                FILL_DATE,
                 &[
                     Some("2026-11-05"),
                     Some("2026-11-03"),
@@ -424,7 +425,7 @@ mod tests {
                 ],
             ),
             date(
-                "report_month",
+                REPORT_MONTH,
                 &[
                     Some("2026-10-01"),
                     Some("2026-11-01"),
@@ -448,8 +449,8 @@ mod tests {
         let mut columns = provenance(&["b.xlsx", "b.xlsx"], &[2, 3]);
         columns.extend([
             text("no", &[Some("N1"), Some("N1")]),
-            date("fill_date", &[Some("2026-11-03"); 2]),
-            date("report_month", &[Some("2026-11-01"); 2]),
+            date(FILL_DATE, &[Some("2026-11-03"); 2]),
+            date(REPORT_MONTH, &[Some("2026-11-01"); 2]),
             text("v", &[Some("b2"), Some("b3")]),
         ]);
         let latest = latest_by_key(&frame(columns), "no").unwrap();

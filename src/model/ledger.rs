@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use super::frames::{origins, strings, with_folded, FILE, MTIME, ROW, SHEET};
 use crate::ingest::problem::{Problem, Severity};
+use crate::ingest::schema::field::{FILL_DATE, LEAD_UNIT, REPORT_MONTH, SUBMITTER};
 use crate::text::fold;
 
 #[derive(Debug)]
@@ -22,13 +23,13 @@ pub struct CurrentLedger {
 /// be after D's month.
 pub fn current_ledger(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<CurrentLedger> {
     let month_start = crate::dates::month_start(as_of);
-    let per_submission = [col("submitter"), col(FILE), col(SHEET)];
+    let per_submission = [col(SUBMITTER), col(FILE), col(SHEET)];
 
     let eligible = staged
         .clone()
         .lazy()
-        .filter(col("report_month").lt_eq(lit(month_start)));
-    let submissions = latest_submissions(eligible.clone(), "submitter").collect()?;
+        .filter(col(REPORT_MONTH).lt_eq(lit(month_start)));
+    let submissions = latest_submissions(eligible.clone(), SUBMITTER).collect()?;
 
     let rows = eligible
         .join(
@@ -54,12 +55,12 @@ pub fn latest_submissions(eligible: LazyFrame, owner: &str) -> LazyFrame {
     eligible
         .group_by([col(owner), col(FILE), col(SHEET)])
         .agg([
-            col("report_month").max(),
-            col("fill_date").max(),
+            col(REPORT_MONTH).max(),
+            col(FILL_DATE).max(),
             col(MTIME).max(),
         ])
         .sort(
-            [owner, "report_month", "fill_date", MTIME, FILE, SHEET],
+            [owner, REPORT_MONTH, FILL_DATE, MTIME, FILE, SHEET],
             SortMultipleOptions::default()
                 .with_order_descending_multi([false, true, true, true, false, false])
                 .with_nulls_last(true),
@@ -83,7 +84,7 @@ fn with_project_key(mut rows: DataFrame) -> PolarsResult<DataFrame> {
     let keys: Vec<String> = {
         let code = rows.column("code")?.str()?;
         let name = rows.column("name")?.str()?;
-        let lead = rows.column("lead_unit")?.str()?;
+        let lead = rows.column(LEAD_UNIT)?.str()?;
         code.iter()
             .zip(name.iter())
             .zip(lead.iter())
@@ -102,13 +103,13 @@ fn one_row_per_project(rows: DataFrame) -> PolarsResult<(DataFrame, Vec<Problem>
     let ordered = rows
         .lazy()
         .with_column(
-            col("submitter")
-                .eq(col("lead_unit"))
+            col(SUBMITTER)
+                .eq(col(LEAD_UNIT))
                 .fill_null(lit(false))
                 .alias("from_lead"),
         )
         .sort(
-            ["project_key", "from_lead", "submitter", FILE, SHEET, ROW],
+            ["project_key", "from_lead", SUBMITTER, FILE, SHEET, ROW],
             SortMultipleOptions::default()
                 .with_order_descending_multi([false, true, false, false, false, false]),
         )
@@ -118,7 +119,7 @@ fn one_row_per_project(rows: DataFrame) -> PolarsResult<(DataFrame, Vec<Problem>
         .lazy()
         .unique_stable_generic(Some(vec![col("project_key")]), UniqueKeepStrategy::First)
         .drop(cols(["from_lead"]))
-        .sort(["lead_unit", "project_key"], SortMultipleOptions::default())
+        .sort([LEAD_UNIT, "project_key"], SortMultipleOptions::default())
         .collect()?;
     Ok((projects, warnings))
 }
@@ -127,7 +128,7 @@ fn one_row_per_project(rows: DataFrame) -> PolarsResult<(DataFrame, Vec<Problem>
 fn duplicate_listings(ordered: &DataFrame) -> PolarsResult<Vec<Problem>> {
     let keys = strings(ordered, "project_key")?;
     let names = strings(ordered, "name")?;
-    let origins = origins(ordered, "submitter")?;
+    let origins = origins(ordered, SUBMITTER)?;
     let mut warnings = Vec::new();
     for i in 1..ordered.height() {
         if keys[i] != keys[i - 1] {
@@ -164,16 +165,16 @@ mod tests {
                 .collect()
         };
         frame(vec![
-            text("submitter", &column(0)),
+            text(SUBMITTER, &column(0)),
             text(FILE, &column(1)),
             Column::new(SHEET.into(), vec!["s"; n]),
             Column::new(ROW.into(), (2..2 + n as u32).collect::<Vec<u32>>()),
             Column::new(MTIME.into(), vec![0i64; n]),
-            date("report_month", &column(2)),
-            date("fill_date", &column(3)),
+            date(REPORT_MONTH, &column(2)),
+            date(FILL_DATE, &column(3)),
             text("name", &column(4)),
             text("code", &vec![None; n]),
-            text("lead_unit", &column(5)),
+            text(LEAD_UNIT, &column(5)),
             text("leader", &vec![None; n]),
         ])
     }
@@ -262,7 +263,7 @@ mod tests {
         let ledger = current_ledger(&staged, d("2026-10-31")).unwrap();
         assert_eq!(names(&ledger), ["共建项目"]);
         assert_eq!(
-            strings(&ledger.projects, "submitter").unwrap(),
+            strings(&ledger.projects, SUBMITTER).unwrap(),
             [Some("甲镇".into())]
         );
         assert_eq!(ledger.warnings.len(), 1);

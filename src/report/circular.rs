@@ -8,6 +8,7 @@ use anyhow::Result;
 use super::columns::{dates, ints, texts};
 use super::grid::{new_workbook, write_grid, Grid, Out, SheetLayout};
 use super::{Context, CIRCULAR, CLOSURE_LABELS};
+use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT};
 use crate::metrics::due::{with_status, DAYS_LATE, OVERDUE_OPEN, STATUS, T, UNIT};
 
 pub const SUMMARY: &str = "通报汇总";
@@ -95,9 +96,9 @@ fn collect(ctx: &Context) -> Result<BTreeMap<String, Vec<Item>>> {
     // Notices past 办理时限 and open, in the notices' order.
     let overdue = with_status(&metrics.statuses.closure, OVERDUE_OPEN)?;
     let (no, units, project, deadline, days) = (
-        texts(&overdue, "notice_no")?,
-        texts(&overdue, "target_unit")?,
-        texts(&overdue, "project_name")?,
+        texts(&overdue, NOTICE_NO)?,
+        texts(&overdue, TARGET_UNIT)?,
+        texts(&overdue, PROJECT_NAME)?,
         dates(&overdue, T)?,
         ints(&overdue, DAYS_LATE)?,
     );

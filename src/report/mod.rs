@@ -20,6 +20,7 @@ use self::grid::{Grid, Out};
 use crate::config::Config;
 use crate::indicator::Indicator;
 use crate::ingest::problem::{Problem, Severity};
+use crate::ingest::schema::field::{PROJECT_NAME, TASK_NO};
 use crate::ingest::FileOutcome;
 use crate::metrics::due::{
     C, DAYS_LATE, DONE_ON_TIME, NO_DEADLINE, OPEN, OVERDUE_DONE, OVERDUE_OPEN, STATUS, T, UNIT,
@@ -183,10 +184,10 @@ pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
     let fields: Vec<Field> = if indicator == Indicator::Tasks {
         vec![
             ("责任单位", UNIT, As::Text),
-            ("任务编号", "task_no", As::Text),
+            ("任务编号", TASK_NO, As::Text),
             ("来源", "source", As::Text),
             ("任务内容", "content", As::Text),
-            ("项目名称", "project_name", As::Text),
+            ("项目名称", PROJECT_NAME, As::Text),
             ("责任人", "owner", As::Text),
             ("交办日期", "assigned", As::Date),
             (date_t, T, As::Date),

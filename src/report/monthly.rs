@@ -16,12 +16,13 @@ use super::{
     REPLY_LABELS,
 };
 use crate::indicator::Indicator;
+use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT, TASK_NO};
 use crate::metrics::due::{
     C, DAYS_LATE, DONE_ON_TIME, NO_DEADLINE, OVERDUE_DONE, OVERDUE_OPEN, STATUS, T, UNIT,
 };
 use crate::metrics::lights::{LIGHT, REASONS};
 use crate::metrics::projects::LEAD_UNIT;
-use crate::metrics::reports::REPORT_MONTH;
+use crate::metrics::reports::REPORT_MONTH_LABEL;
 use crate::model::events::PROJECT_KEY;
 use crate::scoring::ScoreRow;
 
@@ -579,18 +580,18 @@ fn item_labels(indicator: Indicator, df: &DataFrame) -> Result<Vec<String>> {
     };
     Ok(match indicator {
         Indicator::Reply | Indicator::Closure => {
-            let (no, project, matter) = (get("notice_no")?, get("project_name")?, get("matter")?);
+            let (no, project, matter) = (get(NOTICE_NO)?, get(PROJECT_NAME)?, get("matter")?);
             (0..df.height())
                 .map(|i| format!("{}（{}）：{}", no[i], project[i], matter[i]))
                 .collect()
         }
         Indicator::Tasks => {
-            let (no, content) = (get("task_no")?, get("content")?);
+            let (no, content) = (get(TASK_NO)?, get("content")?);
             (0..df.height())
                 .map(|i| format!("{}：{}", no[i], content[i]))
                 .collect()
         }
-        Indicator::MonthlyReport => get(REPORT_MONTH)?
+        Indicator::MonthlyReport => get(REPORT_MONTH_LABEL)?
             .into_iter()
             .map(|m| format!("{m}项目台账"))
             .collect(),
@@ -636,13 +637,13 @@ fn project_list(ctx: &Context) -> Result<Grid> {
     for (df, no_col, claim_col, label) in [
         (
             &statuses.tasks,
-            "task_no",
+            TASK_NO,
             crate::model::authority::CLAIMED_DONE,
             "任务",
         ),
         (
             &statuses.closure,
-            "notice_no",
+            NOTICE_NO,
             crate::model::authority::CLAIMED_CLOSED,
             "督办",
         ),
@@ -749,7 +750,7 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
     let df = &ctx.assessment.metrics.notices;
     let d = ctx.as_of;
     let missing: HashMap<String, String> =
-        texts(&ctx.assessment.metrics.incomplete_replies, "notice_no")?
+        texts(&ctx.assessment.metrics.incomplete_replies, NOTICE_NO)?
             .into_iter()
             .zip(texts(
                 &ctx.assessment.metrics.incomplete_replies,
@@ -758,9 +759,9 @@ fn notice_list(ctx: &Context) -> Result<Grid> {
             .filter_map(|(n, m)| Some((n?, m?)))
             .collect();
     let (no, unit, project, matter) = (
-        texts(df, "notice_no")?,
-        texts(df, "target_unit")?,
-        texts(df, "project_name")?,
+        texts(df, NOTICE_NO)?,
+        texts(df, TARGET_UNIT)?,
+        texts(df, PROJECT_NAME)?,
         texts(df, "matter")?,
     );
     let issued = dates(df, "issued")?;

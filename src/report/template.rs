@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::grid::{new_workbook, print_setup};
 use crate::config::Config;
+use crate::ingest::schema::field::{NOTICE_NO, PROJECT_CODE, PROJECT_NAME, TASK_NO};
 use crate::ingest::schema::{ColumnDef, Kind, Required, Table};
 use crate::ingest::stage::EXAMPLE_MARK;
 
@@ -79,11 +80,11 @@ fn example(def: &ColumnDef, config: &Config) -> String {
         .map(|u| u.name.clone())
         .unwrap_or_default();
     match (def.kind, def.field) {
-        (_, "name") | (_, "project_name") => format!("{EXAMPLE_MARK}长子县某某道路改造工程"),
-        (_, "notice_no") => format!("{EXAMPLE_MARK}长重督〔2026〕1号"),
-        (_, "task_no") => format!("{EXAMPLE_MARK}DD-2026-01-001"),
+        (_, "name") | (_, PROJECT_NAME) => format!("{EXAMPLE_MARK}长子县某某道路改造工程"),
+        (_, NOTICE_NO) => format!("{EXAMPLE_MARK}长重督〔2026〕1号"),
+        (_, TASK_NO) => format!("{EXAMPLE_MARK}DD-2026-01-001"),
         (_, "session") => format!("{EXAMPLE_MARK}2026年第1次联席会议"),
-        (_, "code") | (_, "project_code") => "2026-140428-48-01-000001".into(),
+        (_, "code") | (_, PROJECT_CODE) => "2026-140428-48-01-000001".into(),
         (Kind::Money, _) => "1200".into(),
         (Kind::DatePlanned, _) => "2026-06-30".into(),
         (Kind::DateActual, _) => "2026-03-15".into(),
