@@ -458,6 +458,17 @@ impl Config {
     /// The effective config as a commented TOML a user can start from.
     pub fn to_commented_toml(&self) -> String {
         let mut s = String::new();
+        self.write_settings(&mut s);
+        self.write_units_and_leaders(&mut s);
+        self.write_scoring(&mut s);
+        self.write_lights(&mut s);
+        self.write_calendar(&mut s);
+        self.write_header_aliases(&mut s);
+        s
+    }
+
+    /// The top-level settings, each with what it means.
+    fn write_settings(&self, s: &mut String) {
         let _ = writeln!(
             s,
             "# keyproj 配置文件。用 `keyproj run --config 本文件` 使用；它整体替换内置默认配置。\n\
@@ -523,7 +534,10 @@ impl Config {
         );
         let _ = writeln!(s, "# 排名分组，按此顺序列出。");
         let _ = writeln!(s, "groups = {}\n", toml_value(&self.groups));
+    }
 
+    /// `[[units]]` and `[[leaders]]`.
+    fn write_units_and_leaders(&self, s: &mut String) {
         let _ = writeln!(
             s,
             "# 单位：name 为规范名称；group 为排名分组；aliases 为报送文件中可能出现的其他写法；\n\
@@ -549,7 +563,10 @@ impl Config {
             }
             s.push('\n');
         }
+    }
 
+    /// `[scoring]`: the N/A policy, weights, deductions and grades.
+    fn write_scoring(&self, s: &mut String) {
         let scoring = &self.scoring;
         let _ = writeln!(s, "[scoring]");
         let _ = writeln!(
@@ -598,7 +615,10 @@ impl Config {
             }
             s.push('\n');
         }
+    }
 
+    /// `[lights]`: the thresholds of the project lights.
+    fn write_lights(&self, s: &mut String) {
         let lights = &self.lights;
         let _ = writeln!(s, "# 项目红黄绿灯阈值。");
         let _ = writeln!(s, "[lights]");
@@ -634,7 +654,11 @@ impl Config {
             "prelim_overdue_red_days = {}",
             lights.prelim_overdue_red_days
         );
+    }
 
+    /// `[[calendar]]`: what to add each year, with an example for the first year missing, then
+    /// the years the config holds.
+    fn write_calendar(&self, s: &mut String) {
         let next = self.next_calendar_year();
         let _ = writeln!(
             s,
@@ -659,6 +683,10 @@ impl Config {
             let _ = writeln!(s, "off = {}", toml_value(&year.off));
             let _ = writeln!(s, "work = {}\n", toml_value(&year.work));
         }
+    }
+
+    /// `[[header_aliases]]`, with an example.
+    fn write_header_aliases(&self, s: &mut String) {
         let _ = writeln!(
             s,
             "\n# 表头别名：报送表中的列名与内置别名表（见 README）都不同时，在此补充。例如：\n\
@@ -673,7 +701,6 @@ impl Config {
             let _ = writeln!(s, "column = {}", toml_value(&extra.column));
             let _ = writeln!(s, "aliases = {}\n", toml_value(&extra.aliases));
         }
-        s
     }
 }
 

@@ -59,14 +59,13 @@ pub fn discover(root: &Path, settle_seconds: u64, now: SystemTime) -> std::io::R
                 continue;
             }
         };
-        let path = entry.path();
-        let rel = relative(&root_real, path);
-        let name = entry.file_name().to_string_lossy();
         if entry.depth() == 0 {
             continue;
         }
+        let rel = relative(&root_real, entry.path());
         if entry.file_type().is_dir() {
-            if EXTENSIONS.contains(&extension_of(path).as_str()) {
+            let name = entry.file_name().to_string_lossy();
+            if EXTENSIONS.contains(&extension_of(entry.path()).as_str()) {
                 found.ignored.push(IgnoredFile {
                     path: rel.clone(),
                     reason: "名为工作簿的文件夹，不是文件（其中的文件照常读取）".into(),
@@ -81,93 +80,91 @@ pub fn discover(root: &Path, settle_seconds: u64, now: SystemTime) -> std::io::R
             }
             continue;
         }
-        if name.starts_with("~$") || name.starts_with(".~lock.") {
-            found.ignored.push(IgnoredFile {
-                path: rel,
-                reason: "Office/WPS 锁文件".into(),
-            });
-            continue;
-        }
-        if name.starts_with('.') {
-            found.ignored.push(IgnoredFile {
-                path: rel,
-                reason: "隐藏文件".into(),
-            });
-            continue;
-        }
-        let extension = extension_of(path);
-        if !EXTENSIONS.contains(&extension.as_str()) {
-            found.ignored.push(IgnoredFile {
-                path: rel,
-                reason: "不是 .xlsx/.xlsm/.xls/.ods/.csv/.txt 文件".into(),
-            });
-            continue;
-        }
-        let metadata = if entry.path_is_symlink() {
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(&root_real) => std::fs::metadata(&target),
-                _ => {
-                    found.ignored.push(IgnoredFile {
-                        path: rel,
-                        reason: "符号链接指向报送文件夹之外（或目标不存在），未读取".into(),
-                    });
-                    continue;
+        match input_file(&entry, &root_real, rel) {
+            Ok((file, modified)) => {
+                let age = now.duration_since(modified).unwrap_or_default();
+                if age < Duration::from_secs(settle_seconds) {
+                    young.push(file);
+                } else {
+                    found.files.push(file);
                 }
             }
-        } else {
-            entry.metadata().map_err(std::io::Error::other)
-        };
-        let metadata = match metadata {
-            Ok(m) if m.is_file() => m,
-            Ok(_) => {
-                found.ignored.push(IgnoredFile {
-                    path: rel,
-                    reason: "不是普通文件".into(),
-                });
-                continue;
-            }
-            Err(e) => {
-                found.ignored.push(IgnoredFile {
-                    path: rel,
-                    reason: format!("无法读取文件信息：{e}"),
-                });
-                continue;
-            }
-        };
-        let modified = metadata.modified().unwrap_or(UNIX_EPOCH);
-        let file = InputFile {
-            path: path.to_path_buf(),
-            rel,
-            size: metadata.len(),
-            mtime: seconds(modified),
-        };
-        let age = now.duration_since(modified).unwrap_or_default();
-        if age < Duration::from_secs(settle_seconds) {
-            young.push(file);
-        } else {
-            found.files.push(file);
+            Err(ignored) => found.ignored.push(ignored),
         }
     }
-    if !young.is_empty() {
-        std::thread::sleep(SETTLE_RECHECK);
-        for file in young {
-            match std::fs::metadata(&file.path) {
-                Ok(m)
-                    if m.len() == file.size
-                        && seconds(m.modified().unwrap_or(UNIX_EPOCH)) == file.mtime =>
-                {
-                    found.files.push(file)
-                }
-                _ => found.ignored.push(IgnoredFile {
-                    path: file.rel,
-                    reason: "文件仍在写入（大小或修改时间在变化），本次跳过，下次运行再读".into(),
-                }),
-            }
-        }
-    }
+    settle(young, &mut found);
     found.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     found.ignored.sort();
     Ok(found)
+}
+
+/// A file entry as an input with its modification time, or why it is not one.
+fn input_file(
+    entry: &walkdir::DirEntry,
+    root_real: &Path,
+    rel: String,
+) -> Result<(InputFile, SystemTime), IgnoredFile> {
+    let path = entry.path();
+    let name = entry.file_name().to_string_lossy();
+    let ignore = |rel: String, reason: String| Err(IgnoredFile { path: rel, reason });
+    if name.starts_with("~$") || name.starts_with(".~lock.") {
+        return ignore(rel, "Office/WPS 锁文件".into());
+    }
+    if name.starts_with('.') {
+        return ignore(rel, "隐藏文件".into());
+    }
+    if !EXTENSIONS.contains(&extension_of(path).as_str()) {
+        return ignore(rel, "不是 .xlsx/.xlsm/.xls/.ods/.csv/.txt 文件".into());
+    }
+    let metadata = if entry.path_is_symlink() {
+        match path.canonicalize() {
+            Ok(target) if target.starts_with(root_real) => std::fs::metadata(&target),
+            _ => {
+                return ignore(
+                    rel,
+                    "符号链接指向报送文件夹之外（或目标不存在），未读取".into(),
+                )
+            }
+        }
+    } else {
+        entry.metadata().map_err(std::io::Error::other)
+    };
+    let metadata = match metadata {
+        Ok(m) if m.is_file() => m,
+        Ok(_) => return ignore(rel, "不是普通文件".into()),
+        Err(e) => return ignore(rel, format!("无法读取文件信息：{e}")),
+    };
+    let modified = metadata.modified().unwrap_or(UNIX_EPOCH);
+    let file = InputFile {
+        path: path.to_path_buf(),
+        rel,
+        size: metadata.len(),
+        mtime: seconds(modified),
+    };
+    Ok((file, modified))
+}
+
+/// Files modified within `settle_seconds` are looked at again after a pause: those still
+/// changing are skipped this run.
+fn settle(young: Vec<InputFile>, found: &mut Discovery) {
+    if young.is_empty() {
+        return;
+    }
+    std::thread::sleep(SETTLE_RECHECK);
+    for file in young {
+        match std::fs::metadata(&file.path) {
+            Ok(m)
+                if m.len() == file.size
+                    && seconds(m.modified().unwrap_or(UNIX_EPOCH)) == file.mtime =>
+            {
+                found.files.push(file)
+            }
+            _ => found.ignored.push(IgnoredFile {
+                path: file.rel,
+                reason: "文件仍在写入（大小或修改时间在变化），本次跳过，下次运行再读".into(),
+            }),
+        }
+    }
 }
 
 pub fn extension_of(path: &Path) -> String {

@@ -10,7 +10,7 @@ use super::due::{due_indicator, undecidable, Judged};
 use super::{IndicatorOutcome, Ratio};
 use crate::calendar::Calendar;
 use crate::indicator::Indicator;
-use crate::ingest::problem::{Problem, Severity};
+use crate::ingest::problem::{Origin, Problem, Severity};
 use crate::model::frames::{dates, epoch_days, origins, strings};
 
 /// Funnel stages in order.
@@ -79,34 +79,13 @@ pub fn landing(
         let proven_stage = FUNNEL[rank];
         proven.push(proven_stage);
         let unit = units[i].clone().unwrap_or_default();
-        let warn = |column: &str, value: &str, reason: String, fix: &str| {
-            origins[i].problem(column, value, Severity::Warning, reason, fix)
-        };
-        if by_dates > stage_rank(written) {
-            problems.push(warn(
-                "阶段",
-                written,
-                format!("所填日期表明项目已到“{proven_stage}”阶段，按“{proven_stage}”统计"),
-                "请更新阶段",
-            ));
-        }
-        // The written stage stands without its date, with a warning (SPEC §7).
-        if written == "签约" && signed[i].is_none() {
-            problems.push(warn(
-                "签约日期",
-                "",
-                "缺签约日期：按“签约”阶段统计，无法计算移交期限".into(),
-                "请补填签约日期",
-            ));
-        }
-        if written == "落地" && started[i].is_none() {
-            problems.push(warn(
-                "开工日期",
-                "",
-                "缺开工日期：按“落地”统计".into(),
-                "请补填开工日期",
-            ));
-        }
+        problems.extend(stage_problems(
+            &origins[i],
+            written,
+            by_dates,
+            signed[i].is_none(),
+            started[i].is_none(),
+        ));
         for key in [unit.clone(), COUNTY.to_string()] {
             let slot = funnel.entry((key, proven_stage)).or_default();
             slot.0 += 1;
@@ -148,12 +127,34 @@ pub fn landing(
         as_of,
         &["name", "investor", "signed", "receiver"],
     )?;
+    let signed_before_evaluated = signed_before_evaluated(&projects, as_of)?;
+    let handover_county = handover
+        .ratios
+        .values()
+        .fold(Ratio::default(), |sum, r| Ratio {
+            met: sum.met + r.met,
+            scope: sum.scope + r.scope,
+        });
+    Ok(Landing {
+        projects,
+        handover,
+        handover_items,
+        handover_county,
+        funnel,
+        signed_before_evaluated,
+        landing_rate,
+        problems,
+    })
+}
+
+/// Projects signed in D's year by D with no evaluation by D, or evaluated after signing.
+fn signed_before_evaluated(projects: &DataFrame, as_of: NaiveDate) -> PolarsResult<DataFrame> {
     let year_start = crate::dates::year_start(as_of);
     // An evaluation dated after D had not happened by D: the project counts as unevaluated.
     let evaluated_by_d = when(col("evaluated").lt_eq(lit(as_of)))
         .then(col("evaluated"))
         .otherwise(lit(NULL).cast(DataType::Date));
-    let signed_before_evaluated = projects
+    projects
         .clone()
         .lazy()
         .with_column(evaluated_by_d.alias("evaluated"))
@@ -175,24 +176,48 @@ pub fn landing(
             col("evaluated"),
             col("signed"),
         ])
-        .collect()?;
-    let handover_county = handover
-        .ratios
-        .values()
-        .fold(Ratio::default(), |sum, r| Ratio {
-            met: sum.met + r.met,
-            scope: sum.scope + r.scope,
-        });
-    Ok(Landing {
-        projects,
-        handover,
-        handover_items,
-        handover_county,
-        funnel,
-        signed_before_evaluated,
-        landing_rate,
-        problems,
-    })
+        .collect()
+}
+
+/// The warnings on a project's written stage: its dates prove a later stage, or the stage lacks
+/// the date that proves it (the written stage stands, SPEC §7).
+fn stage_problems(
+    origin: &Origin,
+    written: &str,
+    by_dates: usize,
+    no_signing_date: bool,
+    no_start_date: bool,
+) -> Vec<Problem> {
+    let warn = |column: &str, value: &str, reason: String, fix: &str| {
+        origin.problem(column, value, Severity::Warning, reason, fix)
+    };
+    let mut problems = Vec::new();
+    if by_dates > stage_rank(written) {
+        let proven_stage = FUNNEL[by_dates];
+        problems.push(warn(
+            "阶段",
+            written,
+            format!("所填日期表明项目已到“{proven_stage}”阶段，按“{proven_stage}”统计"),
+            "请更新阶段",
+        ));
+    }
+    if written == "签约" && no_signing_date {
+        problems.push(warn(
+            "签约日期",
+            "",
+            "缺签约日期：按“签约”阶段统计，无法计算移交期限".into(),
+            "请补填签约日期",
+        ));
+    }
+    if written == "落地" && no_start_date {
+        problems.push(warn(
+            "开工日期",
+            "",
+            "缺开工日期：按“落地”统计".into(),
+            "请补填开工日期",
+        ));
+    }
+    problems
 }
 
 #[cfg(test)]

@@ -114,63 +114,11 @@ fn items(
         table.with_column(none)?;
         return Ok((table, Vec::new()));
     }
-    let own = col(rule.target).eq(col(SUBMITTER)).fill_null(lit(false));
-    let foreign = unit_rows
-        .clone()
-        .lazy()
-        .filter(own.clone().not())
-        .collect()?;
-    let (table, completion_label) = rule.labels;
-    let mut problems = row_problems(
-        &foreign,
-        table,
-        rule.target,
-        Severity::Rejected,
-        |submitter, target| {
-            format!("{OVERREACH}该{table}的责任单位是“{target}”，不是“{submitter}”：各单位只能报送本单位事项的落实情况")
-        },
-        "请只报送本单位的事项；其他单位的事项由该单位或县重点项目办公室报送",
-    )?;
-    let own_rows = unit_rows.lazy().filter(own).collect()?;
-    let claims = own_rows
-        .clone()
-        .lazy()
-        .filter(col(completion).is_not_null())
-        .with_column(
-            col(completion)
-                .cast(DataType::String)
-                .alias("claimed_value"),
-        )
-        .collect()?;
-    problems.extend(row_problems(
-        &claims,
-        completion_label,
-        "claimed_value",
-        Severity::Warning,
-        |_, _| format!("{AWAITING_CLOSURE}{completion_label}以县重点项目办公室台账为准（销号由办公室确认）：本单位填报的日期显示为“{AWAITING_CONFIRMATION}”，不计为完成"),
-        "请向县重点项目办公室提供落实材料，由办公室在台账中销号",
-    )?);
-    let office_latest = latest_by_key(&office_rows, rule.key)?;
-    let unit_latest = latest_by_key(&own_rows, rule.key)?;
-    let orphans = unit_latest
-        .clone()
-        .lazy()
-        .join(
-            office_latest.clone().lazy().select([col(rule.key)]),
-            [col(rule.key)],
-            [col(rule.key)],
-            JoinArgs::new(JoinType::Anti),
-        )
-        .collect()?;
-    problems.extend(row_problems(
-        &orphans,
-        table,
-        rule.key,
-        Severity::Warning,
-        |_, key| format!("{OVERREACH}编号“{key}”不在县重点项目办公室的{table}台账中：{table}由办公室交办，该行不计"),
-        "请核对编号；新的事项由县重点项目办公室交办后再报送落实情况",
-    )?);
-
+    let Latest {
+        office_latest,
+        unit_latest,
+        problems,
+    } = latest_with_problems(unit_rows, &office_rows, rule)?;
     let mut carried: Vec<Expr> = vec![col(rule.key)];
     for name in rule
         .reply
@@ -223,6 +171,85 @@ fn items(
         .sort([rule.key], SortMultipleOptions::default())
         .collect()?;
     Ok((table, problems))
+}
+
+/// The latest row per 编号 of the office's record and of the units' own rows.
+struct Latest {
+    office_latest: DataFrame,
+    unit_latest: DataFrame,
+    /// Rows about other units' items (refused), completions claimed (待销号), and 编号 the office
+    /// never issued.
+    problems: Vec<Problem>,
+}
+
+/// The office's and the units' latest rows, and the problems of the units' rows.
+fn latest_with_problems(
+    unit_rows: DataFrame,
+    office_rows: &DataFrame,
+    rule: &ItemRule,
+) -> PolarsResult<Latest> {
+    let (completion, _) = rule.completion;
+    let own = col(rule.target).eq(col(SUBMITTER)).fill_null(lit(false));
+    let foreign = unit_rows
+        .clone()
+        .lazy()
+        .filter(own.clone().not())
+        .collect()?;
+    let (table, completion_label) = rule.labels;
+    let mut problems = row_problems(
+        &foreign,
+        table,
+        rule.target,
+        Severity::Rejected,
+        |submitter, target| {
+            format!("{OVERREACH}该{table}的责任单位是“{target}”，不是“{submitter}”：各单位只能报送本单位事项的落实情况")
+        },
+        "请只报送本单位的事项；其他单位的事项由该单位或县重点项目办公室报送",
+    )?;
+    let own_rows = unit_rows.lazy().filter(own).collect()?;
+    let claims = own_rows
+        .clone()
+        .lazy()
+        .filter(col(completion).is_not_null())
+        .with_column(
+            col(completion)
+                .cast(DataType::String)
+                .alias("claimed_value"),
+        )
+        .collect()?;
+    problems.extend(row_problems(
+        &claims,
+        completion_label,
+        "claimed_value",
+        Severity::Warning,
+        |_, _| format!("{AWAITING_CLOSURE}{completion_label}以县重点项目办公室台账为准（销号由办公室确认）：本单位填报的日期显示为“{AWAITING_CONFIRMATION}”，不计为完成"),
+        "请向县重点项目办公室提供落实材料，由办公室在台账中销号",
+    )?);
+    let office_latest = latest_by_key(office_rows, rule.key)?;
+    let unit_latest = latest_by_key(&own_rows, rule.key)?;
+    let orphans = unit_latest
+        .clone()
+        .lazy()
+        .join(
+            office_latest.clone().lazy().select([col(rule.key)]),
+            [col(rule.key)],
+            [col(rule.key)],
+            JoinArgs::new(JoinType::Anti),
+        )
+        .collect()?;
+    problems.extend(row_problems(
+        &orphans,
+        table,
+        rule.key,
+        Severity::Warning,
+        |_, key| format!("{OVERREACH}编号“{key}”不在县重点项目办公室的{table}台账中：{table}由办公室交办，该行不计"),
+        "请核对编号；新的事项由县重点项目办公室交办后再报送落实情况",
+    )?);
+    Ok(Latest {
+        office_latest,
+        unit_latest,
+        problems,
+    })
 }
 
 /// 督办事项 as the office's record has them (one row per 通知书编号), each unit's reply to its

@@ -619,21 +619,18 @@ fn item_labels(indicator: Indicator, df: &DataFrame) -> Result<Vec<String>> {
     })
 }
 
-/// The 五清台账: base facts, progress, open problems, responsibility, resolution, light.
-fn project_list(ctx: &Context) -> Result<Grid> {
-    let a = ctx.assessment;
-    let projects = &a.metrics.lights;
+/// Per project (rows of `projects`): its open tasks and notices, and how many of them were
+/// closed this month on time and late (from the items' statuses).
+fn problems_per_project(ctx: &Context, projects: &DataFrame) -> Result<ProjectItems> {
     let month_start = ctx.month_start();
     let project_of: HashMap<String, usize> = texts(projects, PROJECT_KEY)?
         .into_iter()
         .enumerate()
         .filter_map(|(i, key)| Some((key?, i)))
         .collect();
-
-    // Open and closed-this-month tasks and notices, per project.
     let mut open: Vec<Vec<String>> = vec![Vec::new(); projects.height()];
     let mut closed: Vec<(u32, u32)> = vec![(0, 0); projects.height()];
-    let statuses = &a.metrics.statuses;
+    let statuses = &ctx.assessment.metrics.statuses;
     for (df, no_col, claim_col, label) in [
         (
             &statuses.tasks,
@@ -677,6 +674,21 @@ fn project_list(ctx: &Context) -> Result<Grid> {
             }
         }
     }
+    Ok(ProjectItems { open, closed })
+}
+
+/// A project's tasks and notices in the 五清台账.
+struct ProjectItems {
+    /// Per project, its open items ("任务R-12", "督办长重督〔2026〕5号（待销号）").
+    open: Vec<Vec<String>>,
+    /// Per project, items closed this month (on time, late).
+    closed: Vec<(u32, u32)>,
+}
+
+/// The 五清台账: base facts, progress, open problems, responsibility, resolution, light.
+fn project_list(ctx: &Context) -> Result<Grid> {
+    let projects = &ctx.assessment.metrics.lights;
+    let ProjectItems { open, closed } = problems_per_project(ctx, projects)?;
     let spec: [(&str, As); 20] = [
         (LEAD_UNIT, As::Text),
         ("name", As::Text),

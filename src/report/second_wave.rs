@@ -178,6 +178,51 @@ pub fn library_sections(ctx: &Context) -> Vec<(String, Grid)> {
 /// The funnel, 签约移交, 先评估后签约 and 落地率.
 pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
     let landing = &ctx.assessment.metrics.landing;
+    let year = ctx.as_of.format("%Y");
+    let late_list = |status: &str| -> Result<Grid> {
+        let rows = with_status(&landing.handover.late, status)?;
+        Ok(grid(
+            &rows,
+            &[
+                ("招商单位", UNIT, As::Text),
+                ("项目名称", "name", As::Text),
+                ("投资方", "investor", As::Text),
+                ("签约日期", "signed", As::Date),
+                ("移交期限", T, As::Date),
+                ("移交日期", C, As::Date),
+                ("承接单位", "receiver", As::Text),
+                ("逾期天数（日历日）", DAYS_LATE, As::Int),
+            ],
+            false,
+        )?)
+    };
+    let days = ctx.config.handover_working_days;
+    Ok(vec![
+        (
+            format!(
+                "一、招商引资项目推进（按阶段，日期证明的最远阶段；全县为合计；签约移交：签约后第{days}个工作日内移交承接单位）"
+            ),
+            funnel_grid(ctx),
+        ),
+        (
+            "二、签约移交逾期未完成".into(),
+            late_list(OVERDUE_OPEN)?,
+        ),
+        ("三、签约移交逾期完成".into(), late_list(OVERDUE_DONE)?),
+        (
+            format!("四、未先评估后签约的项目（{year}年签约）"),
+            signed_before_evaluated(ctx)?,
+        ),
+        (
+            "五、招商引资项目清单（推进表各项数字的明细；数据截止日后的日期不计，不列出）".into(),
+            investment_list(ctx)?,
+        ),
+    ])
+}
+
+/// Per 招商单位 and for the county: the funnel by stage, 签约移交 and 落地率.
+fn funnel_grid(ctx: &Context) -> Grid {
+    let landing = &ctx.assessment.metrics.landing;
     let mut units: Vec<String> = landing
         .funnel
         .keys()
@@ -186,7 +231,7 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
         .collect();
     units.dedup();
     units.push(COUNTY.to_string());
-    let funnel = units
+    let rows = units
         .iter()
         .map(|unit| {
             let mut row = vec![Out::text(unit)];
@@ -229,24 +274,15 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
         format!("{year}年落地率"),
     ]);
 
-    let late = &landing.handover.late;
-    let late_list = |status: &str| -> Result<Grid> {
-        let rows = with_status(late, status)?;
-        Ok(grid(
-            &rows,
-            &[
-                ("招商单位", UNIT, As::Text),
-                ("项目名称", "name", As::Text),
-                ("投资方", "investor", As::Text),
-                ("签约日期", "signed", As::Date),
-                ("移交期限", T, As::Date),
-                ("移交日期", C, As::Date),
-                ("承接单位", "receiver", As::Text),
-                ("逾期天数（日历日）", DAYS_LATE, As::Int),
-            ],
-            false,
-        )?)
-    };
+    Grid {
+        headers: funnel_headers,
+        rows,
+    }
+}
+
+/// Projects signed in D's year without an evaluation before signing.
+fn signed_before_evaluated(ctx: &Context) -> Result<Grid> {
+    let landing = &ctx.assessment.metrics.landing;
     let sbe = &landing.signed_before_evaluated;
     let (u, n, inv, ev, si) = (
         texts(sbe, "unit")?,
@@ -255,7 +291,7 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
         dates(sbe, "evaluated")?,
         dates(sbe, "signed")?,
     );
-    let signed_first = Grid {
+    Ok(Grid {
         headers: headers(&[
             "招商单位",
             "项目名称",
@@ -280,8 +316,12 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
                 ]
             })
             .collect(),
-    };
-    // Every project behind the funnel, with the stage its dates prove.
+    })
+}
+
+/// Every project behind the funnel, with the stage its dates prove; dates after D left out.
+fn investment_list(ctx: &Context) -> Result<Grid> {
+    let landing = &ctx.assessment.metrics.landing;
     let by_d = |name: &str| {
         when(col(name).lt_eq(lit(ctx.as_of)))
             .then(col(name))
@@ -300,7 +340,7 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
         )
         .sort(["unit", "name"], SortMultipleOptions::default())
         .collect()?;
-    let projects = grid(
+    Ok(grid(
         &listed,
         &[
             ("招商单位", "unit", As::Text),
@@ -316,32 +356,7 @@ pub fn investment_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
             ("开工日期", "started", As::Date),
         ],
         true,
-    )?;
-    let days = ctx.config.handover_working_days;
-    Ok(vec![
-        (
-            format!(
-                "一、招商引资项目推进（按阶段，日期证明的最远阶段；全县为合计；签约移交：签约后第{days}个工作日内移交承接单位）"
-            ),
-            Grid {
-                headers: funnel_headers,
-                rows: funnel,
-            },
-        ),
-        (
-            "二、签约移交逾期未完成".into(),
-            late_list(OVERDUE_OPEN)?,
-        ),
-        ("三、签约移交逾期完成".into(), late_list(OVERDUE_DONE)?),
-        (
-            format!("四、未先评估后签约的项目（{year}年签约）"),
-            signed_first,
-        ),
-        (
-            "五、招商引资项目清单（推进表各项数字的明细；数据截止日后的日期不计，不列出）".into(),
-            projects,
-        ),
-    ])
+    )?)
 }
 
 /// Months without a meeting, minutes on time, attendance of the member units.
