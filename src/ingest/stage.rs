@@ -429,34 +429,53 @@ fn stage_rows(
             column.push(value);
         }
     }
-    let at_sheet = Origin {
-        unit: defaults.unit.clone(),
-        file: source.file.clone(),
-        sheet: sheet.name.clone(),
-        row: None,
-    };
+    outcome.problems.extend(sheet_notes(
+        Origin {
+            unit: defaults.unit.clone(),
+            file: source.file.clone(),
+            sheet: sheet.name.clone(),
+            row: None,
+        },
+        table,
+        &outcome.counts,
+        unlisted,
+        &skipped_totals,
+    ));
+    staged
+}
+
+/// The notes on a whole sheet after its rows: problems not listed one by one, no data rows,
+/// total rows skipped.
+fn sheet_notes(
+    at_sheet: Origin,
+    table: Table,
+    counts: &SheetCounts,
+    unlisted: usize,
+    skipped_totals: &[u32],
+) -> Vec<Problem> {
+    let mut notes = Vec::new();
     let sheet_note =
         |reason: String, fix: &str| at_sheet.problem("", "", Severity::Note, reason, fix);
     if unlisted > 0 {
-        outcome.problems.push(sheet_note(
+        notes.push(sheet_note(
             format!("本表问题过多，另有 {unlisted} 处问题未逐一列出（行数统计仍完整）"),
             "请先改正已列出的问题，重新报送后再看其余问题",
         ));
     }
-    if outcome.counts.accepted + outcome.counts.rejected == 0 {
-        outcome.problems.push(sheet_note(
+    if counts.accepted + counts.rejected == 0 {
+        notes.push(sheet_note(
             format!("识别为{}，但只有表头，没有数据行", table.label()),
             "如本月有数据，请填写后重新报送",
         ));
     }
     if !skipped_totals.is_empty() {
         let rows: Vec<String> = skipped_totals.iter().map(u32::to_string).collect();
-        outcome.problems.push(sheet_note(
+        notes.push(sheet_note(
             format!("第{}行是合计行，未作为数据读取", rows.join("、")),
             "无需处理",
         ));
     }
-    staged
+    notes
 }
 
 /// The span of 填报日期 the accepted rows carry, for the manifest.

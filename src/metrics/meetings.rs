@@ -81,19 +81,8 @@ pub fn meetings(
     held.with_column(Column::new(MINUTES_DUE.into(), due).cast(&DataType::Date)?)?;
     held.with_column(Column::new("office".into(), vec![OFFICE; held.height()]))?;
 
-    let last_month = crate::dates::complete_months(as_of);
     let in_year = |d: &&Option<NaiveDate>| d.is_some_and(|d| d >= year_start);
-    let months_without = (1..=last_month)
-        .filter(|m| {
-            !days
-                .iter()
-                .filter(|d| in_year(d))
-                .flatten()
-                .any(|d| d.month() == *m)
-        })
-        .map(|m| format!("{}年{m}月", as_of.year()))
-        .collect();
-
+    let months_without = months_without(&days, as_of);
     let DueItems {
         ratios,
         late: minutes_late,
@@ -113,8 +102,37 @@ pub fn meetings(
         .map(|(a, _)| a)
         .collect();
     let held_this_year = attendees.len();
-    let attendance = config
-        .joint_meeting_members
+    let attendance = attendance(&attendees, &config.joint_meeting_members);
+    let minutes = ratios.get(OFFICE).copied().unwrap_or_default();
+    Ok(Meetings {
+        held,
+        held_this_year,
+        months_without,
+        minutes,
+        minutes_late,
+        attendance,
+        problems,
+    })
+}
+
+/// The months of D's year up to M (M only when D is its last day) without a meeting, as
+/// 2026年7月.
+fn months_without(days: &[Option<NaiveDate>], as_of: NaiveDate) -> Vec<String> {
+    let year_start = crate::dates::year_start(as_of);
+    (1..=crate::dates::complete_months(as_of))
+        .filter(|m| {
+            !days
+                .iter()
+                .flatten()
+                .any(|d| *d >= year_start && d.month() == *m)
+        })
+        .map(|m| format!("{}年{m}月", as_of.year()))
+        .collect()
+}
+
+/// Each member unit: meetings it attended (named in 参会单位) over the meetings held.
+fn attendance(attendees: &[Option<String>], members: &[String]) -> Vec<(String, Ratio)> {
+    members
         .iter()
         .map(|member| {
             let attended = attendees
@@ -128,21 +146,11 @@ pub fn meetings(
                 member.clone(),
                 Ratio {
                     met: attended as f64,
-                    scope: held_this_year as f64,
+                    scope: attendees.len() as f64,
                 },
             )
         })
-        .collect();
-    let minutes = ratios.get(OFFICE).copied().unwrap_or_default();
-    Ok(Meetings {
-        held,
-        held_this_year,
-        months_without,
-        minutes,
-        minutes_late,
-        attendance,
-        problems,
-    })
+        .collect()
 }
 
 #[cfg(test)]

@@ -58,64 +58,7 @@ fn rate_cells(r: Option<&Ratio>) -> [Out; 3] {
 /// 谋划一批/储备一批/实施一批/竣工 by unit and 板块, description completeness, reserve depth.
 pub fn library_sections(ctx: &Context) -> Vec<(String, Grid)> {
     let lib = &ctx.assessment.metrics.library;
-    // (unit, batch) totals in one pass: a province has thousands of units.
-    let mut per_unit: BTreeMap<(&str, &str), (u32, f64)> = BTreeMap::new();
-    for ((unit, batch, _), (n, total)) in &lib.batches {
-        let slot = per_unit.entry((unit.as_str(), batch)).or_default();
-        slot.0 += n;
-        slot.1 += total;
-    }
-    let mut by_unit = Vec::new();
-    let mut described = Ratio::default();
-    for unit in &ctx.config.units {
-        let cells: Vec<(u32, f64)> = BATCHES
-            .iter()
-            .map(|(batch, _)| {
-                per_unit
-                    .get(&(unit.name.as_str(), *batch))
-                    .copied()
-                    .unwrap_or_default()
-            })
-            .collect();
-        if cells.iter().all(|(n, _)| *n == 0) {
-            continue;
-        }
-        let mut row = vec![Out::text(&unit.name)];
-        for (n, total) in cells {
-            row.push(Out::Int(i64::from(n)));
-            row.push(Out::Number(total, NumFmt::Money));
-        }
-        let complete = lib.description_complete.get(&unit.name);
-        if let Some(r) = complete {
-            described.met += r.met;
-            described.scope += r.scope;
-        }
-        row.extend(rate_cells(complete));
-        by_unit.push(row);
-    }
-    let mut unit_total = total_row("合计", &by_unit, BATCHES.len());
-    unit_total.extend(rate_cells(Some(&described)));
-    by_unit.push(unit_total);
-    let mut sectors: Vec<&String> = lib.batches.keys().map(|(_, _, s)| s).collect();
-    sectors.sort();
-    sectors.dedup();
-    let mut by_sector: Vec<Vec<Out>> = sectors
-        .into_iter()
-        .map(|sector| {
-            let mut row = vec![Out::text(sector)];
-            for (batch, _) in BATCHES {
-                let (n, total) = lib
-                    .batches
-                    .iter()
-                    .filter(|((_, b, s), _)| *b == batch && s == sector)
-                    .fold((0, 0.0), |acc, (_, (n, t))| (acc.0 + n, acc.1 + t));
-                row.push(Out::Int(i64::from(n)));
-                row.push(Out::Number(total, NumFmt::Money));
-            }
-            row
-        })
-        .collect();
-    by_sector.push(total_row("合计", &by_sector, BATCHES.len()));
+    let (by_unit, by_sector) = (library_by_unit(ctx), library_by_sector(lib));
     let batch_headers = |first: &str, last: &[&str]| {
         let mut h = vec![first.to_string()];
         for (batch, _) in BATCHES {
@@ -173,6 +116,76 @@ pub fn library_sections(ctx: &Context) -> Vec<(String, Grid)> {
             },
         ),
     ]
+}
+
+/// Per unit with projects in the library: count and 总投资 per batch, and 说明书完整率; a 合计
+/// row last.
+fn library_by_unit(ctx: &Context) -> Vec<Vec<Out>> {
+    let lib = &ctx.assessment.metrics.library;
+    // (unit, batch) totals in one pass: a province has thousands of units.
+    let mut per_unit: BTreeMap<(&str, &str), (u32, f64)> = BTreeMap::new();
+    for ((unit, batch, _), (n, total)) in &lib.batches {
+        let slot = per_unit.entry((unit.as_str(), batch)).or_default();
+        slot.0 += n;
+        slot.1 += total;
+    }
+    let mut by_unit = Vec::new();
+    let mut described = Ratio::default();
+    for unit in &ctx.config.units {
+        let cells: Vec<(u32, f64)> = BATCHES
+            .iter()
+            .map(|(batch, _)| {
+                per_unit
+                    .get(&(unit.name.as_str(), *batch))
+                    .copied()
+                    .unwrap_or_default()
+            })
+            .collect();
+        if cells.iter().all(|(n, _)| *n == 0) {
+            continue;
+        }
+        let mut row = vec![Out::text(&unit.name)];
+        for (n, total) in cells {
+            row.push(Out::Int(i64::from(n)));
+            row.push(Out::Number(total, NumFmt::Money));
+        }
+        let complete = lib.description_complete.get(&unit.name);
+        if let Some(r) = complete {
+            described.met += r.met;
+            described.scope += r.scope;
+        }
+        row.extend(rate_cells(complete));
+        by_unit.push(row);
+    }
+    let mut unit_total = total_row("合计", &by_unit, BATCHES.len());
+    unit_total.extend(rate_cells(Some(&described)));
+    by_unit.push(unit_total);
+    by_unit
+}
+
+/// Per 所属板块: count and 总投资 per batch; a 合计 row last.
+fn library_by_sector(lib: &crate::metrics::library::Library) -> Vec<Vec<Out>> {
+    let mut sectors: Vec<&String> = lib.batches.keys().map(|(_, _, s)| s).collect();
+    sectors.sort();
+    sectors.dedup();
+    let mut by_sector: Vec<Vec<Out>> = sectors
+        .into_iter()
+        .map(|sector| {
+            let mut row = vec![Out::text(sector)];
+            for (batch, _) in BATCHES {
+                let (n, total) = lib
+                    .batches
+                    .iter()
+                    .filter(|((_, b, s), _)| *b == batch && s == sector)
+                    .fold((0, 0.0), |acc, (_, (n, t))| (acc.0 + n, acc.1 + t));
+                row.push(Out::Int(i64::from(n)));
+                row.push(Out::Number(total, NumFmt::Money));
+            }
+            row
+        })
+        .collect();
+    by_sector.push(total_row("合计", &by_sector, BATCHES.len()));
+    by_sector
 }
 
 /// The funnel, 签约移交, 先评估后签约 and 落地率.
@@ -359,10 +372,9 @@ fn investment_list(ctx: &Context) -> Result<Grid> {
     )?)
 }
 
-/// Months without a meeting, minutes on time, attendance of the member units.
-pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
-    let m = &ctx.assessment.metrics.meetings;
-    let held = &m.held;
+/// The meetings listed, with their minutes' deadline, issue date and status.
+fn meetings_grid(ctx: &Context) -> Result<Grid> {
+    let held = &ctx.assessment.metrics.meetings.held;
     let (date, session, convener, topics, attendees, issued, due) = (
         dates(held, "meeting_date")?,
         texts(held, "session")?,
@@ -373,7 +385,7 @@ pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
         dates(held, T)?,
     );
     let status = statuses(held)?;
-    let meetings = Grid {
+    Ok(Grid {
         headers: headers(&[
             "会议日期",
             "期次",
@@ -399,7 +411,13 @@ pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
                 ]
             })
             .collect(),
-    };
+    })
+}
+
+/// Months without a meeting, minutes on time, attendance of the member units.
+pub fn meeting_sections(ctx: &Context) -> Result<Vec<(String, Grid)>> {
+    let m = &ctx.assessment.metrics.meetings;
+    let meetings = meetings_grid(ctx)?;
     let summary = Grid {
         headers: headers(&["项目", "结果"]),
         rows: vec![
