@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::due::UNIT;
-use super::projects::LEAD_UNIT;
+use super::projects::{project_item_columns, LEAD_UNIT};
 use super::{IndicatorOutcome, Ratio};
 use crate::indicator::Indicator;
 use crate::model::frames::strings;
@@ -63,17 +62,17 @@ pub fn investment_indicator(
         .filter(col("plan_share").lt(lit(p)))
         .with_column(((lit(p) - col("plan_share")) * lit(100.0)).alias("lag_pp"))
         .sort([LEAD_UNIT, "name"], SortMultipleOptions::default())
-        .select([
-            col(LEAD_UNIT).alias(UNIT),
-            col("name"),
-            col("code"),
-            col("stage"),
-            col("leader"),
-            col("annual_plan"),
-            col("ytd"),
-            col("plan_share"),
-            col("lag_pp"),
-        ])
+        .select(
+            project_item_columns()
+                .into_iter()
+                .chain([
+                    col("annual_plan"),
+                    col("ytd"),
+                    col("plan_share"),
+                    col("lag_pp"),
+                ])
+                .collect::<Vec<_>>(),
+        )
         .collect()?;
     Ok(IndicatorOutcome {
         indicator: Indicator::Investment,

@@ -10,6 +10,13 @@ use crate::indicator::Indicator;
 pub use crate::ingest::schema::field::LEAD_UNIT;
 /// Columns that identify a project in item lists.
 pub const PROJECT_COLUMNS: [&str; 4] = ["name", "code", "stage", "leader"];
+/// A project item list's first columns: the credited unit as `UNIT`, then `PROJECT_COLUMNS`.
+pub fn project_item_columns() -> Vec<Expr> {
+    std::iter::once(col(LEAD_UNIT).alias(super::due::UNIT))
+        .chain(PROJECT_COLUMNS.map(col))
+        .collect()
+}
+
 /// 前期 done: the latest of the three approvals, only when all three are there.
 pub const PRELIM_DONE: &str = "prelim_done";
 

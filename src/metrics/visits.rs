@@ -7,8 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::due::UNIT;
-use super::projects::LEAD_UNIT;
+use super::projects::{project_item_columns, LEAD_UNIT};
 use super::{IndicatorOutcome, Ratio};
 use crate::config::Config;
 use crate::indicator::Indicator;
@@ -84,13 +83,7 @@ pub fn visit_metrics(
         .filter(&BooleanChunked::from_slice("late".into(), &not_visited))?
         .lazy()
         .sort([LEAD_UNIT, "name"], SortMultipleOptions::default())
-        .select([
-            col(LEAD_UNIT).alias(UNIT),
-            col("name"),
-            col("code"),
-            col("stage"),
-            col("leader"),
-        ])
+        .select(project_item_columns())
         .collect()?;
     Ok(VisitMetrics {
         coverage: IndicatorOutcome {
