@@ -61,7 +61,7 @@ pub fn outs(df: &DataFrame, name: &str, kind: As) -> PolarsResult<Vec<Out>> {
 
 /// Rows of cells from `(column, kind)` pairs, numbered from 1 in a leading 序号 column when
 /// `numbered`.
-pub fn rows(df: &DataFrame, spec: &[(&str, As)], numbered: bool) -> PolarsResult<Vec<Vec<Out>>> {
+fn rows(df: &DataFrame, spec: &[(&str, As)], numbered: bool) -> PolarsResult<Vec<Vec<Out>>> {
     let columns: Vec<Vec<Out>> = spec
         .iter()
         .map(|(name, kind)| outs(df, name, *kind))

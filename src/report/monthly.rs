@@ -3,10 +3,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
-use polars::prelude::DataFrame;
+use polars::prelude::{Column, DataFrame};
 use rust_xlsxwriter::{Chart, ChartType, Worksheet};
 
-use super::columns::{dates, grid, numbers, rows, texts, As};
+use super::columns::{dates, grid, numbers, texts, As};
 use super::grid::{
     fit_columns, new_workbook, print_setup, write_grid, write_sections, write_table, Formats, Grid,
     NumFmt, Out, SheetLayout, MAX_COLUMN_WIDTH,
@@ -689,73 +689,47 @@ struct ProjectItems {
 fn project_list(ctx: &Context) -> Result<Grid> {
     let projects = &ctx.assessment.metrics.lights;
     let ProjectItems { open, closed } = problems_per_project(ctx, projects)?;
-    let spec: [(&str, As); 20] = [
-        (LEAD_UNIT, As::Text),
-        ("name", As::Text),
-        ("code", As::Text),
-        ("sector", As::Text),
-        ("stage", As::Text),
-        ("town", As::Text),
-        ("investor", As::Text),
-        ("content", As::Text),
-        ("total_investment", As::Money),
-        ("annual_plan", As::Money),
-        ("ytd_investment", As::Money),
-        ("planned_start", As::Date),
-        ("actual_start", As::Date),
-        ("planned_completion", As::Date),
-        ("actual_completion", As::Date),
-        ("progress", As::Text),
-        ("problems", As::Text),
-        ("leader", As::Text),
-        (LIGHT, As::Text),
-        (REASONS, As::Text),
-    ];
-    let mut body = rows(projects, &spec, true)?;
-    for (i, row) in body.iter_mut().enumerate() {
-        let reasons = row.pop().unwrap_or(Out::Empty);
-        let light = row.pop().unwrap_or(Out::Empty);
-        let leader = row.pop().unwrap_or(Out::Empty);
-        row.push(Out::text(open[i].join("、")));
-        row.push(leader);
-        row.push(Out::text(format!(
-            "按期{}项，逾期{}项",
-            closed[i].0, closed[i].1
-        )));
-        row.push(light);
-        row.push(reasons);
-    }
-    Ok(Grid {
-        headers: [
-            "序号",
-            "牵头责任单位",
-            "项目名称",
-            "项目代码",
-            "所属板块",
-            "项目阶段",
-            "属地乡镇",
-            "投资主体",
-            "建设内容",
-            "总投资（万元）",
-            "年度计划投资（万元）",
-            "本年完成投资（万元）",
-            "计划开工日期",
-            "实际开工日期",
-            "计划竣工日期",
-            "实际竣工日期",
-            "形象进度",
-            "存在问题",
-            "未办结任务/督办",
-            "包联领导",
-            "本月办结任务/督办",
-            "红黄绿灯",
-            "亮灯原因",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: body,
-    })
+    let mut listed = projects.clone();
+    let open: Vec<String> = open.iter().map(|items| items.join("、")).collect();
+    let closed: Vec<String> = closed
+        .iter()
+        .map(|(on_time, late)| format!("按期{on_time}项，逾期{late}项"))
+        .collect();
+    listed.with_column(Column::new(OPEN_ITEMS.into(), open))?;
+    listed.with_column(Column::new(CLOSED_ITEMS.into(), closed))?;
+    Ok(grid(
+        &listed,
+        &[
+            ("牵头责任单位", LEAD_UNIT, As::Text),
+            ("项目名称", "name", As::Text),
+            ("项目代码", "code", As::Text),
+            ("所属板块", "sector", As::Text),
+            ("项目阶段", "stage", As::Text),
+            ("属地乡镇", "town", As::Text),
+            ("投资主体", "investor", As::Text),
+            ("建设内容", "content", As::Text),
+            ("总投资（万元）", "total_investment", As::Money),
+            ("年度计划投资（万元）", "annual_plan", As::Money),
+            ("本年完成投资（万元）", "ytd_investment", As::Money),
+            ("计划开工日期", "planned_start", As::Date),
+            ("实际开工日期", "actual_start", As::Date),
+            ("计划竣工日期", "planned_completion", As::Date),
+            ("实际竣工日期", "actual_completion", As::Date),
+            ("形象进度", "progress", As::Text),
+            ("存在问题", "problems", As::Text),
+            ("未办结任务/督办", OPEN_ITEMS, As::Text),
+            ("包联领导", "leader", As::Text),
+            ("本月办结任务/督办", CLOSED_ITEMS, As::Text),
+            ("红黄绿灯", LIGHT, As::Text),
+            ("亮灯原因", REASONS, As::Text),
+        ],
+        true,
+    )?)
 }
+
+/// The 五清台账's columns made from the project's tasks and notices.
+const OPEN_ITEMS: &str = "open_items";
+const CLOSED_ITEMS: &str = "closed_this_month";
 
 /// Notices with a late or missing reply, an incomplete reply, or not closed by their deadline.
 fn notice_list(ctx: &Context) -> Result<Grid> {
