@@ -46,6 +46,9 @@ pub struct Config {
     /// Working days after 会议日期 within which the minutes are issued (纪要及时).
     #[serde(default = "default_minutes_working_days")]
     pub minutes_working_days: u32,
+    /// Open items falling due within this many working days after D are listed as 预警.
+    #[serde(default = "default_warn_working_days")]
+    pub warn_working_days: u32,
     /// Files that would unpack to more than this many MB are refused (decompression bombs).
     #[serde(default = "default_max_uncompressed_mb")]
     pub max_uncompressed_mb: u64,
@@ -234,6 +237,10 @@ fn default_minutes_working_days() -> u32 {
     3
 }
 
+fn default_warn_working_days() -> u32 {
+    5
+}
+
 /// The shipped defaults for the sections a replacement config may leave out.
 fn shipped() -> Config {
     // The embedded file is checked by a unit test, so parsing it cannot fail at run time.
@@ -314,6 +321,12 @@ impl Config {
             out.push(format!(
                 "final_day = {}：应为 1 到 28 之间的日",
                 self.final_day
+            ));
+        }
+        if !(1..=30).contains(&self.warn_working_days) {
+            out.push(format!(
+                "warn_working_days = {}：应为 1 到 30 之间的工作日数",
+                self.warn_working_days
             ));
         }
         if self.groups.is_empty() {
@@ -515,6 +528,11 @@ impl Config {
             "# 纪要印发期限：会议日期后第几个工作日内印发会议纪要（纪要及时）。"
         );
         let _ = writeln!(s, "minutes_working_days = {}", self.minutes_working_days);
+        let _ = writeln!(
+            s,
+            "# 预警：数据截止日后这么多个工作日内到期、尚未完成的事项列为“即将到期”。"
+        );
+        let _ = writeln!(s, "warn_working_days = {}", self.warn_working_days);
         let _ = writeln!(
             s,
             "# 单个报送文件解压后的大小上限（MB），超过的文件不读取（防止压缩炸弹）。"

@@ -210,6 +210,7 @@ mod tests {
                 .unwrap(),
             tasks: DataFrame::empty(),
             handover: DataFrame::empty(),
+            reports: DataFrame::empty(),
         };
         let lights = Config::embedded().unwrap().lights;
         // p = 6/12; 黄's 30% is 20 points behind; 红's start is 95 days overdue.

@@ -12,6 +12,7 @@ pub mod projects;
 pub mod reports;
 pub mod tasks;
 pub mod visits;
+pub mod warnings;
 
 use std::collections::BTreeMap;
 
@@ -86,6 +87,8 @@ pub struct Statuses {
     pub tasks: DataFrame,
     /// 招商引资 projects: 签约移交 on working days after signing.
     pub handover: DataFrame,
+    /// Each lead unit's monthly ledgers of D's year, due on `due_day` of the next month.
+    pub reports: DataFrame,
 }
 
 /// Every metric of SPEC §3 for the as-of date.
@@ -96,6 +99,9 @@ pub struct Metrics {
     /// Time progress p of D's year.
     pub time_progress: f64,
     pub statuses: Statuses,
+    /// 预警: open items due within `warn_working_days` working days after D
+    /// (`warnings::upcoming`).
+    pub warnings: DataFrame,
     /// Notices issued by D, with `reply_due`.
     pub notices: DataFrame,
     /// Replies missing some of the five 落实 items.
@@ -143,12 +149,13 @@ pub fn compute(
     ];
     let visit_metrics = visits::visit_metrics(tables.projects, tables.visits, config, as_of)?;
     indicators.push(visit_metrics.coverage);
-    indicators.push(reports::monthly_report_indicator(
+    let reports = reports::monthly_report_indicator(
         tables.all_ledgers,
         tables.projects,
         config.due_day,
         as_of,
-    )?);
+    )?;
+    indicators.push(reports.outcome);
     let landing = landing::landing(
         tables.investments,
         calendar,
@@ -166,13 +173,16 @@ pub fn compute(
         closure: notice_metrics.closure.items,
         tasks: tasks.items,
         handover: landing.handover_items.clone(),
+        reports: reports.items,
     };
+    let warnings = warnings::upcoming(&statuses, calendar, config.warn_working_days, as_of)?;
     let lights = lights::project_lights(tables.projects, &statuses, &config.lights, time_progress)?;
     let meetings = meetings::meetings(tables.meetings, config, calendar, as_of)?;
     Ok(Metrics {
         indicators,
         time_progress,
         statuses,
+        warnings,
         notices: notice_metrics.issued,
         incomplete_replies: notice_metrics.incomplete,
         overdue_notices: notice_metrics.overdue_open,

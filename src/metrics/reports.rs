@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::due::due_indicator;
-use super::IndicatorOutcome;
+use super::due::{due_indicator, Judged};
 use crate::indicator::Indicator;
 use crate::ingest::schema::field::{FILL_DATE, LEAD_UNIT, REPORT_MONTH, SUBMITTER};
 use crate::model::frames::{dates, epoch_days, strings};
@@ -20,7 +19,7 @@ pub fn monthly_report_indicator(
     current: &DataFrame,
     due_day: u32,
     as_of: NaiveDate,
-) -> PolarsResult<IndicatorOutcome> {
+) -> PolarsResult<Judged> {
     let year = as_of.year();
     let leads: BTreeSet<String> = strings(current, LEAD_UNIT)?.into_iter().flatten().collect();
     let submitters = strings(staged, SUBMITTER)?;
@@ -73,7 +72,6 @@ pub fn monthly_report_indicator(
         as_of,
         &[REPORT_MONTH_LABEL],
     )
-    .map(|judged| judged.outcome)
 }
 
 #[cfg(test)]
@@ -109,7 +107,9 @@ mod tests {
             ),
         ]);
         let current = frame(vec![text(LEAD_UNIT, &[Some("甲镇")])]);
-        let outcome = monthly_report_indicator(&staged, &current, 5, d("2026-03-31")).unwrap();
+        let outcome = monthly_report_indicator(&staged, &current, 5, d("2026-03-31"))
+            .unwrap()
+            .outcome;
         // Due so far: January (02-05) and February (03-05); March's is due 04-05.
         let r = outcome.ratios["甲镇"];
         assert_eq!((r.met, r.scope), (1.0, 2.0));

@@ -40,7 +40,7 @@ pub fn circular_xlsx(ctx: &Context) -> Result<Vec<u8>> {
     };
     write_grid(
         workbook.add_worksheet().set_name(TEXT)?,
-        &paragraphs(ctx, &items),
+        &paragraphs(ctx, &items)?,
         &text_layout,
     )?;
     write_grid(
@@ -179,11 +179,22 @@ fn summary(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
     Grid { headers, rows }
 }
 
-/// One paragraph per unit with items, ready to paste into the official circular.
-fn paragraphs(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
+/// One paragraph per unit with items, ready to paste into the official circular, with its
+/// 下阶段提醒 (the items falling due next); a unit with only reminders gets its line too.
+fn paragraphs(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Result<Grid> {
+    let reminders = reminders(ctx)?;
     let mut rows = Vec::new();
     for (unit, _) in ordered_units(ctx, items) {
+        let reminder = reminders.get(unit).cloned().unwrap_or_default();
         let Some(unit_items) = items.get(unit).filter(|v| !v.is_empty()) else {
+            if !reminder.is_empty() {
+                rows.push(vec![
+                    Out::text(unit),
+                    Out::Int(0),
+                    Out::text("本月无逾期事项。"),
+                    Out::text(reminder),
+                ]);
+            }
             continue;
         };
         let parts: Vec<String> = categories()
@@ -204,14 +215,63 @@ fn paragraphs(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
             Out::text(unit),
             Out::Int(unit_items.len() as i64),
             Out::text(format!("{}。", parts.join("。"))),
+            Out::text(reminder),
         ]);
     }
-    Grid {
-        headers: ["单位", "事项（项）", "通报内容"]
+    Ok(Grid {
+        headers: ["单位", "事项（项）", "通报内容", "下阶段提醒"]
             .map(String::from)
             .to_vec(),
         rows,
+    })
+}
+
+/// Items named in a unit's reminder; the rest are counted.
+const REMINDER_ITEMS: usize = 3;
+
+/// Per unit, one sentence on its items falling due within `warn_working_days` working days.
+fn reminders(ctx: &Context) -> Result<BTreeMap<String, String>> {
+    use crate::metrics::warnings::{ITEM, WHAT};
+    let warnings = &ctx.assessment.metrics.warnings;
+    let (units, what, item, due) = (
+        texts(warnings, UNIT)?,
+        texts(warnings, WHAT)?,
+        texts(warnings, ITEM)?,
+        dates(warnings, T)?,
+    );
+    let mut per_unit: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for i in 0..warnings.height() {
+        let (Some(unit), Some(due)) = (&units[i], due[i]) else {
+            continue;
+        };
+        per_unit.entry(unit.clone()).or_default().push(format!(
+            "{}：{}（{}到期）",
+            what[i].clone().unwrap_or_default(),
+            item[i].clone().unwrap_or_default(),
+            due.format("%-m月%-d日")
+        ));
     }
+    let days = ctx.config.warn_working_days;
+    Ok(per_unit
+        .into_iter()
+        .map(|(unit, listed)| {
+            let more = match listed.len().saturating_sub(REMINDER_ITEMS) {
+                0 => String::new(),
+                n => format!("等，另有{n}项"),
+            };
+            let named: Vec<&str> = listed
+                .iter()
+                .take(REMINDER_ITEMS)
+                .map(String::as_str)
+                .collect();
+            let sentence = format!(
+                "未来{days}个工作日内有{}项事项到期：{}{more}，请按期完成。",
+                listed.len(),
+                named.join("；")
+            );
+            (unit, sentence)
+        })
+        .collect())
 }
 
 fn detail(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {

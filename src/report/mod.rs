@@ -216,6 +216,24 @@ pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
     Ok(grid(&outcome.late, &fields, true)?)
 }
 
+/// 预警: every unit's open items due within `warn_working_days` working days after D, by unit
+/// and due date.
+pub fn warning_list(ctx: &Context) -> Result<Grid> {
+    use crate::metrics::warnings::{ACTION, ITEM, WHAT, WORKING_DAYS_LEFT};
+    Ok(grid(
+        &ctx.assessment.metrics.warnings,
+        &[
+            ("单位", UNIT, As::Text),
+            ("事项", WHAT, As::Text),
+            ("名称", ITEM, As::Text),
+            ("到期日期", T, As::Date),
+            ("剩余工作日", WORKING_DAYS_LEFT, As::Int),
+            ("应办", ACTION, As::Text),
+        ],
+        true,
+    )?)
+}
+
 /// Per submitting unit: files, rows read, accepted, rejected, and problems by severity.
 pub fn quality_summary(ctx: &Context) -> Grid {
     #[derive(Default)]

@@ -29,6 +29,7 @@ use crate::scoring::ScoreRow;
 pub const OVERVIEW: &str = "概览";
 pub const SCORE_DETAIL: &str = "得分明细";
 pub const LOST_ITEMS: &str = "失分事项";
+pub const WARNINGS: &str = "预警";
 pub const PROJECTS: &str = "项目清单";
 pub const NOTICES: &str = "督办事项";
 pub const VISITS: &str = "调研覆盖";
@@ -58,6 +59,14 @@ pub fn monthly_xlsx(ctx: &Context) -> Result<Vec<u8>> {
         workbook.add_worksheet().set_name(LOST_ITEMS)?,
         &lost_items(ctx)?,
         &titled("失分事项"),
+    )?;
+    write_grid(
+        workbook.add_worksheet().set_name(WARNINGS)?,
+        &super::warning_list(ctx)?,
+        &SheetLayout::titled(ctx.plain_title(&format!(
+            "即将到期事项（预警：数据截止日后{}个工作日内到期、尚未完成）",
+            ctx.config.warn_working_days
+        ))),
     )?;
     let projects = project_list(ctx)?;
     let light_column = projects.headers.iter().position(|h| h == "红黄绿灯");
@@ -253,6 +262,13 @@ fn headline(ctx: &Context) -> Result<Grid> {
     headline.push(vec![
         Out::text("督办复函不完整（件）"),
         Out::Int(metrics.incomplete_replies.height() as i64),
+    ]);
+    headline.push(vec![
+        Out::text(format!(
+            "未来{}个工作日内到期事项（预警，项）",
+            ctx.config.warn_working_days
+        )),
+        Out::Int(metrics.warnings.height() as i64),
     ]);
     let undecidable = ctx
         .assessment

@@ -87,6 +87,7 @@ fn leadership_workbook_sheets_and_values() {
             "概览",
             "得分明细",
             "失分事项",
+            "预警",
             "项目清单",
             "前期滞后",
             "开工滞后",
@@ -102,7 +103,31 @@ fn leadership_workbook_sheets_and_values() {
     );
     let sheet = |name: &str| book.iter().find(|(n, _)| n == name).unwrap().1.clone();
 
+    // 预警: 丹朱镇's November ledger is due on 12-05, a Saturday: four working days after D.
+    let warnings = sheet("预警");
+    assert_eq!(
+        warnings[2][..6],
+        ["序号", "单位", "事项", "名称", "到期日期", "剩余工作日"]
+    );
+    let ledger = find_row(&warnings, &[(1, "丹朱镇"), (2, "月度项目台账")]);
+    assert_eq!(ledger[3], "2026年11月");
+    assert_eq!(ledger[4], "46361", "2026-12-05 as Excel stores it");
+    assert_eq!(ledger[5], "4");
     let overview = sheet("概览");
+    assert_eq!(
+        find_row(&overview, &[(0, "未来5个工作日内到期事项（预警，项）")])[1],
+        (warnings.len() - 3).to_string()
+    );
+    // The circular's 下阶段提醒 names the same items.
+    let text = read_sheet(
+        &ws.path("reports/2026-11/督查通报_2026-11.xlsx"),
+        "通报文字",
+    );
+    assert_eq!(text[2][3], "下阶段提醒");
+    assert_eq!(
+        find_row(&text, &[(0, "丹朱镇")])[3],
+        "未来5个工作日内有1项事项到期：月度项目台账：2026年11月（12月5日到期），请按期完成。"
+    );
     assert_eq!(overview[0][0], "长子县重点项目月度考核（2026年11月）");
     assert!(overview[1][0].starts_with("数据截至 2026-11-30"));
     assert_eq!(find_row(&overview, &[(0, "重点项目（个）")])[1], "7");

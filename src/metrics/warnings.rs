@@ -1,0 +1,335 @@
+//! 预警: every open item that falls due within the next `warn_working_days` working days after D,
+//! from the items' statuses (`metrics::Statuses`). Items already overdue are not warnings: they
+//! are late items. Nothing here changes a score.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::due::{OPEN, T, UNIT};
+use super::projects::LEAD_UNIT;
+use super::reports::REPORT_MONTH_LABEL;
+use super::Statuses;
+use crate::calendar::Calendar;
+use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT, TASK_NO};
+use crate::model::frames::{dates, epoch_days, strings};
+
+/// Columns of the warnings frame besides `UNIT` and `T`.
+pub const WHAT: &str = "what";
+pub const ITEM: &str = "item";
+pub const WORKING_DAYS_LEFT: &str = "working_days_left";
+pub const ACTION: &str = "action";
+
+/// One kind of item that can fall due: where its statuses are, who is credited, how it is named
+/// and what the unit should do.
+struct Kind<'a> {
+    items: &'a DataFrame,
+    unit: &'static str,
+    what: &'static str,
+    /// The item's name from its row: columns joined as "first（second）".
+    name: [&'static str; 2],
+    action: &'static str,
+}
+
+/// The warnings as of D, sorted by unit, due date and kind: unit, what, item, T, working days
+/// left, action. Empty when the calendar cannot make the window's last day.
+pub fn upcoming(
+    statuses: &Statuses,
+    calendar: &Calendar,
+    working_days: u32,
+    as_of: NaiveDate,
+) -> PolarsResult<DataFrame> {
+    let Ok(window_end) = calendar.add_working_days(as_of, working_days) else {
+        return frame(Vec::new());
+    };
+    let kinds = [
+        Kind {
+            items: &statuses.reports,
+            unit: UNIT,
+            what: "月度项目台账",
+            name: [REPORT_MONTH_LABEL, ""],
+            action: "按时报送本单位项目台账",
+        },
+        Kind {
+            items: &statuses.reply,
+            unit: TARGET_UNIT,
+            what: "督办复函",
+            name: [NOTICE_NO, PROJECT_NAME],
+            action: "向县重点项目办公室复函，写明解决办法、责任领导、责任人和承诺解决时限",
+        },
+        Kind {
+            items: &statuses.closure,
+            unit: TARGET_UNIT,
+            what: "督办办结",
+            name: [NOTICE_NO, PROJECT_NAME],
+            action: "在办理时限内办结，报县重点项目办公室销号",
+        },
+        Kind {
+            items: &statuses.tasks,
+            unit: "unit",
+            what: "调度任务",
+            name: [TASK_NO, "content"],
+            action: "在完成时限内落实，报送落实情况",
+        },
+        Kind {
+            items: &statuses.start,
+            unit: LEAD_UNIT,
+            what: "计划开工",
+            name: ["name", ""],
+            action: "按计划开工，开工后在台账中填写实际开工日期",
+        },
+        Kind {
+            items: &statuses.completion,
+            unit: LEAD_UNIT,
+            what: "计划竣工",
+            name: ["name", ""],
+            action: "按计划竣工，竣工后在台账中填写实际竣工日期",
+        },
+        Kind {
+            items: &statuses.prelim,
+            unit: LEAD_UNIT,
+            what: "前期工作",
+            name: ["name", ""],
+            action: "按计划取得可研批复、专家评审和立项赋码，并在台账中填写日期",
+        },
+        Kind {
+            items: &statuses.handover,
+            unit: "unit",
+            what: "签约移交",
+            name: ["name", "investor"],
+            action: "在期限内移交承接单位，并填写移交日期",
+        },
+    ];
+    let mut rows = Vec::new();
+    for (order, kind) in kinds.iter().enumerate() {
+        for (unit, item, due) in due_in_window(kind, as_of, window_end)? {
+            // The window's days are all covered (its end was made), so this cannot fail.
+            let left = calendar.working_days_between(as_of, due).unwrap_or(0);
+            rows.push(Row {
+                unit,
+                order,
+                what: kind.what,
+                item,
+                due,
+                left,
+                action: kind.action,
+            });
+        }
+    }
+    rows.sort_by(|a, b| {
+        (&a.unit, a.due, a.order, &a.item).cmp(&(&b.unit, b.due, b.order, &b.item))
+    });
+    frame(rows)
+}
+
+struct Row {
+    unit: String,
+    order: usize,
+    what: &'static str,
+    item: String,
+    due: NaiveDate,
+    left: i64,
+    action: &'static str,
+}
+
+/// (unit, item name, T) of each open item of `kind` due after D and by `window_end`.
+fn due_in_window(
+    kind: &Kind,
+    as_of: NaiveDate,
+    window_end: NaiveDate,
+) -> PolarsResult<Vec<(String, String, NaiveDate)>> {
+    if kind.items.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let (units, due) = (strings(kind.items, kind.unit)?, dates(kind.items, T)?);
+    let open: Vec<Option<bool>> = kind.items.column(OPEN)?.bool()?.iter().collect();
+    let first = strings(kind.items, kind.name[0])?;
+    let second = match kind.name[1] {
+        "" => vec![None; kind.items.height()],
+        column => strings(kind.items, column)?,
+    };
+    let mut out = Vec::new();
+    for i in 0..kind.items.height() {
+        let (Some(unit), Some(t), Some(true)) = (&units[i], due[i], open[i]) else {
+            continue;
+        };
+        if t <= as_of || t > window_end {
+            continue;
+        }
+        let name = match (&first[i], &second[i]) {
+            (Some(a), Some(b)) => format!("{a}（{b}）"),
+            (Some(a), None) => a.clone(),
+            (None, Some(b)) => b.clone(),
+            (None, None) => String::new(),
+        };
+        out.push((unit.clone(), name, t));
+    }
+    Ok(out)
+}
+
+fn frame(rows: Vec<Row>) -> PolarsResult<DataFrame> {
+    let due: Vec<i32> = rows.iter().map(|r| epoch_days(r.due)).collect();
+    DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new(
+                UNIT.into(),
+                rows.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(WHAT.into(), rows.iter().map(|r| r.what).collect::<Vec<_>>()),
+            Column::new(
+                ITEM.into(),
+                rows.iter().map(|r| r.item.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new(T.into(), due).cast(&DataType::Date)?,
+            Column::new(
+                WORKING_DAYS_LEFT.into(),
+                rows.iter().map(|r| r.left).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                ACTION.into(),
+                rows.iter().map(|r| r.action).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::due::item_status;
+    use crate::metrics::notices::notice_metrics;
+    use crate::metrics::test_frames::{d, date, frame, provenance, text};
+
+    fn judged(items: DataFrame, deadline: &str, done: &str, as_of: NaiveDate) -> DataFrame {
+        item_status(items.lazy(), deadline, done, as_of)
+            .collect()
+            .unwrap()
+    }
+
+    fn statuses(tasks: DataFrame, reply: DataFrame) -> Statuses {
+        Statuses {
+            start: DataFrame::empty(),
+            completion: DataFrame::empty(),
+            prelim: DataFrame::empty(),
+            reply,
+            closure: DataFrame::empty(),
+            tasks,
+            handover: DataFrame::empty(),
+            reports: DataFrame::empty(),
+        }
+    }
+
+    fn listed(warnings: &DataFrame) -> Vec<(String, NaiveDate, i64)> {
+        let items = strings(warnings, ITEM).unwrap();
+        let due = dates(warnings, T).unwrap();
+        let left: Vec<Option<i64>> = warnings
+            .column(WORKING_DAYS_LEFT)
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .collect();
+        (0..warnings.height())
+            .map(|i| {
+                (
+                    items[i].clone().unwrap_or_default(),
+                    due[i].unwrap(),
+                    left[i].unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// D = 2026-09-29, National Day 10-01..10-07 off, Saturday 10-10 a working day: five
+    /// working days reach 10-12. Overdue and done items are never warnings.
+    #[test]
+    fn the_window_follows_the_working_day_calendar() {
+        let as_of = d("2026-09-29");
+        let due = [
+            "2026-09-29",
+            "2026-09-30",
+            "2026-10-03",
+            "2026-10-09",
+            "2026-10-10",
+            "2026-10-12",
+            "2026-10-13",
+            "2026-10-09",
+            "2026-09-20",
+        ];
+        let nos = [
+            "D", "9/30", "10/3", "10/9", "10/10", "10/12", "10/13", "done", "overdue",
+        ];
+        let mut done = vec![None; 9];
+        done[7] = Some("2026-09-28");
+        let tasks = frame(vec![
+            text("unit", &[Some("丹朱镇"); 9]),
+            text(TASK_NO, &nos.map(Some)),
+            text("content", &[None; 9]),
+            date("deadline", &due.map(Some)),
+            date("done", &done),
+        ]);
+        let warnings = upcoming(
+            &statuses(judged(tasks, "deadline", "done", as_of), DataFrame::empty()),
+            &Calendar::shipped(),
+            5,
+            as_of,
+        )
+        .unwrap();
+        assert_eq!(
+            listed(&warnings),
+            [
+                ("9/30".to_string(), d("2026-09-30"), 1),
+                ("10/3".to_string(), d("2026-10-03"), 1),
+                ("10/9".to_string(), d("2026-10-09"), 3),
+                ("10/10".to_string(), d("2026-10-10"), 4),
+                ("10/12".to_string(), d("2026-10-12"), 5),
+            ]
+        );
+        assert_eq!(
+            strings(&warnings, WHAT).unwrap()[0].as_deref(),
+            Some("调度任务")
+        );
+    }
+
+    /// A notice issued on D: its reply is due on the 3rd working day after D.
+    #[test]
+    fn a_notice_issued_on_d_warns_of_its_reply() {
+        let as_of = d("2026-09-29");
+        let mut columns = provenance(1);
+        columns.extend([
+            text(NOTICE_NO, &[Some("长重督〔2026〕30号")]),
+            text(PROJECT_NAME, &[Some("甲项目")]),
+            text("matter", &[Some("用地")]),
+            text(TARGET_UNIT, &[Some("丹朱镇")]),
+            date("issued", &[Some("2026-09-29")]),
+            date("deadline", &[Some("2026-10-30")]),
+            date("replied", &[None]),
+            text("remedy", &[None]),
+            text("responsible_leader", &[None]),
+            text("responsible_person", &[None]),
+            date("promised", &[None]),
+            date("closed", &[None]),
+        ]);
+        let calendar = Calendar::shipped();
+        let notices = notice_metrics(&frame(columns), &calendar, as_of).unwrap();
+        let warnings = upcoming(
+            &statuses(DataFrame::empty(), notices.reply.items),
+            &calendar,
+            5,
+            as_of,
+        )
+        .unwrap();
+        assert_eq!(
+            listed(&warnings),
+            [(
+                "长重督〔2026〕30号（甲项目）".to_string(),
+                d("2026-10-09"),
+                3
+            )]
+        );
+        assert_eq!(
+            strings(&warnings, UNIT).unwrap(),
+            [Some("丹朱镇".to_string())]
+        );
+    }
+}
