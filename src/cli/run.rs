@@ -31,9 +31,9 @@ use crate::pipeline::{
     assess_tables, calendar_warning, needs_attention, scores_as_of, StagedTables,
 };
 use crate::report::circular::circular_xlsx;
+use crate::report::feedback::feedback_workbooks;
 use crate::report::manifest::{manifest, ManifestInput};
 use crate::report::monthly::monthly_xlsx;
-use crate::report::quality::quality_workbooks;
 use crate::report::ranking::{ranking_grid, ranking_xlsx};
 use crate::report::Context as ReportContext;
 use crate::scoring::with_previous_ranks;
@@ -260,7 +260,7 @@ fn assess_month(
     // The workbooks are independent of each other: built on both cores.
     let ((ranking, monthly), (circular, quality)) = rayon::join(
         || rayon::join(|| ranking_xlsx(&grid, as_of), || monthly_xlsx(&ctx)),
-        || rayon::join(|| circular_xlsx(&ctx), || quality_workbooks(&ctx)),
+        || rayon::join(|| circular_xlsx(&ctx), || feedback_workbooks(&ctx)),
     );
     let mut outputs = vec![
         (format!("考核排名_{month}.xlsx"), ranking?),

@@ -2,6 +2,7 @@
 
 pub mod circular;
 pub mod columns;
+pub mod feedback;
 pub mod grid;
 pub mod manifest;
 pub mod monthly;

@@ -400,7 +400,7 @@ fn change_arrow(change: Option<i64>) -> String {
 }
 
 /// Per unit and indicator: rate, items, points, points lost and how many items lost them.
-fn score_detail(ctx: &Context) -> Grid {
+pub(super) fn score_detail(ctx: &Context) -> Grid {
     let metrics = &ctx.assessment.metrics;
     let late_counts: HashMap<(Indicator, String), usize> = metrics
         .indicators
@@ -515,7 +515,7 @@ fn score_note(
 }
 
 /// Every item behind lost points, by unit and indicator.
-fn lost_items(ctx: &Context) -> Result<Grid> {
+pub(super) fn lost_items(ctx: &Context) -> Result<Grid> {
     let mut out: Vec<(String, usize, Vec<Out>)> = Vec::new();
     for outcome in &ctx.assessment.metrics.indicators {
         let df = &outcome.late;

@@ -1,27 +1,39 @@
-//! 数据质量/<单位>_<YYYY-MM>: per submitting unit, every rejected row and warning with where,
-//! what, why and how to fix it (SPEC §5.4), to send back to that unit.
+//! Each unit's data quality (SPEC §5.4): every rejected row and warning with where, what, why
+//! and how to fix it, and what it submitted; two sheets of its feedback workbook.
 
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use rayon::prelude::*;
+use rust_xlsxwriter::Workbook;
 
-use super::grid::{new_workbook, write_grid, Grid, Out, SheetLayout};
+use super::grid::{write_grid, Grid, Out, SheetLayout};
 use super::{file_unit, Context};
 use crate::ingest::problem::{Problem, Severity};
 
 /// Where problems go whose unit could not be determined.
 pub const UNKNOWN_UNIT: &str = "未识别单位";
-pub const PROBLEMS: &str = "问题清单";
+pub const PROBLEMS: &str = "数据质量";
 pub const SUBMISSIONS: &str = "报送情况";
 
-/// One workbook per unit that submitted files or has problems: (file name, bytes).
-pub fn quality_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut problems: BTreeMap<String, Vec<&Problem>> = BTreeMap::new();
-    let mut submissions: BTreeMap<String, Vec<Vec<Out>>> = BTreeMap::new();
+/// Every unit's problems and submitted sheets, gathered once for all feedback workbooks.
+#[derive(Default)]
+pub struct Quality<'a> {
+    pub problems: BTreeMap<String, Vec<&'a Problem>>,
+    pub submissions: BTreeMap<String, Vec<Vec<Out>>>,
+}
+
+impl Quality<'_> {
+    /// The units with something to report: submissions or problems.
+    pub fn units(&self) -> impl Iterator<Item = &String> {
+        self.submissions.keys().chain(self.problems.keys())
+    }
+}
+
+pub fn gather<'a>(ctx: &Context<'a>) -> Quality<'a> {
+    let mut quality = Quality::default();
     for file in ctx.files {
         let unit = file_unit(file);
-        let rows = submissions.entry(unit.clone()).or_default();
+        let rows = quality.submissions.entry(unit.clone()).or_default();
         if file.sheets.is_empty() {
             rows.push(vec![
                 Out::text(&file.rel),
@@ -46,26 +58,21 @@ pub fn quality_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
             ]);
         }
         for p in file.all_problems() {
-            problems
+            quality
+                .problems
                 .entry(p.unit.clone().unwrap_or_else(|| unit.clone()))
                 .or_default()
                 .push(p);
         }
     }
     for p in &ctx.assessment.problems {
-        problems
+        quality
+            .problems
             .entry(p.unit.clone().unwrap_or_else(|| UNKNOWN_UNIT.into()))
             .or_default()
             .push(p);
     }
-    let units: std::collections::BTreeSet<&String> =
-        submissions.keys().chain(problems.keys()).collect();
-    // One workbook per unit, built on every core; the order stays the units' order.
-    let units: Vec<&String> = units.into_iter().collect();
-    units
-        .par_iter()
-        .map(|unit| unit_workbook(ctx, unit, &problems, &submissions))
-        .collect()
+    quality
 }
 
 /// The headers of a list of problems: `first`, where, what, why, and `fix`.
@@ -98,30 +105,25 @@ pub fn problem_row(first: Out, p: &Problem) -> Vec<Out> {
     ]
 }
 
-/// One unit's 数据质量 workbook: its problems, then its submissions.
-fn unit_workbook(
+/// A unit's problems (`PROBLEMS`) and submissions (`SUBMISSIONS`) sheets; `notes` are lines
+/// added to the title (a ledger not yet submitted, say).
+pub fn write_quality_sheets(
+    workbook: &mut Workbook,
     ctx: &Context,
     unit: &str,
-    problems: &BTreeMap<String, Vec<&Problem>>,
-    submissions: &BTreeMap<String, Vec<Vec<Out>>>,
-) -> Result<(String, Vec<u8>)> {
-    let mut list: Vec<&Problem> = problems.get(unit).cloned().unwrap_or_default();
+    quality: &Quality,
+    notes: &[String],
+) -> Result<()> {
+    let mut list: Vec<&Problem> = quality.problems.get(unit).cloned().unwrap_or_default();
     list.sort_by(|a, b| {
         (a.severity, &a.file, &a.sheet, a.row).cmp(&(b.severity, &b.file, &b.sheet, b.row))
     });
-    let rejected = list
-        .iter()
-        .filter(|p| p.severity == Severity::Rejected)
-        .count();
-    let warnings = list
-        .iter()
-        .filter(|p| p.severity == Severity::Warning)
-        .count();
-    let undecidable = list
-        .iter()
-        .filter(|p| p.severity == Severity::Undecidable)
-        .count();
-    let mut workbook = new_workbook(ctx.as_of)?;
+    let count = |severity| list.iter().filter(|p| p.severity == severity).count();
+    let (rejected, warnings, undecidable) = (
+        count(Severity::Rejected),
+        count(Severity::Warning),
+        count(Severity::Undecidable),
+    );
     let mut title = ctx.plain_title("报送数据质量反馈");
     let undecidable = if undecidable > 0 {
         format!("，无法判定 {undecidable} 项")
@@ -131,6 +133,7 @@ fn unit_workbook(
     title.push(format!(
         "填报单位：{unit}　退回 {rejected} 处，警告 {warnings} 处{undecidable}。请按“修改方法”改正后重新报送。"
     ));
+    title.extend(notes.iter().cloned());
     let grid = Grid {
         headers: problem_headers("类别", "修改方法"),
         rows: list
@@ -155,15 +158,12 @@ fn unit_workbook(
         ]
         .map(String::from)
         .to_vec(),
-        rows: submissions.get(unit).cloned().unwrap_or_default(),
+        rows: quality.submissions.get(unit).cloned().unwrap_or_default(),
     };
     write_grid(
         workbook.add_worksheet().set_name(SUBMISSIONS)?,
         &files,
         &SheetLayout::titled(title),
     )?;
-    Ok((
-        format!("数据质量/{unit}_{}.xlsx", ctx.month()),
-        workbook.save_to_buffer()?,
-    ))
+    Ok(())
 }

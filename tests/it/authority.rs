@@ -167,8 +167,8 @@ fn a_unit_cannot_raise_its_own_score_or_lower_another() {
 
     // Every planted row is listed with its reason, in 丹朱镇's feedback and for the office.
     let feedback = read_sheet(
-        &planted.path("reports/2026-11/数据质量/丹朱镇_2026-11.xlsx"),
-        "问题清单",
+        &planted.path("reports/2026-11/单位反馈/丹朱镇_2026-11.xlsx"),
+        "数据质量",
     );
     let listed = |rows: &[Vec<String>], file: &str, prefix: &str| {
         rows.iter()
@@ -252,8 +252,8 @@ fn visits_investments_and_meetings_speak_for_their_own_unit() {
     let output = ws.run(&["--month", "2026-11"]);
     assert_eq!(output.status.code(), Some(1));
     let feedback = read_sheet(
-        &ws.path("reports/2026-11/数据质量/丹朱镇_2026-11.xlsx"),
-        "问题清单",
+        &ws.path("reports/2026-11/单位反馈/丹朱镇_2026-11.xlsx"),
+        "数据质量",
     );
     let refused = |file: &str| -> Vec<String> {
         feedback

@@ -300,7 +300,7 @@ fn a_year_missing_from_the_calendar_leaves_items_undecided_and_writes_every_repo
         assert!(folder.join(name).is_file(), "{name}");
     }
     // The notice is listed as 无法判定 with the fix, in 丹朱镇's feedback.
-    let quality = read_sheet(&folder.join("数据质量/丹朱镇_2027-01.xlsx"), "问题清单");
+    let quality = read_sheet(&folder.join("单位反馈/丹朱镇_2027-01.xlsx"), "数据质量");
     let undecided = quality
         .iter()
         .find(|r| r[0] == "无法判定")

@@ -652,8 +652,8 @@ fn a_run_over_the_corpus_leaves_good_units_unchanged() {
         .collect();
     assert!(ignored.contains(&"色头镇/坏文件/环.xlsx"), "{ignored:?}");
     let quality = crate::read_sheet(
-        &ws.path("reports/2026-11/数据质量/色头镇_2026-11.xlsx"),
-        "问题清单",
+        &ws.path("reports/2026-11/单位反馈/色头镇_2026-11.xlsx"),
+        "数据质量",
     );
     let files: Vec<&str> = quality.iter().skip(4).map(|r| r[1].as_str()).collect();
     for name in ["零字节.xlsx", "文本.xlsx", "截断.xlsx", "类型错误.xlsx"] {

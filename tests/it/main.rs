@@ -4,6 +4,7 @@ mod authority;
 mod cache;
 mod cli;
 mod cycle;
+mod feedback;
 mod first_slice;
 mod hardening;
 mod history;

@@ -220,7 +220,7 @@ fn circular_and_data_quality_workbooks() {
         danzhu[2]
     );
 
-    let quality = read_sheet(&folder.join("数据质量/鲍店镇_2026-11.xlsx"), "问题清单");
+    let quality = read_sheet(&folder.join("单位反馈/鲍店镇_2026-11.xlsx"), "数据质量");
     assert!(
         quality[2][0].contains("填报单位：鲍店镇　退回 1 处"),
         "{}",
@@ -250,8 +250,8 @@ fn circular_and_data_quality_workbooks() {
             "待定"
         ]
     );
-    assert!(folder.join("数据质量/丹朱镇_2026-11.xlsx").is_file());
-    assert!(folder.join("数据质量/县住建局_2026-11.xlsx").is_file());
+    assert!(folder.join("单位反馈/丹朱镇_2026-11.xlsx").is_file());
+    assert!(folder.join("单位反馈/县住建局_2026-11.xlsx").is_file());
 }
 
 #[test]
@@ -302,7 +302,7 @@ fn manifest_names_inputs_and_outputs_and_runs_are_reproducible() {
         "考核排名_2026-11.xlsx",
         "重点项目月度考核_2026-11.xlsx",
         "督查通报_2026-11.xlsx",
-        "数据质量/鲍店镇_2026-11.xlsx",
+        "单位反馈/鲍店镇_2026-11.xlsx",
     ] {
         assert!(outputs.contains(&name), "{name} missing from {outputs:?}");
         let hash = manifest["outputs"]

@@ -139,11 +139,11 @@ fn second_wave_sheets_on_the_sample() {
     let quality = section(&read_sheet(&book, "数据质量"), "一、各单位报送情况");
     let warnings = column(&quality, "警告（条）");
     for row in &quality[1..] {
-        let own = ws.path(&format!("reports/2026-11/数据质量/{}_2026-11.xlsx", row[0]));
+        let own = ws.path(&format!("reports/2026-11/单位反馈/{}_2026-11.xlsx", row[0]));
         if !own.is_file() {
             continue;
         }
-        let listed = read_sheet(&own, "问题清单")
+        let listed = read_sheet(&own, "数据质量")
             .iter()
             .filter(|r| r[0] == "警告")
             .count();

@@ -1,0 +1,392 @@
+//! 单位反馈/<单位>_<YYYY-MM>: one workbook per configured unit (and per other unit with
+//! something to report), whether or not it submitted anything: where it stands and why (本单位得分,
+//! 失分事项), what falls due next (即将到期（预警）), what it finished this month (本月销号), and
+//! what was wrong in its files (数据质量, 报送情况). Everything comes from the assessment; nothing
+//! here changes a score.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use polars::prelude::DataFrame;
+use rayon::prelude::*;
+
+use super::columns::{dates, texts};
+use super::grid::{new_workbook, write_grid, write_sections, Grid, Out, SheetLayout};
+use super::monthly::{lost_items, score_detail};
+use super::quality::{gather, write_quality_sheets, Quality};
+use super::{warning_list, Context};
+use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT, TASK_NO};
+use crate::metrics::due::{C, DONE_ON_TIME, OPEN, STATUS, T, UNIT};
+use crate::metrics::projects::LEAD_UNIT;
+use crate::metrics::reports::REPORT_MONTH_LABEL;
+use crate::scoring::ScoreRow;
+
+/// The folder of the feedback workbooks inside the month's reports.
+pub const FOLDER: &str = "单位反馈";
+pub const SCORE: &str = "本单位得分";
+pub const LOST: &str = "失分事项";
+pub const UPCOMING: &str = "即将到期（预警）";
+pub const CLOSED: &str = "本月销号";
+
+/// Points lost named in the sentence of sheet 1.
+const LOSSES_NAMED: usize = 3;
+
+/// Every unit's feedback workbook: (path in the month folder, bytes).
+pub fn feedback_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
+    let quality = gather(ctx);
+    let shared = Shared {
+        scores: by_unit(score_detail(ctx)),
+        lost: by_unit(lost_items(ctx)?),
+        upcoming: by_unit_after_number(warning_list(ctx)?),
+        closed: closed_this_month(ctx)?,
+        quality,
+    };
+    let units: BTreeSet<&str> = ctx
+        .config
+        .units
+        .iter()
+        .map(|u| u.name.as_str())
+        .chain(shared.quality.units().map(String::as_str))
+        .collect();
+    let units: Vec<&str> = units.into_iter().collect();
+    units
+        .par_iter()
+        .map(|unit| unit_workbook(ctx, unit, &shared))
+        .collect()
+}
+
+/// What every unit's workbook picks its rows from, built once.
+struct Shared<'a> {
+    scores: Bucketed,
+    lost: Bucketed,
+    upcoming: Bucketed,
+    closed: Bucketed,
+    quality: Quality<'a>,
+}
+
+/// A grid's headers and its rows per unit.
+struct Bucketed {
+    headers: Vec<String>,
+    rows: BTreeMap<String, Vec<Vec<Out>>>,
+}
+
+impl Bucketed {
+    fn of(&self, unit: &str) -> Grid {
+        Grid {
+            headers: self.headers.clone(),
+            rows: self.rows.get(unit).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// A grid whose first column is the unit, its rows bucketed by unit.
+fn by_unit(grid: Grid) -> Bucketed {
+    bucket(grid, 0)
+}
+
+/// A numbered grid (序号 first, then the unit), bucketed by unit and numbered again per unit.
+fn by_unit_after_number(grid: Grid) -> Bucketed {
+    let mut bucketed = bucket(grid, 1);
+    for rows in bucketed.rows.values_mut() {
+        for (i, row) in rows.iter_mut().enumerate() {
+            row[0] = Out::Int(i as i64 + 1);
+        }
+    }
+    bucketed
+}
+
+fn bucket(grid: Grid, unit_column: usize) -> Bucketed {
+    let mut rows: BTreeMap<String, Vec<Vec<Out>>> = BTreeMap::new();
+    for row in grid.rows {
+        if let Some(Out::Text(unit)) = row.get(unit_column) {
+            rows.entry(unit.clone()).or_default().push(row);
+        }
+    }
+    Bucketed {
+        headers: grid.headers,
+        rows,
+    }
+}
+
+fn unit_workbook(ctx: &Context, unit: &str, shared: &Shared) -> Result<(String, Vec<u8>)> {
+    let mut workbook = new_workbook(ctx.as_of)?;
+    let title = |what: &str| {
+        let mut title = ctx.plain_title(what);
+        title.push(format!("单位：{unit}"));
+        title
+    };
+    let score = ctx.assessment.scores.iter().find(|s| s.unit == unit);
+    let sheet = workbook.add_worksheet().set_name(SCORE)?;
+    write_sections(
+        sheet,
+        &title("单位考核反馈"),
+        &[
+            ("一、本月考核结果".into(), standing(ctx, score)),
+            (
+                "二、各项指标（组内平均为同组各单位得分的平均）".into(),
+                with_group_average(ctx, score, shared.scores.of(unit)),
+            ),
+        ],
+    )?;
+    sheet.set_print_fit_to_pages(1, 1);
+    for (name, what, grid) in [
+        (LOST, "失分事项", shared.lost.of(unit)),
+        (UPCOMING, "即将到期事项（预警）", shared.upcoming.of(unit)),
+        (CLOSED, "本月销号事项", shared.closed.of(unit)),
+    ] {
+        write_grid(
+            workbook.add_worksheet().set_name(name)?,
+            &grid,
+            &SheetLayout::titled(title(what)),
+        )?;
+    }
+    write_quality_sheets(
+        &mut workbook,
+        ctx,
+        unit,
+        &shared.quality,
+        &ledger_notes(ctx, unit)?,
+    )?;
+    Ok((
+        format!("{FOLDER}/{unit}_{}.xlsx", ctx.month()),
+        workbook.save_to_buffer()?,
+    ))
+}
+
+/// 总分, 扣分, 组内排名, 等次, 上月排名 and the sentence an office writes.
+fn standing(ctx: &Context, score: Option<&ScoreRow>) -> Grid {
+    let line = |label: &str, value: Out| vec![Out::text(label), value];
+    let rows = match score {
+        None => vec![line("说明", Out::text("本单位不参加考核排名"))],
+        Some(s) => {
+            let members = group_size(ctx, &s.group);
+            vec![
+                line("分组", Out::text(&s.group)),
+                line("总分", Out::opt_number(s.total, super::grid::NumFmt::Score)),
+                line(
+                    "扣分",
+                    Out::opt_number(s.deduction, super::grid::NumFmt::Score),
+                ),
+                line(
+                    "组内排名",
+                    Out::text(
+                        s.rank
+                            .map_or("—".into(), |r| format!("{r}（共 {members} 个）")),
+                    ),
+                ),
+                line("等次", Out::text(&s.grade)),
+                line("上月排名", Out::opt_int(s.previous_rank.map(i64::from))),
+                line(
+                    "排名变化",
+                    Out::text(s.rank_change().map_or(String::new(), |c| match c {
+                        c if c > 0 => format!("上升 {c} 位"),
+                        c if c < 0 => format!("下降 {} 位", -c),
+                        _ => "持平".into(),
+                    })),
+                ),
+                line("小结", Out::text(sentence(s, members))),
+            ]
+        }
+    };
+    Grid {
+        headers: vec!["项目".into(), "结果".into()],
+        rows,
+    }
+}
+
+/// How many units of `group` are ranked.
+fn group_size(ctx: &Context, group: &str) -> usize {
+    ctx.assessment
+        .scores
+        .iter()
+        .filter(|s| s.group == group && s.rank.is_some())
+        .count()
+}
+
+/// "本月得分 72.48，乡镇组第 2 名（共 9 个），较上月上升 1 位；失分主要在 调度任务落实（-2.71）……",
+/// from the ranking's own numbers.
+pub fn sentence(score: &ScoreRow, members: usize) -> String {
+    let (Some(total), Some(rank)) = (score.total, score.rank) else {
+        return "本月无考核事项，不参加排名。".into();
+    };
+    let change = match score.rank_change() {
+        Some(c) if c > 0 => format!("，较上月上升 {c} 位"),
+        Some(c) if c < 0 => format!("，较上月下降 {} 位", -c),
+        Some(_) => "，与上月持平".into(),
+        None => String::new(),
+    };
+    let mut losses: Vec<(String, f64)> = score
+        .indicators
+        .iter()
+        .filter_map(|i| Some((i.indicator.label().to_string(), i.lost()?)))
+        .filter(|(_, lost)| *lost > 0.0)
+        .collect();
+    if let Some(d) = score.deduction.filter(|d| *d > 0.0) {
+        losses.push(("督办逾期未办结扣分".into(), d));
+    }
+    losses.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let lost = if losses.is_empty() {
+        "各项均未失分".to_string()
+    } else {
+        let named: Vec<String> = losses
+            .iter()
+            .take(LOSSES_NAMED)
+            .map(|(label, lost)| format!("{label}（-{lost:.2}）"))
+            .collect();
+        format!("失分主要在 {}", named.join("、"))
+    };
+    format!(
+        "本月得分 {total:.2}，{}组第 {rank} 名（共 {members} 个）{change}；{lost}。",
+        score.group
+    )
+}
+
+/// The unit's indicator lines of 得分明细, each with its group's average score.
+fn with_group_average(ctx: &Context, score: Option<&ScoreRow>, mut lines: Grid) -> Grid {
+    let Some(score) = score else {
+        return lines;
+    };
+    let members: Vec<&ScoreRow> = ctx
+        .assessment
+        .scores
+        .iter()
+        .filter(|s| s.group == score.group)
+        .collect();
+    let average: BTreeMap<&str, f64> = score
+        .indicators
+        .iter()
+        .filter_map(|own| {
+            let scores: Vec<f64> = members
+                .iter()
+                .filter_map(|m| {
+                    m.indicators
+                        .iter()
+                        .find(|i| i.indicator == own.indicator)?
+                        .score
+                })
+                .collect();
+            (!scores.is_empty()).then(|| {
+                (
+                    own.indicator.label(),
+                    scores.iter().sum::<f64>() / scores.len() as f64,
+                )
+            })
+        })
+        .collect();
+    lines.headers.push("组内平均得分".into());
+    for row in &mut lines.rows {
+        let value = match row.get(2) {
+            Some(Out::Text(label)) => average.get(label.as_str()).copied(),
+            _ => None,
+        };
+        row.push(Out::opt_number(value, super::grid::NumFmt::Score));
+    }
+    lines
+}
+
+/// Items each unit finished during M, by the office's record: notices 办结, tasks 落实, projects
+/// started, completed or through 前期, 签约移交 — on time or late.
+fn closed_this_month(ctx: &Context) -> Result<Bucketed> {
+    let statuses = &ctx.assessment.metrics.statuses;
+    let month_start = ctx.month_start();
+    let kinds: [(&DataFrame, &str, &str, [&str; 2]); 6] = [
+        (
+            &statuses.closure,
+            TARGET_UNIT,
+            "督办办结",
+            [NOTICE_NO, PROJECT_NAME],
+        ),
+        (
+            &statuses.tasks,
+            "unit",
+            "调度任务落实",
+            [TASK_NO, "content"],
+        ),
+        (&statuses.start, LEAD_UNIT, "项目开工", ["name", ""]),
+        (&statuses.completion, LEAD_UNIT, "项目竣工", ["name", ""]),
+        (&statuses.prelim, LEAD_UNIT, "前期工作完成", ["name", ""]),
+        (&statuses.handover, "unit", "签约移交", ["name", "investor"]),
+    ];
+    let mut rows: BTreeMap<String, Vec<(NaiveDate, Vec<Out>)>> = BTreeMap::new();
+    for (items, unit_column, what, [first, second]) in kinds {
+        if items.height() == 0 {
+            continue;
+        }
+        let (units, due, done, status) = (
+            texts(items, unit_column)?,
+            dates(items, T)?,
+            dates(items, C)?,
+            texts(items, STATUS)?,
+        );
+        let open: Vec<Option<bool>> = items.column(OPEN)?.bool()?.iter().collect();
+        let names = texts(items, first)?;
+        let details = match second {
+            "" => vec![None; items.height()],
+            column => texts(items, column)?,
+        };
+        for i in 0..items.height() {
+            let (Some(unit), Some(done), Some(false)) = (&units[i], done[i], open[i]) else {
+                continue;
+            };
+            if done < month_start {
+                continue;
+            }
+            let name = match (&names[i], &details[i]) {
+                (Some(a), Some(b)) => format!("{a}（{b}）"),
+                (a, b) => a.clone().or(b.clone()).unwrap_or_default(),
+            };
+            let on_time = status[i].as_deref() == Some(DONE_ON_TIME);
+            rows.entry(unit.clone()).or_default().push((
+                done,
+                vec![
+                    Out::text(unit),
+                    Out::text(what),
+                    Out::text(name),
+                    Out::opt_date(due[i]),
+                    Out::opt_date(Some(done)),
+                    Out::text(if on_time { "按时" } else { "逾期" }),
+                ],
+            ));
+        }
+    }
+    Ok(Bucketed {
+        headers: ["单位", "事项", "名称", "期限", "完成日期", "按时/逾期"]
+            .map(String::from)
+            .to_vec(),
+        rows: rows
+            .into_iter()
+            .map(|(unit, mut listed)| {
+                listed.sort_by_key(|(done, _)| *done);
+                (unit, listed.into_iter().map(|(_, row)| row).collect())
+            })
+            .collect(),
+    })
+}
+
+/// "本月未报送项目台账" with its due date, for each of the unit's monthly ledgers due by D and
+/// not yet submitted.
+fn ledger_notes(ctx: &Context, unit: &str) -> Result<Vec<String>> {
+    let reports = &ctx.assessment.metrics.statuses.reports;
+    if reports.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let (units, months, due) = (
+        texts(reports, UNIT)?,
+        texts(reports, REPORT_MONTH_LABEL)?,
+        dates(reports, T)?,
+    );
+    let open: Vec<Option<bool>> = reports.column(OPEN)?.bool()?.iter().collect();
+    let month_start = ctx.month_start();
+    Ok((0..reports.height())
+        .filter(|i| units[*i].as_deref() == Some(unit) && open[*i] == Some(true))
+        .filter_map(|i| {
+            let due = due[i].filter(|t| *t >= month_start && *t <= ctx.as_of)?;
+            Some(format!(
+                "本月未报送项目台账：{}的台账应于 {} 前报送。",
+                months[i].clone().unwrap_or_default(),
+                due.format("%Y-%m-%d")
+            ))
+        })
+        .collect())
+}
