@@ -242,8 +242,13 @@ pub fn sentence(score: &ScoreRow, members: usize) -> String {
     )
 }
 
-/// The unit's indicator lines of 得分明细, each with its group's average score.
+/// The unit's indicator lines of 得分明细 (without the unit and group, which the title names),
+/// each with its group's average score.
 fn with_group_average(ctx: &Context, score: Option<&ScoreRow>, mut lines: Grid) -> Grid {
+    lines.headers.drain(..2);
+    for row in &mut lines.rows {
+        row.drain(..2);
+    }
     let Some(score) = score else {
         return lines;
     };
@@ -276,7 +281,7 @@ fn with_group_average(ctx: &Context, score: Option<&ScoreRow>, mut lines: Grid) 
         .collect();
     lines.headers.push("组内平均得分".into());
     for row in &mut lines.rows {
-        let value = match row.get(2) {
+        let value = match row.first() {
             Some(Out::Text(label)) => average.get(label.as_str()).copied(),
             _ => None,
         };

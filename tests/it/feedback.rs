@@ -102,11 +102,11 @@ fn the_sentence_is_made_of_the_rankings_numbers() {
         summary[1]
     );
     // The largest loss of the indicator lines leads the sentence, with the same figure.
-    let header = standing.iter().position(|r| r[0] == "单位").unwrap();
+    let header = standing.iter().position(|r| r[0] == "指标").unwrap();
     let lost = standing[header].iter().position(|h| h == "失分").unwrap();
     let (label, points) = standing[header + 1..]
         .iter()
-        .filter_map(|r| Some((r[2].clone(), r.get(lost)?.parse::<f64>().ok()?)))
+        .filter_map(|r| Some((r[0].clone(), r.get(lost)?.parse::<f64>().ok()?)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .unwrap();
     assert!(
