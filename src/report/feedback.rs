@@ -12,12 +12,15 @@ use polars::prelude::DataFrame;
 use rayon::prelude::*;
 
 use super::columns::{dates, texts};
-use super::grid::{new_workbook, write_grid, write_sections, Grid, Out, SheetLayout};
+use super::grid::{new_workbook, write_grid, write_sections, Grid, NumFmt, Out, SheetLayout};
 use super::monthly::{lost_items, score_detail};
 use super::quality::{gather, write_quality_sheets, Quality};
-use super::{warning_list, Context};
+use super::{warning_list, Context, CLOSURE_LABELS};
+use crate::indicator::Indicator;
 use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT, TASK_NO};
-use crate::metrics::due::{C, DONE_ON_TIME, OPEN, STATUS, T, UNIT};
+use crate::metrics::due::{
+    with_status, C, DAYS_LATE, DONE_ON_TIME, OPEN, OVERDUE_OPEN, STATUS, T, UNIT,
+};
 use crate::metrics::projects::LEAD_UNIT;
 use crate::metrics::reports::REPORT_MONTH_LABEL;
 use crate::scoring::ScoreRow;
@@ -37,7 +40,7 @@ pub fn feedback_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
     let quality = gather(ctx);
     let shared = Shared {
         scores: by_unit(score_detail(ctx)),
-        lost: by_unit(lost_items(ctx)?),
+        lost: with_points_lost(ctx, by_unit(lost_items(ctx)?))?,
         upcoming: by_unit_after_number(warning_list(ctx)?),
         closed: closed_this_month(ctx)?,
         quality,
@@ -152,6 +155,85 @@ fn unit_workbook(ctx: &Context, unit: &str, shared: &Shared) -> Result<(String, 
         format!("{FOLDER}/{unit}_{}.xlsx", ctx.month()),
         workbook.save_to_buffer()?,
     ))
+}
+
+/// Each unit's lost items with what each cost: an item of a due-item indicator costs its share
+/// of the indicator's points (满分 ÷ items in scope; 投资完成 is by amount, so none is given);
+/// an open item's 完成日期 reads 未完成. Each overdue notice's deduction follows.
+fn with_points_lost(ctx: &Context, mut lost: Bucketed) -> Result<Bucketed> {
+    let metrics = &ctx.assessment.metrics;
+    lost.headers.push("失分（分）".into());
+    for score in &ctx.assessment.scores {
+        let rows = lost.rows.entry(score.unit.clone()).or_default();
+        for row in rows.iter_mut() {
+            let cost = match row.get(1) {
+                Some(Out::Text(label)) => score
+                    .indicators
+                    .iter()
+                    .find(|i| i.indicator.label() == label && i.indicator != Indicator::Investment)
+                    .and_then(|i| {
+                        let scope = metrics
+                            .indicator(i.indicator)?
+                            .ratios
+                            .get(&score.unit)?
+                            .scope;
+                        let max = i.max?;
+                        (scope > 0.0).then(|| max / scope)
+                    }),
+                _ => None,
+            };
+            if matches!(row.get(4), Some(Out::Empty)) {
+                row[4] = Out::text("未完成");
+            }
+            row.push(Out::opt_number(cost, NumFmt::Score));
+        }
+        rows.extend(deduction_rows(ctx, score)?);
+        if rows.is_empty() {
+            lost.rows.remove(&score.unit);
+        }
+    }
+    Ok(lost)
+}
+
+/// One row per notice behind the unit's 督办逾期未办结 deduction, each with its points (the
+/// last ones at the cap cost nothing more).
+fn deduction_rows(ctx: &Context, score: &ScoreRow) -> Result<Vec<Vec<Out>>> {
+    let Some(rule) = ctx.config.scoring.deductions.first() else {
+        return Ok(Vec::new());
+    };
+    if score.deduction.is_none_or(|d| d <= 0.0) {
+        return Ok(Vec::new());
+    }
+    let overdue = with_status(&ctx.assessment.metrics.statuses.closure, OVERDUE_OPEN)?;
+    let (units, nos, projects, due) = (
+        texts(&overdue, TARGET_UNIT)?,
+        texts(&overdue, NOTICE_NO)?,
+        texts(&overdue, PROJECT_NAME)?,
+        dates(&overdue, T)?,
+    );
+    let days = super::columns::ints(&overdue, DAYS_LATE)?;
+    let mut left = rule.cap;
+    Ok((0..overdue.height())
+        .filter(|i| units[*i].as_deref() == Some(score.unit.as_str()))
+        .map(|i| {
+            let points = rule.points.min(left);
+            left -= points;
+            vec![
+                Out::text(&score.unit),
+                Out::text("扣分：督办逾期未办结"),
+                Out::text(format!(
+                    "{}（{}）",
+                    nos[i].clone().unwrap_or_default(),
+                    projects[i].clone().unwrap_or_default()
+                )),
+                Out::opt_date(due[i]),
+                Out::text("未完成"),
+                Out::text(CLOSURE_LABELS.open_late),
+                Out::opt_int(days[i]),
+                Out::Number(points, NumFmt::Score),
+            ]
+        })
+        .collect())
 }
 
 /// 总分, 扣分, 组内排名, 等次, 上月排名 and the sentence an office writes.
@@ -369,8 +451,8 @@ fn closed_this_month(ctx: &Context) -> Result<Bucketed> {
     })
 }
 
-/// "本月未报送项目台账" with its due date, for each of the unit's monthly ledgers due by D and
-/// not yet submitted.
+/// "本月未报送项目台账" with its due date, for each of the unit's monthly ledgers due this month
+/// and not yet submitted (before or after its due day).
 fn ledger_notes(ctx: &Context, unit: &str) -> Result<Vec<String>> {
     let reports = &ctx.assessment.metrics.statuses.reports;
     if reports.height() == 0 {
@@ -382,11 +464,11 @@ fn ledger_notes(ctx: &Context, unit: &str) -> Result<Vec<String>> {
         dates(reports, T)?,
     );
     let open: Vec<Option<bool>> = reports.column(OPEN)?.bool()?.iter().collect();
-    let month_start = ctx.month_start();
+    let (month_start, month_end) = (ctx.month_start(), crate::dates::month_end(ctx.as_of));
     Ok((0..reports.height())
         .filter(|i| units[*i].as_deref() == Some(unit) && open[*i] == Some(true))
         .filter_map(|i| {
-            let due = due[i].filter(|t| *t >= month_start && *t <= ctx.as_of)?;
+            let due = due[i].filter(|t| *t >= month_start && *t <= month_end)?;
             Some(format!(
                 "本月未报送项目台账：{}的台账应于 {} 前报送。",
                 months[i].clone().unwrap_or_default(),

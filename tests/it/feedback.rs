@@ -117,3 +117,36 @@ fn the_sentence_is_made_of_the_rankings_numbers() {
     let average = standing[header].iter().position(|h| h == "组内平均得分");
     assert!(average.is_some(), "{:?}", standing[header]);
 }
+
+#[test]
+fn lost_items_say_what_each_cost_and_add_up_to_the_points_lost() {
+    let ws = sample_with_a_silent_unit();
+    let book = ws.path("reports/2026-11/单位反馈/丹朱镇_2026-11.xlsx");
+    let lost = read_sheet(&book, "失分事项");
+    let header = lost.iter().position(|r| r[0] == "单位").unwrap();
+    assert_eq!(lost[header][7], "失分（分）");
+    let standing = read_sheet(&book, "本单位得分");
+    let lines = standing.iter().position(|r| r[0] == "指标").unwrap();
+    // Every late task costs 满分 ÷ tasks in scope; together they are the indicator's 失分.
+    let task_costs: f64 = lost[header + 1..]
+        .iter()
+        .filter(|r| r[1] == "调度任务落实")
+        .map(|r| r[7].parse::<f64>().unwrap())
+        .sum();
+    let task_line = standing[lines..]
+        .iter()
+        .find(|r| r[0] == "调度任务落实")
+        .unwrap();
+    assert!((task_costs - task_line[6].parse::<f64>().unwrap()).abs() < 1e-9);
+    // The overdue notice carries its deduction, and an open item reads 未完成.
+    let deduction = lost
+        .iter()
+        .find(|r| r[1] == "扣分：督办逾期未办结")
+        .unwrap_or_else(|| panic!("{lost:?}"));
+    assert!(
+        deduction[2].starts_with("长重督〔2026〕30号"),
+        "{deduction:?}"
+    );
+    assert_eq!(deduction[4], "未完成");
+    assert_eq!(deduction[7], "2");
+}
