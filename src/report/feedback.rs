@@ -43,6 +43,8 @@ pub fn feedback_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
         lost: with_points_lost(ctx, by_unit(lost_items(ctx)?))?,
         upcoming: by_unit_after_number(warning_list(ctx)?),
         closed: closed_this_month(ctx)?,
+        ledger_notes: ledger_notes(ctx)?,
+        averages: group_averages(ctx),
         quality,
     };
     let units: BTreeSet<&str> = ctx
@@ -65,6 +67,8 @@ struct Shared<'a> {
     lost: Bucketed,
     upcoming: Bucketed,
     closed: Bucketed,
+    ledger_notes: BTreeMap<String, Vec<String>>,
+    averages: BTreeMap<(String, &'static str), f64>,
     quality: Quality<'a>,
 }
 
@@ -128,7 +132,7 @@ fn unit_workbook(ctx: &Context, unit: &str, shared: &Shared) -> Result<(String, 
             ("一、本月考核结果".into(), standing(ctx, score)),
             (
                 "二、各项指标（组内平均为同组各单位得分的平均）".into(),
-                with_group_average(ctx, score, shared.scores.of(unit)),
+                with_group_average(score, &shared.averages, shared.scores.of(unit)),
             ),
         ],
     )?;
@@ -149,7 +153,7 @@ fn unit_workbook(ctx: &Context, unit: &str, shared: &Shared) -> Result<(String, 
         ctx,
         unit,
         &shared.quality,
-        &ledger_notes(ctx, unit)?,
+        shared.ledger_notes.get(unit).map_or(&[][..], Vec::as_slice),
     )?;
     Ok((
         format!("{FOLDER}/{unit}_{}.xlsx", ctx.month()),
@@ -162,6 +166,7 @@ fn unit_workbook(ctx: &Context, unit: &str, shared: &Shared) -> Result<(String, 
 /// an open item's 完成日期 reads 未完成. Each overdue notice's deduction follows.
 fn with_points_lost(ctx: &Context, mut lost: Bucketed) -> Result<Bucketed> {
     let metrics = &ctx.assessment.metrics;
+    let mut overdue = overdue_notices(ctx)?;
     lost.headers.push("失分（分）".into());
     for score in &ctx.assessment.scores {
         let rows = lost.rows.entry(score.unit.clone()).or_default();
@@ -187,7 +192,7 @@ fn with_points_lost(ctx: &Context, mut lost: Bucketed) -> Result<Bucketed> {
             }
             row.push(Out::opt_number(cost, NumFmt::Score));
         }
-        rows.extend(deduction_rows(ctx, score)?);
+        rows.extend(deduction_rows(ctx, score, overdue.remove(&score.unit)));
         if rows.is_empty() {
             lost.rows.remove(&score.unit);
         }
@@ -195,15 +200,8 @@ fn with_points_lost(ctx: &Context, mut lost: Bucketed) -> Result<Bucketed> {
     Ok(lost)
 }
 
-/// One row per notice behind the unit's 督办逾期未办结 deduction, each with its points (the
-/// last ones at the cap cost nothing more).
-fn deduction_rows(ctx: &Context, score: &ScoreRow) -> Result<Vec<Vec<Out>>> {
-    let Some(rule) = ctx.config.scoring.deductions.first() else {
-        return Ok(Vec::new());
-    };
-    if score.deduction.is_none_or(|d| d <= 0.0) {
-        return Ok(Vec::new());
-    }
+/// Per 督办对象, its notices past 办理时限 and open: (notice, deadline, days overdue).
+fn overdue_notices(ctx: &Context) -> Result<BTreeMap<String, Vec<[Out; 3]>>> {
     let overdue = with_status(&ctx.assessment.metrics.statuses.closure, OVERDUE_OPEN)?;
     let (units, nos, projects, due) = (
         texts(&overdue, TARGET_UNIT)?,
@@ -212,28 +210,55 @@ fn deduction_rows(ctx: &Context, score: &ScoreRow) -> Result<Vec<Vec<Out>>> {
         dates(&overdue, T)?,
     );
     let days = super::columns::ints(&overdue, DAYS_LATE)?;
+    let mut per_unit: BTreeMap<String, Vec<[Out; 3]>> = BTreeMap::new();
+    for i in 0..overdue.height() {
+        let Some(unit) = &units[i] else {
+            continue;
+        };
+        per_unit.entry(unit.clone()).or_default().push([
+            Out::text(format!(
+                "{}（{}）",
+                nos[i].clone().unwrap_or_default(),
+                projects[i].clone().unwrap_or_default()
+            )),
+            Out::opt_date(due[i]),
+            Out::opt_int(days[i]),
+        ]);
+    }
+    Ok(per_unit)
+}
+
+/// One row per notice behind the unit's 督办逾期未办结 deduction, each with its points (the
+/// last ones at the cap cost nothing more).
+fn deduction_rows(
+    ctx: &Context,
+    score: &ScoreRow,
+    notices: Option<Vec<[Out; 3]>>,
+) -> Vec<Vec<Out>> {
+    let (Some(rule), Some(notices)) = (ctx.config.scoring.deductions.first(), notices) else {
+        return Vec::new();
+    };
+    if score.deduction.is_none_or(|d| d <= 0.0) {
+        return Vec::new();
+    }
     let mut left = rule.cap;
-    Ok((0..overdue.height())
-        .filter(|i| units[*i].as_deref() == Some(score.unit.as_str()))
-        .map(|i| {
+    notices
+        .into_iter()
+        .map(|[notice, due, days]| {
             let points = rule.points.min(left);
             left -= points;
             vec![
                 Out::text(&score.unit),
                 Out::text("扣分：督办逾期未办结"),
-                Out::text(format!(
-                    "{}（{}）",
-                    nos[i].clone().unwrap_or_default(),
-                    projects[i].clone().unwrap_or_default()
-                )),
-                Out::opt_date(due[i]),
+                notice,
+                due,
                 Out::text("未完成"),
                 Out::text(CLOSURE_LABELS.open_late),
-                Out::opt_int(days[i]),
+                days,
                 Out::Number(points, NumFmt::Score),
             ]
         })
-        .collect())
+        .collect()
 }
 
 /// 总分, 扣分, 组内排名, 等次, 上月排名 and the sentence an office writes.
@@ -324,9 +349,33 @@ pub fn sentence(score: &ScoreRow, members: usize) -> String {
     )
 }
 
+/// Per (group, indicator label): the average score of the group's units the indicator applies
+/// to.
+fn group_averages(ctx: &Context) -> BTreeMap<(String, &'static str), f64> {
+    let mut sums: BTreeMap<(String, &'static str), (f64, usize)> = BTreeMap::new();
+    for row in &ctx.assessment.scores {
+        for score in &row.indicators {
+            if let Some(points) = score.score {
+                let slot = sums
+                    .entry((row.group.clone(), score.indicator.label()))
+                    .or_default();
+                slot.0 += points;
+                slot.1 += 1;
+            }
+        }
+    }
+    sums.into_iter()
+        .map(|(key, (sum, n))| (key, sum / n as f64))
+        .collect()
+}
+
 /// The unit's indicator lines of 得分明细 (without the unit and group, which the title names),
 /// each with its group's average score.
-fn with_group_average(ctx: &Context, score: Option<&ScoreRow>, mut lines: Grid) -> Grid {
+fn with_group_average(
+    score: Option<&ScoreRow>,
+    averages: &BTreeMap<(String, &'static str), f64>,
+    mut lines: Grid,
+) -> Grid {
     lines.headers.drain(..2);
     for row in &mut lines.rows {
         row.drain(..2);
@@ -334,40 +383,16 @@ fn with_group_average(ctx: &Context, score: Option<&ScoreRow>, mut lines: Grid) 
     let Some(score) = score else {
         return lines;
     };
-    let members: Vec<&ScoreRow> = ctx
-        .assessment
-        .scores
-        .iter()
-        .filter(|s| s.group == score.group)
-        .collect();
-    let average: BTreeMap<&str, f64> = score
-        .indicators
-        .iter()
-        .filter_map(|own| {
-            let scores: Vec<f64> = members
-                .iter()
-                .filter_map(|m| {
-                    m.indicators
-                        .iter()
-                        .find(|i| i.indicator == own.indicator)?
-                        .score
-                })
-                .collect();
-            (!scores.is_empty()).then(|| {
-                (
-                    own.indicator.label(),
-                    scores.iter().sum::<f64>() / scores.len() as f64,
-                )
-            })
-        })
-        .collect();
     lines.headers.push("组内平均得分".into());
     for row in &mut lines.rows {
         let value = match row.first() {
-            Some(Out::Text(label)) => average.get(label.as_str()).copied(),
+            Some(Out::Text(label)) => averages
+                .iter()
+                .find(|((group, l), _)| *group == score.group && l == label)
+                .map(|(_, average)| *average),
             _ => None,
         };
-        row.push(Out::opt_number(value, super::grid::NumFmt::Score));
+        row.push(Out::opt_number(value, NumFmt::Score));
     }
     lines
 }
@@ -451,12 +476,13 @@ fn closed_this_month(ctx: &Context) -> Result<Bucketed> {
     })
 }
 
-/// "本月未报送项目台账" with its due date, for each of the unit's monthly ledgers due this month
-/// and not yet submitted (before or after its due day).
-fn ledger_notes(ctx: &Context, unit: &str) -> Result<Vec<String>> {
+/// Per unit, "本月未报送项目台账" with its due date for each monthly ledger due this month and not
+/// yet submitted (before or after its due day).
+fn ledger_notes(ctx: &Context) -> Result<BTreeMap<String, Vec<String>>> {
     let reports = &ctx.assessment.metrics.statuses.reports;
+    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if reports.height() == 0 {
-        return Ok(Vec::new());
+        return Ok(notes);
     }
     let (units, months, due) = (
         texts(reports, UNIT)?,
@@ -465,15 +491,18 @@ fn ledger_notes(ctx: &Context, unit: &str) -> Result<Vec<String>> {
     );
     let open: Vec<Option<bool>> = reports.column(OPEN)?.bool()?.iter().collect();
     let (month_start, month_end) = (ctx.month_start(), crate::dates::month_end(ctx.as_of));
-    Ok((0..reports.height())
-        .filter(|i| units[*i].as_deref() == Some(unit) && open[*i] == Some(true))
-        .filter_map(|i| {
-            let due = due[i].filter(|t| *t >= month_start && *t <= month_end)?;
-            Some(format!(
-                "本月未报送项目台账：{}的台账应于 {} 前报送。",
-                months[i].clone().unwrap_or_default(),
-                due.format("%Y-%m-%d")
-            ))
-        })
-        .collect())
+    for i in 0..reports.height() {
+        let (Some(unit), Some(due), Some(true)) = (&units[i], due[i], open[i]) else {
+            continue;
+        };
+        if due < month_start || due > month_end {
+            continue;
+        }
+        notes.entry(unit.clone()).or_default().push(format!(
+            "本月未报送项目台账：{}的台账应于 {} 前报送。",
+            months[i].clone().unwrap_or_default(),
+            due.format("%Y-%m-%d")
+        ));
+    }
+    Ok(notes)
 }
