@@ -257,14 +257,10 @@ fn assess_month(
         as_of,
     };
     let grid = ranking_grid(&month, &assessment.scores);
-    // The workbooks are independent of each other: built on both cores. The units' feedback
-    // workbooks (on both cores themselves) come after the leadership workbook, which holds
-    // every cell until it is saved, so the two never sit in memory together.
-    let ((ranking, monthly), circular) = rayon::join(
-        || rayon::join(|| ranking_xlsx(&grid, as_of), || monthly_xlsx(&ctx)),
-        || circular_xlsx(&ctx),
-    );
-    let quality = feedback_workbooks(&ctx);
+    // The leadership workbook holds every cell until it is saved: only the small ranking is
+    // built beside it. The circular and the units' feedback workbooks (on both cores) follow.
+    let (ranking, monthly) = rayon::join(|| ranking_xlsx(&grid, as_of), || monthly_xlsx(&ctx));
+    let (circular, quality) = rayon::join(|| circular_xlsx(&ctx), || feedback_workbooks(&ctx));
     let mut outputs = vec![
         (format!("考核排名_{month}.xlsx"), ranking?),
         (format!("考核排名_{month}.csv"), grid.to_csv()?),
