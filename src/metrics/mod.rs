@@ -91,6 +91,118 @@ pub struct Statuses {
     pub reports: DataFrame,
 }
 
+/// One kind of due item, as every list of items reads it: its statuses, the column of the
+/// credited unit, its name, the columns that name one item ("first（second）"), what the unit
+/// should do before it falls due, and whether finishing it is a 销号 (closing an item).
+pub struct ItemKind<'a> {
+    pub items: &'a DataFrame,
+    pub unit: &'static str,
+    pub label: &'static str,
+    pub name: [&'static str; 2],
+    pub action: &'static str,
+    pub closes: bool,
+}
+
+impl Statuses {
+    /// Every kind of due item, in the order lists show them.
+    pub fn kinds(&self) -> [ItemKind<'_>; 8] {
+        use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT, TASK_NO};
+        let kind = |items, unit, label, name, action, closes| ItemKind {
+            items,
+            unit,
+            label,
+            name,
+            action,
+            closes,
+        };
+        [
+            kind(
+                &self.reports,
+                due::UNIT,
+                "月度项目台账",
+                [reports::REPORT_MONTH_LABEL, ""],
+                "按时报送本单位项目台账",
+                false,
+            ),
+            kind(
+                &self.reply,
+                TARGET_UNIT,
+                "督办复函",
+                [NOTICE_NO, PROJECT_NAME],
+                "向县重点项目办公室复函，写明解决办法、责任领导、责任人和承诺解决时限",
+                false,
+            ),
+            kind(
+                &self.closure,
+                TARGET_UNIT,
+                "督办办结",
+                [NOTICE_NO, PROJECT_NAME],
+                "在办理时限内办结，报县重点项目办公室销号",
+                true,
+            ),
+            kind(
+                &self.tasks,
+                "unit",
+                "调度任务",
+                [TASK_NO, "content"],
+                "在完成时限内落实，报送落实情况",
+                true,
+            ),
+            kind(
+                &self.start,
+                projects::LEAD_UNIT,
+                "计划开工",
+                ["name", ""],
+                "按计划开工，开工后在台账中填写实际开工日期",
+                true,
+            ),
+            kind(
+                &self.completion,
+                projects::LEAD_UNIT,
+                "计划竣工",
+                ["name", ""],
+                "按计划竣工，竣工后在台账中填写实际竣工日期",
+                true,
+            ),
+            kind(
+                &self.prelim,
+                projects::LEAD_UNIT,
+                "前期工作",
+                ["name", ""],
+                "按计划取得可研批复、专家评审和立项赋码，并在台账中填写日期",
+                true,
+            ),
+            kind(
+                &self.handover,
+                "unit",
+                "签约移交",
+                ["name", "investor"],
+                "在期限内移交承接单位，并填写移交日期",
+                true,
+            ),
+        ]
+    }
+}
+
+impl ItemKind<'_> {
+    /// Each item's name: its two naming columns as "first（second）".
+    pub fn names(&self) -> PolarsResult<Vec<String>> {
+        let first = crate::model::frames::strings(self.items, self.name[0])?;
+        let second = match self.name[1] {
+            "" => vec![None; self.items.height()],
+            column => crate::model::frames::strings(self.items, column)?,
+        };
+        Ok(first
+            .into_iter()
+            .zip(second)
+            .map(|names| match names {
+                (Some(a), Some(b)) => format!("{a}（{b}）"),
+                (a, b) => a.or(b).unwrap_or_default(),
+            })
+            .collect())
+    }
+}
+
 /// Every metric of SPEC §3 for the as-of date.
 #[derive(Debug)]
 pub struct Metrics {

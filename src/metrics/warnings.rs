@@ -6,11 +6,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::due::{OPEN, T, UNIT};
-use super::projects::LEAD_UNIT;
-use super::reports::REPORT_MONTH_LABEL;
-use super::Statuses;
+use super::{ItemKind, Statuses};
 use crate::calendar::Calendar;
-use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT, TASK_NO};
 use crate::model::frames::{dates, epoch_days, strings};
 
 /// Columns of the warnings frame besides `UNIT` and `T`.
@@ -18,17 +15,6 @@ pub const WHAT: &str = "what";
 pub const ITEM: &str = "item";
 pub const WORKING_DAYS_LEFT: &str = "working_days_left";
 pub const ACTION: &str = "action";
-
-/// One kind of item that can fall due: where its statuses are, who is credited, how it is named
-/// and what the unit should do.
-struct Kind<'a> {
-    items: &'a DataFrame,
-    unit: &'static str,
-    what: &'static str,
-    /// The item's name from its row: columns joined as "first（second）".
-    name: [&'static str; 2],
-    action: &'static str,
-}
 
 /// The warnings as of D, sorted by unit, due date and kind: unit, what, item, T, working days
 /// left, action. Empty when the calendar cannot make the window's last day.
@@ -41,64 +27,7 @@ pub fn upcoming(
     let Ok(window_end) = calendar.add_working_days(as_of, working_days) else {
         return frame(Vec::new());
     };
-    let kinds = [
-        Kind {
-            items: &statuses.reports,
-            unit: UNIT,
-            what: "月度项目台账",
-            name: [REPORT_MONTH_LABEL, ""],
-            action: "按时报送本单位项目台账",
-        },
-        Kind {
-            items: &statuses.reply,
-            unit: TARGET_UNIT,
-            what: "督办复函",
-            name: [NOTICE_NO, PROJECT_NAME],
-            action: "向县重点项目办公室复函，写明解决办法、责任领导、责任人和承诺解决时限",
-        },
-        Kind {
-            items: &statuses.closure,
-            unit: TARGET_UNIT,
-            what: "督办办结",
-            name: [NOTICE_NO, PROJECT_NAME],
-            action: "在办理时限内办结，报县重点项目办公室销号",
-        },
-        Kind {
-            items: &statuses.tasks,
-            unit: "unit",
-            what: "调度任务",
-            name: [TASK_NO, "content"],
-            action: "在完成时限内落实，报送落实情况",
-        },
-        Kind {
-            items: &statuses.start,
-            unit: LEAD_UNIT,
-            what: "计划开工",
-            name: ["name", ""],
-            action: "按计划开工，开工后在台账中填写实际开工日期",
-        },
-        Kind {
-            items: &statuses.completion,
-            unit: LEAD_UNIT,
-            what: "计划竣工",
-            name: ["name", ""],
-            action: "按计划竣工，竣工后在台账中填写实际竣工日期",
-        },
-        Kind {
-            items: &statuses.prelim,
-            unit: LEAD_UNIT,
-            what: "前期工作",
-            name: ["name", ""],
-            action: "按计划取得可研批复、专家评审和立项赋码，并在台账中填写日期",
-        },
-        Kind {
-            items: &statuses.handover,
-            unit: "unit",
-            what: "签约移交",
-            name: ["name", "investor"],
-            action: "在期限内移交承接单位，并填写移交日期",
-        },
-    ];
+    let kinds = statuses.kinds();
     let mut rows = Vec::new();
     for (order, kind) in kinds.iter().enumerate() {
         for (unit, item, due) in due_in_window(kind, as_of, window_end)? {
@@ -107,7 +36,7 @@ pub fn upcoming(
             rows.push(Row {
                 unit,
                 order,
-                what: kind.what,
+                what: kind.label,
                 item,
                 due,
                 left,
@@ -133,7 +62,7 @@ struct Row {
 
 /// (unit, item name, T) of each open item of `kind` due after D and by `window_end`.
 fn due_in_window(
-    kind: &Kind,
+    kind: &ItemKind,
     as_of: NaiveDate,
     window_end: NaiveDate,
 ) -> PolarsResult<Vec<(String, String, NaiveDate)>> {
@@ -142,26 +71,15 @@ fn due_in_window(
     }
     let (units, due) = (strings(kind.items, kind.unit)?, dates(kind.items, T)?);
     let open: Vec<Option<bool>> = kind.items.column(OPEN)?.bool()?.iter().collect();
-    let first = strings(kind.items, kind.name[0])?;
-    let second = match kind.name[1] {
-        "" => vec![None; kind.items.height()],
-        column => strings(kind.items, column)?,
-    };
+    let names = kind.names()?;
     let mut out = Vec::new();
-    for i in 0..kind.items.height() {
+    for (i, name) in names.into_iter().enumerate() {
         let (Some(unit), Some(t), Some(true)) = (&units[i], due[i], open[i]) else {
             continue;
         };
-        if t <= as_of || t > window_end {
-            continue;
+        if t > as_of && t <= window_end {
+            out.push((unit.clone(), name, t));
         }
-        let name = match (&first[i], &second[i]) {
-            (Some(a), Some(b)) => format!("{a}（{b}）"),
-            (Some(a), None) => a.clone(),
-            (None, Some(b)) => b.clone(),
-            (None, None) => String::new(),
-        };
-        out.push((unit.clone(), name, t));
     }
     Ok(out)
 }
@@ -196,6 +114,7 @@ fn frame(rows: Vec<Row>) -> PolarsResult<DataFrame> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT, TASK_NO};
     use crate::metrics::due::item_status;
     use crate::metrics::notices::notice_metrics;
     use crate::metrics::test_frames::{d, date, frame, provenance, text};

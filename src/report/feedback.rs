@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use polars::prelude::DataFrame;
 use rayon::prelude::*;
 
 use super::columns::{dates, texts};
@@ -17,11 +16,10 @@ use super::monthly::{lost_items, score_detail};
 use super::quality::{gather, write_quality_sheets, Quality};
 use super::{warning_list, Context, CLOSURE_LABELS};
 use crate::indicator::Indicator;
-use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT, TASK_NO};
+use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT};
 use crate::metrics::due::{
     with_status, C, DAYS_LATE, DONE_ON_TIME, OPEN, OVERDUE_OPEN, STATUS, T, UNIT,
 };
-use crate::metrics::projects::LEAD_UNIT;
 use crate::metrics::reports::REPORT_MONTH_LABEL;
 use crate::scoring::ScoreRow;
 
@@ -397,63 +395,37 @@ fn with_group_average(
     lines
 }
 
-/// Items each unit finished during M, by the office's record: notices 办结, tasks 落实, projects
-/// started, completed or through 前期, 签约移交 — on time or late.
+/// Items each unit finished during M, by the office's record (the kinds that close an item:
+/// notices 办结, tasks 落实, projects started, completed or through 前期, 签约移交), on time or
+/// late.
 fn closed_this_month(ctx: &Context) -> Result<Bucketed> {
-    let statuses = &ctx.assessment.metrics.statuses;
     let month_start = ctx.month_start();
-    let kinds: [(&DataFrame, &str, &str, [&str; 2]); 6] = [
-        (
-            &statuses.closure,
-            TARGET_UNIT,
-            "督办办结",
-            [NOTICE_NO, PROJECT_NAME],
-        ),
-        (
-            &statuses.tasks,
-            "unit",
-            "调度任务落实",
-            [TASK_NO, "content"],
-        ),
-        (&statuses.start, LEAD_UNIT, "项目开工", ["name", ""]),
-        (&statuses.completion, LEAD_UNIT, "项目竣工", ["name", ""]),
-        (&statuses.prelim, LEAD_UNIT, "前期工作完成", ["name", ""]),
-        (&statuses.handover, "unit", "签约移交", ["name", "investor"]),
-    ];
     let mut rows: BTreeMap<String, Vec<(NaiveDate, Vec<Out>)>> = BTreeMap::new();
-    for (items, unit_column, what, [first, second]) in kinds {
-        if items.height() == 0 {
+    for kind in ctx.assessment.metrics.statuses.kinds() {
+        if !kind.closes || kind.items.height() == 0 {
             continue;
         }
+        let items = kind.items;
         let (units, due, done, status) = (
-            texts(items, unit_column)?,
+            texts(items, kind.unit)?,
             dates(items, T)?,
             dates(items, C)?,
             texts(items, STATUS)?,
         );
         let open: Vec<Option<bool>> = items.column(OPEN)?.bool()?.iter().collect();
-        let names = texts(items, first)?;
-        let details = match second {
-            "" => vec![None; items.height()],
-            column => texts(items, column)?,
-        };
-        for i in 0..items.height() {
+        for (i, name) in kind.names()?.into_iter().enumerate() {
             let (Some(unit), Some(done), Some(false)) = (&units[i], done[i], open[i]) else {
                 continue;
             };
             if done < month_start {
                 continue;
             }
-            let name = match (&names[i], &details[i]) {
-                (Some(a), Some(b)) => format!("{a}（{b}）"),
-                (a, b) => a.clone().or(b.clone()).unwrap_or_default(),
-            };
             let on_time = status[i].as_deref() == Some(DONE_ON_TIME);
             rows.entry(unit.clone()).or_default().push((
                 done,
                 vec![
                     Out::text(unit),
-                    Out::text(what),
+                    Out::text(kind.label),
                     Out::text(name),
                     Out::opt_date(due[i]),
                     Out::opt_date(Some(done)),
