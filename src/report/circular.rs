@@ -179,20 +179,21 @@ fn summary(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Grid {
     Grid { headers, rows }
 }
 
-/// One paragraph per unit with items, ready to paste into the official circular, with its
-/// 下阶段提醒 (the items falling due next); a unit with only reminders gets its line too.
+/// One paragraph per unit with items, ready to paste into the official circular, ending with a
+/// 下阶段提醒 line (the items falling due next); a unit with only reminders gets its line too.
 fn paragraphs(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Result<Grid> {
     let reminders = reminders(ctx)?;
     let mut rows = Vec::new();
     for (unit, _) in ordered_units(ctx, items) {
-        let reminder = reminders.get(unit).cloned().unwrap_or_default();
+        let reminder = reminders
+            .get(unit)
+            .map_or(String::new(), |r| format!("\n下阶段提醒：{r}"));
         let Some(unit_items) = items.get(unit).filter(|v| !v.is_empty()) else {
             if !reminder.is_empty() {
                 rows.push(vec![
                     Out::text(unit),
                     Out::Int(0),
-                    Out::text("本月无逾期事项。"),
-                    Out::text(reminder),
+                    Out::text(format!("本月无逾期事项。{reminder}")),
                 ]);
             }
             continue;
@@ -214,12 +215,11 @@ fn paragraphs(ctx: &Context, items: &BTreeMap<String, Vec<Item>>) -> Result<Grid
         rows.push(vec![
             Out::text(unit),
             Out::Int(unit_items.len() as i64),
-            Out::text(format!("{}。", parts.join("。"))),
-            Out::text(reminder),
+            Out::text(format!("{}。{reminder}", parts.join("。"))),
         ]);
     }
     Ok(Grid {
-        headers: ["单位", "事项（项）", "通报内容", "下阶段提醒"]
+        headers: ["单位", "事项（项）", "通报内容"]
             .map(String::from)
             .to_vec(),
         rows,

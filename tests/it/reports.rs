@@ -118,15 +118,17 @@ fn leadership_workbook_sheets_and_values() {
         find_row(&overview, &[(0, "未来5个工作日内到期事项（预警，项）")])[1],
         (warnings.len() - 3).to_string()
     );
-    // The circular's 下阶段提醒 names the same items.
+    // The circular's paragraph ends with a 下阶段提醒 line naming the same items.
     let text = read_sheet(
         &ws.path("reports/2026-11/督查通报_2026-11.xlsx"),
         "通报文字",
     );
-    assert_eq!(text[2][3], "下阶段提醒");
-    assert_eq!(
-        find_row(&text, &[(0, "丹朱镇")])[3],
-        "未来5个工作日内有1项事项到期：月度项目台账：2026年11月（12月5日到期），请按期完成。"
+    let paragraph = &find_row(&text, &[(0, "丹朱镇")])[2];
+    assert!(
+        paragraph.ends_with(
+            "\n下阶段提醒：未来5个工作日内有1项事项到期：月度项目台账：2026年11月（12月5日到期），请按期完成。"
+        ),
+        "{paragraph}"
     );
     assert_eq!(overview[0][0], "长子县重点项目月度考核（2026年11月）");
     assert!(overview[1][0].starts_with("数据截至 2026-11-30"));
