@@ -35,7 +35,7 @@ use crate::report::feedback::feedback_workbooks;
 use crate::report::manifest::{manifest, ManifestInput};
 use crate::report::monthly::monthly_xlsx;
 use crate::report::ranking::{ranking_grid, ranking_xlsx};
-use crate::report::Context as ReportContext;
+use crate::report::{Context as ReportContext, UnitLists};
 use crate::scoring::with_previous_ranks;
 use crate::state;
 
@@ -259,8 +259,11 @@ fn assess_month(
     let grid = ranking_grid(&month, &assessment.scores);
     // The leadership workbook holds every cell until it is saved: only the small ranking is
     // built beside it. The circular and the units' feedback workbooks (on both cores) follow.
-    let (ranking, monthly) = rayon::join(|| ranking_xlsx(&grid, as_of), || monthly_xlsx(&ctx));
-    let (circular, quality) = rayon::join(|| circular_xlsx(&ctx), || feedback_workbooks(&ctx));
+    let lists = UnitLists::build(&ctx)?;
+    let (ranking, monthly) =
+        rayon::join(|| ranking_xlsx(&grid, as_of), || monthly_xlsx(&ctx, &lists));
+    let (circular, quality) =
+        rayon::join(|| circular_xlsx(&ctx), || feedback_workbooks(&ctx, &lists));
     let mut outputs = vec![
         (format!("考核排名_{month}.xlsx"), ranking?),
         (format!("考核排名_{month}.csv"), grid.to_csv()?),

@@ -12,9 +12,8 @@ use rayon::prelude::*;
 
 use super::columns::{dates, texts};
 use super::grid::{new_workbook, write_grid, write_sections, Grid, NumFmt, Out, SheetLayout};
-use super::monthly::{lost_items, score_detail};
 use super::quality::{gather, write_quality_sheets, Quality};
-use super::{warning_list, Context, CLOSURE_LABELS};
+use super::{Context, UnitLists, CLOSURE_LABELS};
 use crate::indicator::Indicator;
 use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT};
 use crate::metrics::due::{
@@ -34,12 +33,12 @@ pub const CLOSED: &str = "本月销号";
 const LOSSES_NAMED: usize = 3;
 
 /// Every unit's feedback workbook: (path in the month folder, bytes).
-pub fn feedback_workbooks(ctx: &Context) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn feedback_workbooks(ctx: &Context, lists: &UnitLists) -> Result<Vec<(String, Vec<u8>)>> {
     let quality = gather(ctx);
     let shared = Shared {
-        scores: by_unit(score_detail(ctx)),
-        lost: with_points_lost(ctx, by_unit(lost_items(ctx)?))?,
-        upcoming: by_unit_after_number(warning_list(ctx)?),
+        scores: by_unit(lists.score_detail.clone()),
+        lost: with_points_lost(ctx, by_unit(lists.lost_items.clone()))?,
+        upcoming: by_unit_after_number(lists.warnings.clone()),
         closed: closed_this_month(ctx)?,
         ledger_notes: ledger_notes(ctx)?,
         averages: group_averages(ctx),

@@ -217,6 +217,27 @@ pub fn circular_items(ctx: &Context, indicator: Indicator) -> Result<Grid> {
     Ok(grid(&outcome.late, &fields, true)?)
 }
 
+/// The per-unit lists both the leadership workbook and the units' feedback workbooks show,
+/// built once per month.
+pub struct UnitLists {
+    /// 得分明细: every unit's indicator lines and deduction.
+    pub score_detail: Grid,
+    /// 失分事项: every item behind lost points.
+    pub lost_items: Grid,
+    /// 预警.
+    pub warnings: Grid,
+}
+
+impl UnitLists {
+    pub fn build(ctx: &Context) -> Result<UnitLists> {
+        Ok(UnitLists {
+            score_detail: monthly::score_detail(ctx),
+            lost_items: monthly::lost_items(ctx)?,
+            warnings: warning_list(ctx)?,
+        })
+    }
+}
+
 /// 预警: every unit's open items due within `warn_working_days` working days after D, by unit
 /// and due date.
 pub fn warning_list(ctx: &Context) -> Result<Grid> {

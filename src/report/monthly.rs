@@ -12,8 +12,8 @@ use super::grid::{
     NumFmt, Out, SheetLayout, MAX_COLUMN_WIDTH,
 };
 use super::{
-    circular_items, quality_summary, second_wave, statuses, Context, CIRCULAR, CLOSURE_LABELS,
-    REPLY_LABELS,
+    circular_items, quality_summary, second_wave, statuses, Context, UnitLists, CIRCULAR,
+    CLOSURE_LABELS, REPLY_LABELS,
 };
 use crate::indicator::Indicator;
 use crate::ingest::schema::field::{NOTICE_NO, PROJECT_NAME, TARGET_UNIT, TASK_NO};
@@ -46,23 +46,23 @@ fn chart_height(bars: usize) -> u32 {
 }
 
 /// The workbook's bytes.
-pub fn monthly_xlsx(ctx: &Context) -> Result<Vec<u8>> {
+pub fn monthly_xlsx(ctx: &Context, lists: &UnitLists) -> Result<Vec<u8>> {
     let mut workbook = new_workbook(ctx.as_of)?;
     overview(workbook.add_worksheet().set_name(OVERVIEW)?, ctx)?;
     let titled = |what: &str| SheetLayout::titled(ctx.title(what));
     write_grid(
         workbook.add_worksheet().set_name(SCORE_DETAIL)?,
-        &score_detail(ctx),
+        &lists.score_detail,
         &titled("考核得分明细"),
     )?;
     write_grid(
         workbook.add_worksheet().set_name(LOST_ITEMS)?,
-        &lost_items(ctx)?,
+        &lists.lost_items,
         &titled("失分事项"),
     )?;
     write_grid(
         workbook.add_worksheet().set_name(WARNINGS)?,
-        &super::warning_list(ctx)?,
+        &lists.warnings,
         &SheetLayout::titled(ctx.plain_title(&format!(
             "即将到期事项（预警：数据截止日后{}个工作日内到期、尚未完成）",
             ctx.config.warn_working_days
