@@ -67,6 +67,9 @@ pub struct Config {
     pub scoring: ScoringConfig,
     #[serde(default)]
     pub lights: LightsConfig,
+    /// The 督查通报 as an official document (公文): who issues it and its fixed parts.
+    #[serde(default)]
+    pub circular: CircularConfig,
     /// Holiday notices for years the shipped calendar does not cover (or corrections).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calendar: Vec<YearCalendarConfig>,
@@ -209,6 +212,24 @@ pub struct LightsConfig {
     pub prelim_overdue_red_days: i64,
 }
 
+/// The fixed parts of the 督查通报 issued as a 公文 (GB/T 9704-2012).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CircularConfig {
+    /// 发文机关标志, printed in red at the top.
+    pub issuer: String,
+    /// 期号 "第 N 期"; when left out, the assessed month's number (11 for November).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue_number: Option<u32>,
+    /// 主送机关, the line above the body.
+    pub addressee: String,
+    /// 四、下步要求: one paragraph each, numbered （一）（二）… in the document.
+    pub requirements: Vec<String>,
+    /// 抄送机关, in the 版记 at the end; empty leaves the line out.
+    #[serde(default)]
+    pub copy_to: String,
+}
+
 fn default_due_day() -> u32 {
     5
 }
@@ -256,6 +277,12 @@ impl Default for ScoringConfig {
 impl Default for LightsConfig {
     fn default() -> Self {
         shipped().lights
+    }
+}
+
+impl Default for CircularConfig {
+    fn default() -> Self {
+        shipped().circular
     }
 }
 
@@ -328,6 +355,12 @@ impl Config {
                 "warn_working_days = {}：应为 1 到 30 之间的工作日数",
                 self.warn_working_days
             ));
+        }
+        if self.circular.issuer.trim().is_empty() {
+            out.push("circular.issuer：发文机关标志不能为空".to_string());
+        }
+        if self.circular.issue_number == Some(0) {
+            out.push("circular.issue_number = 0：期号应为正整数".to_string());
         }
         if self.groups.is_empty() {
             out.push("groups：至少需要一个分组".to_string());
@@ -475,6 +508,7 @@ impl Config {
         self.write_units_and_leaders(&mut s);
         self.write_scoring(&mut s);
         self.write_lights(&mut s);
+        self.write_circular(&mut s);
         self.write_calendar(&mut s);
         self.write_header_aliases(&mut s);
         s
@@ -672,6 +706,33 @@ impl Config {
             "prelim_overdue_red_days = {}",
             lights.prelim_overdue_red_days
         );
+    }
+
+    /// `[circular]`: the fixed parts of the 督查通报 (.docx).
+    fn write_circular(&self, s: &mut String) {
+        let circular = &self.circular;
+        let _ = writeln!(s, "\n# 督查通报（公文格式 .docx 草稿）的固定内容。");
+        let _ = writeln!(s, "[circular]");
+        let _ = writeln!(s, "# 发文机关标志（红色版头）。");
+        let _ = writeln!(s, "issuer = {}", toml_value(&circular.issuer));
+        let _ = writeln!(
+            s,
+            "# 期号“第 N 期”；不写时用考核月份的月数（11 月为第 11 期）。"
+        );
+        match circular.issue_number {
+            Some(n) => {
+                let _ = writeln!(s, "issue_number = {n}");
+            }
+            None => {
+                let _ = writeln!(s, "# issue_number = 1");
+            }
+        }
+        let _ = writeln!(s, "# 主送机关。");
+        let _ = writeln!(s, "addressee = {}", toml_value(&circular.addressee));
+        let _ = writeln!(s, "# “四、下步要求”的各段，文中依次编为（一）（二）……");
+        let _ = writeln!(s, "requirements = {}", toml_value(&circular.requirements));
+        let _ = writeln!(s, "# 抄送机关（版记）；留空则不印抄送行。");
+        let _ = writeln!(s, "copy_to = {}", toml_value(&circular.copy_to));
     }
 
     /// `[[calendar]]`: what to add each year, with an example for the first year missing, then

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod cycle;
 pub mod dates;
+pub mod history;
 pub mod indicator;
 pub mod ingest;
 pub mod lock;

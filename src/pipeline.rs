@@ -198,15 +198,15 @@ pub fn assess_tables(
     assess_with(config, calendar, as_of, tables, Problems::Listed)
 }
 
-/// The scores as of `as_of` alone (the previous month's ranks): the data problems, which never
-/// change a score, are not looked for.
-pub fn scores_as_of(
+/// An earlier month assessed for its history (上月排名, 年度趋势) alone: the data problems,
+/// which never change a score and are reported only for the month written, are not looked for.
+pub fn assess_for_history(
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
     tables: &StagedTables,
-) -> PolarsResult<Vec<ScoreRow>> {
-    Ok(assess_with(config, calendar, as_of, tables, Problems::Skipped)?.scores)
+) -> PolarsResult<Assessment> {
+    assess_with(config, calendar, as_of, tables, Problems::Skipped)
 }
 
 /// Whether an assessment lists the problems found while normalizing.

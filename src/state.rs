@@ -1,7 +1,8 @@
 //! The job's own history (IO): each run keeps its month's normalized tables and scores as
 //! parquet under `<state>/<YYYY-MM>/`, replacing that month's folder as a whole. Later runs read
 //! the previous month's ranks from it. This module alone knows the folder's layout:
-//! `scores.parquet` (unit, group, total, rank, grade), `projects.parquet` (the current ledger
+//! `scores.parquet` (unit, group, total, rank, grade and the as-of date the month was assessed
+//! at), `projects.parquet` (the current ledger
 //! with lights), `notices.parquet`, `tasks.parquet` and `visits.parquet`.
 
 use std::collections::BTreeMap;
@@ -9,9 +10,12 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use polars::prelude::{Column, DataFrame, ParquetReader, ParquetWriter, PolarsResult, SerReader};
+use chrono::NaiveDate;
+use polars::prelude::{
+    Column, DataFrame, DataType, ParquetReader, ParquetWriter, PolarsResult, SerReader,
+};
 
-use crate::model::frames::strings;
+use crate::model::frames::{dates, epoch_days, strings};
 use crate::pipeline::Assessment;
 use crate::scoring::ScoreRow;
 
@@ -19,14 +23,63 @@ use crate::scoring::ScoreRow;
 const SCORES_STEM: &str = "scores";
 /// Columns of the scores frame.
 const UNIT: &str = "unit";
+const GROUP: &str = "group";
+const TOTAL: &str = "total";
 const RANK: &str = "rank";
+const AS_OF: &str = "as_of";
+
+/// A month's ranking as a run kept it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthScores {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The day the month was assessed as of; `None` in history kept before this was recorded.
+    pub as_of: Option<NaiveDate>,
+    /// Per unit: its 总分 and 组内排名.
+    pub units: BTreeMap<String, UnitStanding>,
+}
+
+/// One unit's standing in a month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnitStanding {
+    pub total: Option<f64>,
+    pub rank: Option<u32>,
+}
+
+impl MonthScores {
+    /// The standing of each unit of an assessment.
+    pub fn of(month: &str, as_of: NaiveDate, scores: &[ScoreRow]) -> MonthScores {
+        MonthScores {
+            month: month.to_string(),
+            as_of: Some(as_of),
+            units: scores
+                .iter()
+                .map(|r| {
+                    let standing = UnitStanding {
+                        total: r.total,
+                        rank: r.rank,
+                    };
+                    (r.unit.clone(), standing)
+                })
+                .collect(),
+        }
+    }
+
+    /// Each unit's rank.
+    pub fn ranks(&self) -> BTreeMap<String, u32> {
+        self.units
+            .iter()
+            .filter_map(|(unit, s)| Some((unit.clone(), s.rank?)))
+            .collect()
+    }
+}
 
 fn month_dir(state: &Path, month: &str) -> PathBuf {
     state.join(month)
 }
 
-/// Each unit's rank in `month`, when a run kept that month's state.
-pub fn ranks(state: &Path, month: &str) -> anyhow::Result<Option<BTreeMap<String, u32>>> {
+/// The ranking a run kept for `month`, if any.
+pub fn month_scores(state: &Path, month: &str) -> anyhow::Result<Option<MonthScores>> {
     let path = month_dir(state, month).join(format!("{SCORES_STEM}.parquet"));
     if !path.is_file() {
         return Ok(None);
@@ -35,21 +88,36 @@ pub fn ranks(state: &Path, month: &str) -> anyhow::Result<Option<BTreeMap<String
     let scores = ParquetReader::new(file)
         .finish()
         .with_context(|| format!("历史记录 {} 已损坏", path.display()))?;
-    let units = strings(&scores, UNIT)?;
-    let ranks: Vec<Option<u32>> = scores.column(RANK)?.u32()?.iter().collect();
-    Ok(Some(
-        units
-            .into_iter()
-            .zip(ranks)
-            .filter_map(|(u, r)| Some((u?, r?)))
-            .collect(),
-    ))
+    let read = || -> PolarsResult<MonthScores> {
+        let units = strings(&scores, UNIT)?;
+        let totals: Vec<Option<f64>> = scores.column(TOTAL)?.f64()?.iter().collect();
+        let ranks: Vec<Option<u32>> = scores.column(RANK)?.u32()?.iter().collect();
+        let as_of = match scores.column(AS_OF) {
+            Ok(_) => dates(&scores, AS_OF)?.into_iter().flatten().next(),
+            Err(_) => None,
+        };
+        Ok(MonthScores {
+            month: month.to_string(),
+            as_of,
+            units: units
+                .into_iter()
+                .zip(totals.into_iter().zip(ranks))
+                .filter_map(|(unit, (total, rank))| Some((unit?, UnitStanding { total, rank })))
+                .collect(),
+        })
+    };
+    read()
+        .map(Some)
+        .with_context(|| format!("历史记录 {} 已损坏", path.display()))
 }
 
 /// Replace the assessed month's state, written beside it and renamed in.
 pub fn save(state: &Path, assessment: &Assessment) -> anyhow::Result<()> {
     let tables = &mut [
-        (SCORES_STEM, scores_frame(&assessment.scores)?),
+        (
+            SCORES_STEM,
+            scores_frame(&assessment.scores, assessment.as_of)?,
+        ),
         ("projects", assessment.metrics.lights.clone()),
         ("notices", assessment.notices.clone()),
         ("tasks", assessment.tasks.clone()),
@@ -67,8 +135,8 @@ pub fn save(state: &Path, assessment: &Assessment) -> anyhow::Result<()> {
     crate::atomic::swap_in(staging, &target)
 }
 
-/// The month's scores as a frame.
-fn scores_frame(rows: &[ScoreRow]) -> PolarsResult<DataFrame> {
+/// The month's scores as a frame, each row naming the as-of date.
+fn scores_frame(rows: &[ScoreRow], as_of: NaiveDate) -> PolarsResult<DataFrame> {
     DataFrame::new(
         rows.len(),
         vec![
@@ -77,11 +145,11 @@ fn scores_frame(rows: &[ScoreRow]) -> PolarsResult<DataFrame> {
                 rows.iter().map(|r| r.unit.as_str()).collect::<Vec<_>>(),
             ),
             Column::new(
-                "group".into(),
+                GROUP.into(),
                 rows.iter().map(|r| r.group.as_str()).collect::<Vec<_>>(),
             ),
             Column::new(
-                "total".into(),
+                TOTAL.into(),
                 rows.iter().map(|r| r.total).collect::<Vec<_>>(),
             ),
             Column::new(RANK.into(), rows.iter().map(|r| r.rank).collect::<Vec<_>>()),
@@ -89,6 +157,7 @@ fn scores_frame(rows: &[ScoreRow]) -> PolarsResult<DataFrame> {
                 "grade".into(),
                 rows.iter().map(|r| r.grade.as_str()).collect::<Vec<_>>(),
             ),
+            Column::new(AS_OF.into(), vec![epoch_days(as_of); rows.len()]).cast(&DataType::Date)?,
         ],
     )
 }

@@ -2,7 +2,6 @@
 //! given), the drop folder and the config; writes the month's reports; everything in between is
 //! `pipeline::assess`.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
@@ -27,17 +26,16 @@ use crate::ingest::discover::extension_of;
 use crate::ingest::discover::{discover, Discovery, IgnoredFile, InputFile};
 use crate::ingest::{content_hash, FileOutcome, Ingest};
 use crate::lock::RunLock;
-use crate::pipeline::{
-    assess_tables, calendar_warning, needs_attention, scores_as_of, StagedTables,
-};
-use crate::report::circular::circular_xlsx;
+use crate::pipeline::{assess_tables, calendar_warning, needs_attention, StagedTables};
+use crate::report::circular::{circular_xlsx, CircularTables};
 use crate::report::feedback::feedback_workbooks;
 use crate::report::manifest::{manifest, ManifestInput};
 use crate::report::monthly::monthly_xlsx;
+use crate::report::official::circular_docx;
 use crate::report::ranking::{ranking_grid, ranking_xlsx};
 use crate::report::{Context as ReportContext, UnitLists};
 use crate::scoring::with_previous_ranks;
-use crate::state;
+use crate::{history, state};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -84,7 +82,8 @@ struct Timings {
 struct MonthTimings {
     month: String,
     assess: f64,
-    previous_month: f64,
+    /// Reading or assessing the months before (上月排名, 年度趋势).
+    earlier_months: f64,
     reports: f64,
 }
 
@@ -239,12 +238,15 @@ fn assess_month(
         lap = Instant::now();
     };
     let staged = tables.as_ref().context("报送数据已释放")?;
-    // The previous month first: its assessment leaves memory before this month's is built.
-    let previous = previous_ranks(&args.state, config, calendar, as_of, staged)?;
-    stage(&mut timings.previous_month);
+    // The earlier months first: each assessment leaves memory before the next is built.
+    let earlier = history::earlier_months(&args.state, config, calendar, as_of, staged)?;
+    stage(&mut timings.earlier_months);
     let mut assessment =
         assess_tables(config, calendar, as_of, staged).context("计算考核指标时出错")?;
-    with_previous_ranks(&mut assessment.scores, &previous);
+    let previous_month = month_label(crate::dates::previous_month_end(as_of));
+    if let Some(previous) = earlier.iter().find(|m| m.month == previous_month) {
+        with_previous_ranks(&mut assessment.scores, &previous.ranks());
+    }
     if last {
         *tables = None;
     }
@@ -253,6 +255,7 @@ fn assess_month(
     let ctx = ReportContext {
         config,
         assessment: &assessment,
+        earlier: &earlier,
         files,
         as_of,
     };
@@ -262,13 +265,22 @@ fn assess_month(
     let lists = UnitLists::build(&ctx)?;
     let (ranking, monthly) =
         rayon::join(|| ranking_xlsx(&grid, as_of), || monthly_xlsx(&ctx, &lists));
-    let (circular, quality) =
-        rayon::join(|| circular_xlsx(&ctx), || feedback_workbooks(&ctx, &lists));
+    let circular_tables = CircularTables::build(&ctx)?;
+    let ((circular, circular_document), quality) = rayon::join(
+        || {
+            (
+                circular_xlsx(&ctx, &circular_tables),
+                circular_docx(&ctx, &circular_tables),
+            )
+        },
+        || feedback_workbooks(&ctx, &lists),
+    );
     let mut outputs = vec![
         (format!("考核排名_{month}.xlsx"), ranking?),
         (format!("考核排名_{month}.csv"), grid.to_csv()?),
         (format!("重点项目月度考核_{month}.xlsx"), monthly?),
         (format!("督查通报_{month}.xlsx"), circular?),
+        (format!("督查通报_{month}.docx"), circular_document?),
     ];
     outputs.extend(quality?);
     let manifest = manifest(&ManifestInput {
@@ -307,29 +319,6 @@ fn assess_month(
         outputs: outputs.len() + 1,
         timings,
     })
-}
-
-/// Each unit's rank in the month before D's: from the history when a run kept it, otherwise
-/// assessed from the same inputs as of that month's last day (so the result does not depend on
-/// which months were run, or in which order).
-fn previous_ranks(
-    state_dir: &Path,
-    config: &Config,
-    calendar: &Calendar,
-    as_of: NaiveDate,
-    tables: &StagedTables,
-) -> anyhow::Result<BTreeMap<String, u32>> {
-    let previous_end = crate::dates::previous_month_end(as_of);
-    let label = month_label(previous_end);
-    if let Some(ranks) = state::ranks(state_dir, &label)? {
-        return Ok(ranks);
-    }
-    let previous =
-        scores_as_of(config, calendar, previous_end, tables).context("计算上月排名时出错")?;
-    Ok(previous
-        .iter()
-        .filter_map(|row| Some((row.unit.clone(), row.rank?)))
-        .collect())
 }
 
 fn discover_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Discovery> {

@@ -25,13 +25,33 @@ struct Item {
     days: Option<i64>,
 }
 
-pub fn circular_xlsx(ctx: &Context) -> Result<Vec<u8>> {
-    let items = collect(ctx)?;
+/// The circular's three tables, built once for the workbook and the 公文 (.docx) alike.
+pub struct CircularTables {
+    /// Per unit, items by category, then a 合计 row.
+    pub summary: Grid,
+    /// Per unit with items or reminders: 单位, 事项（项）, 通报内容 (lines joined by '\n').
+    pub text: Grid,
+    /// Every item: 序号, 单位, 类别, 事项, 期限, 状态, 逾期天数.
+    pub detail: Grid,
+}
+
+impl CircularTables {
+    pub fn build(ctx: &Context) -> Result<CircularTables> {
+        let items = collect(ctx)?;
+        Ok(CircularTables {
+            summary: summary(ctx, &items),
+            text: paragraphs(ctx, &items)?,
+            detail: detail(ctx, &items),
+        })
+    }
+}
+
+pub fn circular_xlsx(ctx: &Context, tables: &CircularTables) -> Result<Vec<u8>> {
     let mut workbook = new_workbook(ctx.as_of)?;
     let layout = |what: &str| SheetLayout::titled(ctx.title(what));
     write_grid(
         workbook.add_worksheet().set_name(SUMMARY)?,
-        &summary(ctx, &items),
+        &tables.summary,
         &layout("督查通报汇总"),
     )?;
     let text_layout = SheetLayout {
@@ -40,18 +60,19 @@ pub fn circular_xlsx(ctx: &Context) -> Result<Vec<u8>> {
     };
     write_grid(
         workbook.add_worksheet().set_name(TEXT)?,
-        &paragraphs(ctx, &items)?,
+        &tables.text,
         &text_layout,
     )?;
     write_grid(
         workbook.add_worksheet().set_name(DETAIL)?,
-        &detail(ctx, &items),
+        &tables.detail,
         &layout("督查通报明细"),
     )?;
     Ok(workbook.save_to_buffer()?)
 }
 
-fn categories() -> Vec<&'static str> {
+/// The circular's categories in order: the four items, then overdue notices.
+pub fn categories() -> Vec<&'static str> {
     CIRCULAR
         .iter()
         .map(|c| c.label)

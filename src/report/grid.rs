@@ -71,8 +71,21 @@ impl Out {
         }
     }
 
+    /// The value as a workbook shows it, for documents that print it as text.
+    pub fn shown(&self) -> String {
+        match self {
+            Out::Empty => String::new(),
+            Out::Text(s) => s.clone(),
+            Out::Int(i) => i.to_string(),
+            Out::Number(x, NumFmt::Rate) => format!("{:.2}%", x * 100.0),
+            Out::Number(x, NumFmt::Score) => format!("{x:.2}"),
+            Out::Number(x, NumFmt::Money) => thousands(*x),
+            Out::Date(d) => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+
     /// Display columns the value takes (CJK characters count two).
-    fn width(&self) -> usize {
+    pub fn width(&self) -> usize {
         match self {
             Out::Empty => 0,
             Out::Text(s) => s.lines().map(UnicodeWidthStr::width).max().unwrap_or(0),
@@ -83,6 +96,21 @@ impl Out {
             Out::Date(_) => 10,
         }
     }
+}
+
+/// `#,##0.00`: two decimals, a comma every three digits.
+fn thousands(x: f64) -> String {
+    let fixed = format!("{:.2}", x.abs());
+    let (whole, cents) = fixed.split_once('.').unwrap_or((&fixed, "00"));
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if x < 0.0 && fixed != "0.00" { "-" } else { "" };
+    format!("{sign}{grouped}.{cents}")
 }
 
 /// Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection).
@@ -466,6 +494,18 @@ mod tests {
         assert_eq!(cut.chars().count(), MAX_CELL_CHARS);
         assert!(cut.ends_with(CUT_MARK));
         assert_eq!(fit_cell("短"), "短");
+    }
+
+    #[test]
+    fn values_are_shown_as_the_workbook_formats_them() {
+        assert_eq!(
+            Out::Number(1234567.891, NumFmt::Money).shown(),
+            "1,234,567.89"
+        );
+        assert_eq!(Out::Number(-950.0, NumFmt::Money).shown(), "-950.00");
+        assert_eq!(Out::Number(0.125, NumFmt::Rate).shown(), "12.50%");
+        assert_eq!(Out::Number(88.4, NumFmt::Score).shown(), "88.40");
+        assert_eq!(Out::Empty.shown(), "");
     }
 
     #[test]

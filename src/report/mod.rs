@@ -6,10 +6,12 @@ pub mod feedback;
 pub mod grid;
 pub mod manifest;
 pub mod monthly;
+pub mod official;
 pub mod quality;
 pub mod ranking;
 pub mod second_wave;
 pub mod template;
+pub mod trend;
 
 use std::collections::BTreeMap;
 
@@ -99,6 +101,8 @@ pub fn statuses(df: &polars::prelude::DataFrame) -> Result<Vec<(String, bool)>> 
 pub struct Context<'a> {
     pub config: &'a Config,
     pub assessment: &'a Assessment,
+    /// The rankings of the months before M (`history::earlier_months`), oldest first.
+    pub earlier: &'a [crate::state::MonthScores],
     pub files: &'a [FileOutcome],
     pub as_of: NaiveDate,
 }

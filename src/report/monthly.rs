@@ -11,6 +11,7 @@ use super::grid::{
     fit_columns, new_workbook, print_setup, write_grid, write_sections, write_table, Formats, Grid,
     NumFmt, Out, SheetLayout, MAX_COLUMN_WIDTH,
 };
+use super::trend::{self, trend_sheet};
 use super::{
     circular_items, quality_summary, second_wave, statuses, Context, UnitLists, CIRCULAR,
     CLOSURE_LABELS, REPLY_LABELS,
@@ -49,6 +50,7 @@ fn chart_height(bars: usize) -> u32 {
 pub fn monthly_xlsx(ctx: &Context, lists: &UnitLists) -> Result<Vec<u8>> {
     let mut workbook = new_workbook(ctx.as_of)?;
     overview(workbook.add_worksheet().set_name(OVERVIEW)?, ctx)?;
+    trend_sheet(workbook.add_worksheet().set_name(trend::SHEET)?, ctx)?;
     let titled = |what: &str| SheetLayout::titled(ctx.title(what));
     write_grid(
         workbook.add_worksheet().set_name(SCORE_DETAIL)?,
@@ -197,7 +199,6 @@ fn headline(ctx: &Context) -> Result<Grid> {
     let metrics = &ctx.assessment.metrics;
     let projects = &metrics.lights;
     let stages = texts(projects, "stage")?;
-    let lights = texts(projects, LIGHT)?;
     let sum =
         |name: &str| -> Result<f64> { Ok(numbers(projects, name)?.into_iter().flatten().sum()) };
     let (plan, ytd) = (sum("annual_plan")?, sum("ytd_investment")?);
@@ -235,11 +236,7 @@ fn headline(ctx: &Context) -> Result<Grid> {
         Out::text("时序进度"),
         Out::Number(metrics.time_progress, NumFmt::Rate),
     ]);
-    for light in LIGHTS {
-        let n = lights
-            .iter()
-            .filter(|l| l.as_deref() == Some(light))
-            .count();
+    for (light, n) in light_counts(ctx)? {
         headline.push(vec![
             Out::text(format!("{light}项目（个）")),
             Out::Int(n as i64),
@@ -289,6 +286,21 @@ fn headline(ctx: &Context) -> Result<Grid> {
         headers: vec!["一、总体情况".into(), "数值".into()],
         rows: headline,
     })
+}
+
+/// Projects per light: 红灯, 黄灯, 绿灯.
+pub(super) fn light_counts(ctx: &Context) -> Result<Vec<(&'static str, usize)>> {
+    let lights = texts(&ctx.assessment.metrics.lights, LIGHT)?;
+    Ok(LIGHTS
+        .iter()
+        .map(|light| {
+            let n = lights
+                .iter()
+                .filter(|l| l.as_deref() == Some(*light))
+                .count();
+            (*light, n)
+        })
+        .collect())
 }
 
 /// One group's ranking with a bar chart of its totals, written at `row`; returns the grid and
@@ -390,7 +402,7 @@ fn lights_by_sector(ctx: &Context, number: &str) -> Result<Grid> {
 }
 
 /// ↑2 / ↓1 / 持平 for people; the ranking CSV keeps the plain number.
-fn change_arrow(change: Option<i64>) -> String {
+pub(super) fn change_arrow(change: Option<i64>) -> String {
     match change {
         Some(c) if c > 0 => format!("↑{c}"),
         Some(c) if c < 0 => format!("↓{}", -c),

@@ -9,6 +9,7 @@ mod first_slice;
 mod hardening;
 mod history;
 mod ingest;
+mod official;
 mod operations;
 mod reader;
 mod reports;

@@ -85,6 +85,7 @@ fn leadership_workbook_sheets_and_values() {
         names,
         [
             "概览",
+            "年度趋势",
             "得分明细",
             "失分事项",
             "预警",

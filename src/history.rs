@@ -1,0 +1,89 @@
+//! The months before D's (IO: the state folder): every month of D's year before M, and the
+//! month before M when it lies in the year before, each as its ranking as of its last day. They
+//! give 上月排名 and the 年度趋势 sheet. A month whose history was kept as of its last day is
+//! read back; any other (never run, or run only for a day within it) is assessed from the
+//! inputs as of its last day and its history kept. So the result does not depend on which
+//! months were run before, or in which order.
+
+use std::path::Path;
+
+use anyhow::Context;
+use chrono::{Datelike, NaiveDate};
+
+use crate::calendar::Calendar;
+use crate::config::Config;
+use crate::dates::{month_label, previous_month_end};
+use crate::pipeline::{assess_for_history, StagedTables};
+use crate::state::{self, MonthScores};
+
+/// The last days of the months before D's that a run needs, oldest first: January to M−1 of
+/// D's year, or December of the year before when D is in January.
+pub fn month_ends_before(as_of: NaiveDate) -> Vec<NaiveDate> {
+    let mut ends = Vec::new();
+    let mut end = previous_month_end(as_of);
+    loop {
+        ends.push(end);
+        if end.year() != as_of.year() || end.month() == 1 {
+            break;
+        }
+        end = previous_month_end(end);
+    }
+    ends.reverse();
+    ends
+}
+
+/// The rankings of the months before D's (see `month_ends_before`), oldest first.
+pub fn earlier_months(
+    state_dir: &Path,
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+    tables: &StagedTables,
+) -> anyhow::Result<Vec<MonthScores>> {
+    month_ends_before(as_of)
+        .into_iter()
+        .map(|end| month_as_of_end(state_dir, config, calendar, end, tables))
+        .collect()
+}
+
+/// The ranking of the month ending on `end`: kept history when it was assessed as of `end`,
+/// otherwise assessed now and kept.
+fn month_as_of_end(
+    state_dir: &Path,
+    config: &Config,
+    calendar: &Calendar,
+    end: NaiveDate,
+    tables: &StagedTables,
+) -> anyhow::Result<MonthScores> {
+    let month = month_label(end);
+    if let Some(kept) = state::month_scores(state_dir, &month)? {
+        if kept.as_of == Some(end) {
+            return Ok(kept);
+        }
+    }
+    let assessment = assess_for_history(config, calendar, end, tables)
+        .with_context(|| format!("按 {end} 计算 {month} 的考核排名时出错"))?;
+    state::save(state_dir, &assessment)?;
+    Ok(MonthScores::of(&month, end, &assessment.scores))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+    }
+
+    #[test]
+    fn the_months_before_are_those_of_the_year_or_last_december() {
+        let ends = month_ends_before(d("2026-11-15"));
+        assert_eq!(ends.len(), 10);
+        assert_eq!(ends.first(), Some(&d("2026-01-31")));
+        assert_eq!(ends[1], d("2026-02-28"));
+        assert_eq!(ends.last(), Some(&d("2026-10-31")));
+        assert_eq!(month_ends_before(d("2026-02-01")), vec![d("2026-01-31")]);
+        assert_eq!(month_ends_before(d("2027-01-04")), vec![d("2026-12-31")]);
+        assert_eq!(month_ends_before(d("2026-12-31")).len(), 11);
+    }
+}
