@@ -6,9 +6,10 @@ Usage: python3 benches/bench.py [county] [city] [province] [trap] [--no-pandas]
 Builds the release binaries, generates each tier once under $KEYPROJ_BENCH_DIR (default
 /tmp/keyproj-bench), installs pandas into a venv there, and prints wall time, CPU time, peak
 RSS, time per stage and the ratios; per 1,000 rows for linearity. The job is measured three
-times per tier: the first run (empty state folder), the nightly case (archive and staging cache
-from the night before, no month history, no earlier reports) and the same night with
---no-cache; the three must give identical outputs. "trap" runs the sample alone and the sample
+times per tier: the first run (empty state folder: every month of the year before M is assessed
+and kept for 上月排名 and 年度趋势), the nightly case (archive, staging cache and month history
+from the night before, no earlier reports) and the same night with --no-cache; the three must
+give identical outputs. "trap" runs the sample alone and the sample
 plus one 5-row sheet whose used range is A1:ZZ1048576 (a space in the last cell), and compares
 their peak RSS.
 """
@@ -166,19 +167,17 @@ def main():
             cmd += ["--config", config]
         env = dict(os.environ, RUST_LOG="warn")
         runs = {}
-        for case, keep, extra in [
-            # The first run ever: empty state folder (archive, staging cache and history written).
-            ("first run", [], []),
-            # A night later: archive and staging cache kept, no month history (so the previous
-            # month is assessed from the inputs too), no earlier reports.
-            ("nightly", ["archive", "cache"], []),
+        for case, fresh_state, extra in [
+            # The first run ever: empty state folder (archive, staging cache and the history of
+            # every month of the year written).
+            ("first run", True, []),
+            # A night later: archive, staging cache and month history kept, no earlier reports.
+            ("nightly", False, []),
             # The same night with the staging cache switched off: every file parsed.
-            ("nightly, --no-cache", ["archive", "cache"], ["--no-cache"]),
+            ("nightly, --no-cache", False, ["--no-cache"]),
         ]:
-            if os.path.isdir(state):
-                for name in os.listdir(state):
-                    if name not in keep:
-                        shutil.rmtree(os.path.join(state, name), ignore_errors=True)
+            if fresh_state:
+                shutil.rmtree(state, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
             wall, cpu, rss, _ = measured(cmd + extra, env=env)
             run = json.load(open(os.path.join(out, "2026-11", "run.json")))

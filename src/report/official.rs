@@ -100,14 +100,40 @@ pub fn circular_docx(ctx: &Context, tables: &CircularTables) -> Result<Vec<u8>> 
     doc = ranking(doc, ctx);
     doc = requirements(doc, ctx);
     doc = signature(doc, ctx);
-    doc = attachment(doc, &tables.detail);
+    let workbook = format!("督查通报_{}.xlsx", ctx.month());
+    doc = attachment(doc, &tables.detail, ATTACHMENT_ROWS, &workbook);
     // The body may end with a table; a paragraph after it would start a blank page.
     doc = doc
         .add_paragraph(lines_before(Paragraph::new(), 1))
         .add_table(colophon(ctx));
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    doc.build().pack(&mut bytes)?;
-    Ok(bytes.into_inner())
+    let mut stored = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut stored)?;
+    deflated(stored.into_inner())
+}
+
+/// The package with every part compressed: `docx-rs` stores them as they are, and a circular
+/// with thousands of items would be ten times larger than it needs to be. The entries keep
+/// their order and a fixed time, so the bytes stay reproducible.
+fn deflated(stored: Vec<u8>) -> Result<Vec<u8>> {
+    use std::io::{Cursor, Write};
+    let mut archive = zip::ZipArchive::new(Cursor::new(stored))?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i)?;
+        let name = entry.name()?.to_string();
+        if entry.is_dir() {
+            out.add_directory(name, options)?;
+            continue;
+        }
+        let mut content = Vec::with_capacity(entry.size() as usize);
+        std::io::copy(&mut entry, &mut content)?;
+        out.start_file(name, options)?;
+        out.write_all(&content)?;
+    }
+    Ok(out.finish()?.into_inner())
 }
 
 fn fonts(name: &str) -> RunFonts {
@@ -521,8 +547,13 @@ fn signature(doc: Docx, ctx: &Context) -> Docx {
 
 pub const ATTACHMENT_TITLE: &str = "逾期事项明细";
 
-/// 附件1 on a new page: every item of the circular.
-fn attachment(doc: Docx, detail: &Grid) -> Docx {
+/// The most items 附件1 prints as a table (about 80 pages); a longer list stays in the workbook.
+pub const ATTACHMENT_ROWS: usize = 1_000;
+
+/// 附件1 on a new page: every item of the circular, or, when there are more than `max_rows`,
+/// where to find them (`workbook`): a printed list of thousands of rows helps nobody, and
+/// would take gigabytes to build.
+fn attachment(doc: Docx, detail: &Grid, max_rows: usize, workbook: &str) -> Docx {
     let label = Paragraph::new()
         .style(STYLE_HEADING_1)
         .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None)
@@ -534,6 +565,15 @@ fn attachment(doc: Docx, detail: &Grid) -> Docx {
         .add_paragraph(styled(STYLE_TITLE, ATTACHMENT_TITLE));
     if detail.rows.is_empty() {
         return doc.add_paragraph(styled(STYLE_BODY, "本月无逾期事项。"));
+    }
+    if detail.rows.len() > max_rows {
+        return doc.add_paragraph(styled(
+            STYLE_BODY,
+            &format!(
+                "本月逾期事项共{}项，超过{max_rows}项，明细不随文印发，见《{workbook}》“通报明细”工作表。",
+                detail.rows.len()
+            ),
+        ));
     }
     doc.add_table(table(detail))
 }
@@ -707,6 +747,39 @@ mod tests {
         for (n, text) in cases {
             assert_eq!(chinese_number(n), text, "{n}");
         }
+    }
+
+    fn document_xml(doc: Docx) -> String {
+        let mut stored = std::io::Cursor::new(Vec::new());
+        doc.build().pack(&mut stored).unwrap();
+        let mut zip = zip::ZipArchive::new(stored).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        xml
+    }
+
+    #[test]
+    fn a_list_too_long_to_print_is_pointed_to_not_printed() {
+        let detail = Grid {
+            headers: vec!["序号".into(), "事项".into()],
+            rows: (1..=3)
+                .map(|i| vec![Out::Int(i), Out::text(format!("事项{i}"))])
+                .collect(),
+        };
+        let printed = document_xml(attachment(Docx::new(), &detail, 3, "督查通报_2026-11.xlsx"));
+        assert!(
+            printed.contains("<w:tbl>") && printed.contains("事项3"),
+            "{printed}"
+        );
+        let pointed = document_xml(attachment(Docx::new(), &detail, 2, "督查通报_2026-11.xlsx"));
+        assert!(
+            !pointed.contains("<w:tbl>") && !pointed.contains("事项1"),
+            "{pointed}"
+        );
+        assert!(pointed.contains(
+            "本月逾期事项共3项，超过2项，明细不随文印发，见《督查通报_2026-11.xlsx》“通报明细”工作表。"
+        ));
     }
 
     #[test]
