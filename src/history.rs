@@ -40,6 +40,8 @@ pub fn earlier_months(
     as_of: NaiveDate,
     tables: &StagedTables,
 ) -> anyhow::Result<Vec<MonthScores>> {
+    // One month at a time: two at once were 15 % faster at the province tier but added
+    // 250 MiB to its peak.
     month_ends_before(as_of)
         .into_iter()
         .map(|end| month_as_of_end(state_dir, config, calendar, end, tables))
