@@ -240,11 +240,28 @@ pub fn write_table(
     grid: &Grid,
     formats: &Formats,
 ) -> Result<u32, XlsxError> {
+    write_fitted_table(sheet, first_row, grid, formats, &[])
+}
+
+/// `write_table`, each row made tall enough for its text wrapped in columns of `widths`
+/// (spreadsheet programs do not do it on open). A row's height is set before its cells are
+/// written, so the table can go to a constant-memory sheet, which writes rows out in order.
+fn write_fitted_table(
+    sheet: &mut Worksheet,
+    first_row: u32,
+    grid: &Grid,
+    formats: &Formats,
+    widths: &[f64],
+) -> Result<u32, XlsxError> {
     for (c, header) in grid.headers.iter().enumerate() {
         sheet.write_string_with_format(first_row, c as u16, header, &formats.header)?;
     }
     for (r, row) in grid.rows.iter().enumerate() {
         let r = first_row + 1 + r as u32;
+        let lines = wrapped_lines(row, widths);
+        if lines > 1.0 {
+            sheet.set_row_height(r, lines * LINE_HEIGHT)?;
+        }
         let is_total =
             matches!(row.first(), Some(Out::Text(label)) if TOTAL_LABELS.contains(&label.as_str()));
         let cells = if is_total {
@@ -294,7 +311,7 @@ fn fit_cell(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Set column widths to fit the widest cell of any of `grids` (CJK characters count two);
-/// returns the widths, for `fit_rows`.
+/// returns the widths, for the rows' heights.
 pub fn fit_columns(
     sheet: &mut Worksheet,
     grids: &[&Grid],
@@ -331,34 +348,22 @@ pub const MAX_COLUMN_WIDTH: f64 = 60.0;
 /// Points per line of text at the default font size.
 const LINE_HEIGHT: f64 = 15.0;
 
-/// Make rows tall enough for their wrapped text (spreadsheet programs do not do it on open).
-pub fn fit_rows(
-    sheet: &mut Worksheet,
-    first_row: u32,
-    grid: &Grid,
-    widths: &[f64],
-) -> Result<(), XlsxError> {
-    for (r, row) in grid.rows.iter().enumerate() {
-        let lines = row
-            .iter()
-            .zip(widths)
-            .map(|(cell, width)| match cell {
-                Out::Text(s) => s
-                    .lines()
-                    .map(|l| {
-                        (UnicodeWidthStr::width(l) as f64 / (width - 1.0).max(1.0))
-                            .ceil()
-                            .max(1.0)
-                    })
-                    .sum::<f64>(),
-                _ => 1.0,
-            })
-            .fold(1.0, f64::max);
-        if lines > 1.0 {
-            sheet.set_row_height(first_row + 1 + r as u32, lines * LINE_HEIGHT)?;
-        }
-    }
-    Ok(())
+/// The lines the tallest cell of `row` takes, wrapped in columns of `widths` (1 without widths).
+fn wrapped_lines(row: &[Out], widths: &[f64]) -> f64 {
+    row.iter()
+        .zip(widths)
+        .map(|(cell, width)| match cell {
+            Out::Text(s) => s
+                .lines()
+                .map(|l| {
+                    (UnicodeWidthStr::width(l) as f64 / (width - 1.0).max(1.0))
+                        .ceil()
+                        .max(1.0)
+                })
+                .sum::<f64>(),
+            _ => 1.0,
+        })
+        .fold(1.0, f64::max)
 }
 
 /// A4 landscape, one page wide, the header row repeated on every page, page numbers below.
@@ -399,7 +404,8 @@ pub fn colour_lights(
 }
 
 /// A whole sheet of one table: title lines, a frozen and filtered header, fitted columns,
-/// lights coloured, printed A4 landscape with the header on every page.
+/// lights coloured, printed A4 landscape with the header on every page. Cells are written in
+/// row order, so `sheet` may be a constant-memory sheet.
 pub fn write_grid(
     sheet: &mut Worksheet,
     grid: &Grid,
@@ -415,9 +421,8 @@ pub fn write_grid(
         sheet.write_string_with_format(i as u32, 0, line, format)?;
     }
     let header_row = layout.title.len() as u32;
-    let end = write_table(sheet, header_row, grid, &formats)?;
     let widths = fit_columns(sheet, &[grid], layout.max_width.unwrap_or(MAX_COLUMN_WIDTH))?;
-    fit_rows(sheet, header_row, grid, &widths)?;
+    let end = write_fitted_table(sheet, header_row, grid, &formats, &widths)?;
     let columns = grid.headers.len() as u16;
     if columns > 0 {
         sheet.autofilter(
@@ -451,17 +456,12 @@ pub fn write_sections(
         };
         sheet.write_string_with_format(i as u32, 0, line, format)?;
     }
-    let mut row = title.len() as u32;
-    let mut placed = Vec::with_capacity(sections.len());
-    for (heading, grid) in sections {
-        sheet.write_string_with_format(row, 0, heading, &formats.section)?;
-        placed.push(row + 1);
-        row = write_table(sheet, row + 1, grid, &formats)? + 1;
-    }
     let grids: Vec<&Grid> = sections.iter().map(|(_, g)| g).collect();
     let widths = fit_columns(sheet, &grids, MAX_COLUMN_WIDTH)?;
-    for (first, grid) in placed.iter().zip(&grids) {
-        fit_rows(sheet, *first, grid, &widths)?;
+    let mut row = title.len() as u32;
+    for (heading, grid) in sections {
+        sheet.write_string_with_format(row, 0, heading, &formats.section)?;
+        row = write_fitted_table(sheet, row + 1, grid, &formats, &widths)? + 1;
     }
     print_setup(sheet, None)
 }

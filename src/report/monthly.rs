@@ -46,24 +46,32 @@ fn chart_height(bars: usize) -> u32 {
     (bars as u32 * 26 + 90).max(220)
 }
 
-/// The workbook's bytes.
+/// The workbook's bytes. The long lists go to constant-memory sheets, which write each row out
+/// as it is finished: at the province tier they hold hundreds of thousands of cells, which a
+/// normal sheet keeps until the workbook is saved.
 pub fn monthly_xlsx(ctx: &Context, lists: &UnitLists) -> Result<Vec<u8>> {
     let mut workbook = new_workbook(ctx.as_of)?;
     overview(workbook.add_worksheet().set_name(OVERVIEW)?, ctx)?;
     trend_sheet(workbook.add_worksheet().set_name(trend::SHEET)?, ctx)?;
     let titled = |what: &str| SheetLayout::titled(ctx.title(what));
     write_grid(
-        workbook.add_worksheet().set_name(SCORE_DETAIL)?,
+        workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name(SCORE_DETAIL)?,
         &lists.score_detail,
         &titled("考核得分明细"),
     )?;
     write_grid(
-        workbook.add_worksheet().set_name(LOST_ITEMS)?,
+        workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name(LOST_ITEMS)?,
         &lists.lost_items,
         &titled("失分事项"),
     )?;
     write_grid(
-        workbook.add_worksheet().set_name(WARNINGS)?,
+        workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name(WARNINGS)?,
         &lists.warnings,
         &SheetLayout::titled(ctx.plain_title(&format!(
             "即将到期事项（预警：数据截止日后{}个工作日内到期、尚未完成）",
@@ -73,7 +81,9 @@ pub fn monthly_xlsx(ctx: &Context, lists: &UnitLists) -> Result<Vec<u8>> {
     let projects = project_list(ctx)?;
     let light_column = projects.headers.iter().position(|h| h == "红黄绿灯");
     write_grid(
-        workbook.add_worksheet().set_name(PROJECTS)?,
+        workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name(PROJECTS)?,
         &projects,
         // Twenty-odd columns must fit an A4 page across: long text wraps in narrow columns.
         &SheetLayout {
@@ -85,13 +95,17 @@ pub fn monthly_xlsx(ctx: &Context, lists: &UnitLists) -> Result<Vec<u8>> {
     for item in CIRCULAR {
         let grid = circular_items(ctx, item.indicator)?;
         write_grid(
-            workbook.add_worksheet().set_name(item.sheet)?,
+            workbook
+                .add_worksheet_with_constant_memory()?
+                .set_name(item.sheet)?,
             &grid,
             &titled(item.label),
         )?;
     }
     write_grid(
-        workbook.add_worksheet().set_name(NOTICES)?,
+        workbook
+            .add_worksheet_with_constant_memory()?
+            .set_name(NOTICES)?,
         &notice_list(ctx)?,
         &titled("挂牌督办事项（复函逾期、不完整、未办结或待销号）"),
     )?;
