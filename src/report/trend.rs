@@ -178,7 +178,12 @@ pub fn trend_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     let months = months_of_year(ctx);
     let trends = group_trends(ctx, &months);
     let mut row = title.len() as u32 + 1;
+    // Printed, each group's scores and chart start a page, and its ranks another.
+    let mut page_breaks = Vec::new();
     for (i, trend) in trends.iter().enumerate() {
+        if i > 0 {
+            page_breaks.push(row);
+        }
         let number = SECTION_NUMBERS.get(i).copied().unwrap_or("");
         sheet.write_string_with_format(
             row,
@@ -192,6 +197,7 @@ pub fn trend_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
             sheet.insert_chart(end + 1, 0, &line_chart(trend, header, months.len()))?;
         }
         row = end + CHART_ROWS + 2;
+        page_breaks.push(row);
         sheet.write_string_with_format(
             row,
             0,
@@ -202,6 +208,7 @@ pub fn trend_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     }
     let grids: Vec<&Grid> = trends.iter().flat_map(|t| [&t.scores, &t.ranks]).collect();
     fit_columns(sheet, &grids, super::grid::MAX_COLUMN_WIDTH)?;
+    sheet.set_page_breaks(&page_breaks)?;
     print_setup(sheet, None)?;
     Ok(())
 }
