@@ -384,3 +384,33 @@ fn every_paragraph_and_table_cell_is_the_workbooks() {
     assert_eq!(table.len(), detail.len() - header);
     assert_eq!(table[..], detail[header..]);
 }
+
+#[test]
+fn the_letterhead_and_colophon_come_from_the_config() {
+    let ws = Workspace::fresh();
+    copy_sample(&ws);
+    let config = std::fs::read_to_string(ws.path("keyproj.toml")).unwrap();
+    let config = config
+        .replace(
+            "issuer = \"长子县重点项目建设联席会议办公室\"",
+            "issuer = \"长子县人民政府督查室\"\nissue_number = 7",
+        )
+        .replace("copy_to = \"县委", "copy_to = \"\"\n# \"县委");
+    std::fs::write(ws.path("keyproj.toml"), config).unwrap();
+    ws.run_expecting(&["--month", "2026-11"], 1);
+    let docx = ws.path("reports/2026-11/督查通报_2026-11.docx");
+    let document = part(&docx, "word/document.xml");
+    let body = paragraphs(&document);
+    assert_eq!(body[0], "长子县人民政府督查室");
+    assert_eq!(body[1], "第7期2026年11月30日");
+    // No 抄送 line: the 版记 is the 印发 line alone.
+    let colophon = tables(&document).pop().unwrap();
+    assert_eq!(colophon, [["长子县人民政府督查室2026年11月30日印发"]]);
+    // The issuer signs the circular, above the date.
+    let signed = body
+        .iter()
+        .rposition(|p| p == "长子县人民政府督查室")
+        .expect("signature");
+    assert!(signed > 1);
+    assert_eq!(body[signed + 1], "2026年11月30日");
+}
