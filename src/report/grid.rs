@@ -403,6 +403,23 @@ pub fn colour_lights(
     Ok(())
 }
 
+/// A sheet's title lines from the top: the first large, the rest as section headings.
+pub fn write_title(
+    sheet: &mut Worksheet,
+    title: &[String],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    for (i, line) in title.iter().enumerate() {
+        let format = if i == 0 {
+            &formats.title
+        } else {
+            &formats.section
+        };
+        sheet.write_string_with_format(i as u32, 0, line, format)?;
+    }
+    Ok(())
+}
+
 /// A whole sheet of one table: title lines, a frozen and filtered header, fitted columns,
 /// lights coloured, printed A4 landscape with the header on every page. Cells are written in
 /// row order, so `sheet` may be a constant-memory sheet.
@@ -412,14 +429,7 @@ pub fn write_grid(
     layout: &SheetLayout,
 ) -> Result<(), XlsxError> {
     let formats = Formats::default();
-    for (i, line) in layout.title.iter().enumerate() {
-        let format = if i == 0 {
-            &formats.title
-        } else {
-            &formats.section
-        };
-        sheet.write_string_with_format(i as u32, 0, line, format)?;
-    }
+    write_title(sheet, &layout.title, &formats)?;
     let header_row = layout.title.len() as u32;
     let widths = fit_columns(sheet, &[grid], layout.max_width.unwrap_or(MAX_COLUMN_WIDTH))?;
     let end = write_fitted_table(sheet, header_row, grid, &formats, &widths)?;
@@ -448,14 +458,7 @@ pub fn write_sections(
     sections: &[(String, Grid)],
 ) -> Result<(), XlsxError> {
     let formats = Formats::default();
-    for (i, line) in title.iter().enumerate() {
-        let format = if i == 0 {
-            &formats.title
-        } else {
-            &formats.section
-        };
-        sheet.write_string_with_format(i as u32, 0, line, format)?;
-    }
+    write_title(sheet, title, &formats)?;
     let grids: Vec<&Grid> = sections.iter().map(|(_, g)| g).collect();
     let widths = fit_columns(sheet, &grids, MAX_COLUMN_WIDTH)?;
     let mut row = title.len() as u32;

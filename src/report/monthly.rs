@@ -8,8 +8,8 @@ use rust_xlsxwriter::{Chart, ChartType, Worksheet};
 
 use super::columns::{dates, grid, numbers, texts, As};
 use super::grid::{
-    fit_columns, new_workbook, print_setup, write_grid, write_sections, write_table, Formats, Grid,
-    NumFmt, Out, SheetLayout, MAX_COLUMN_WIDTH,
+    fit_columns, new_workbook, print_setup, write_grid, write_sections, write_table, write_title,
+    Formats, Grid, NumFmt, Out, SheetLayout, MAX_COLUMN_WIDTH,
 };
 use super::trend::{self, trend_sheet};
 use super::{
@@ -177,18 +177,7 @@ fn count_status(df: &DataFrame) -> Result<(usize, usize)> {
 fn overview(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     let formats = Formats::default();
     let title = ctx.title("月度考核");
-    for (i, line) in title.iter().enumerate() {
-        sheet.write_string_with_format(
-            i as u32,
-            0,
-            line,
-            if i == 0 {
-                &formats.title
-            } else {
-                &formats.section
-            },
-        )?;
-    }
+    write_title(sheet, &title, &formats)?;
     let headline = headline(ctx)?;
     let mut row = write_table(sheet, title.len() as u32 + 1, &headline, &formats)? + 1;
     let mut grids = vec![headline];

@@ -158,15 +158,8 @@ fn styles(doc: Docx) -> Docx {
     doc.default_fonts(fonts(FONT_BODY))
         .default_size(SIZE_3)
         .add_style(
-            paragraph(STYLE_BODY, "公文正文", FONT_BODY, SIZE_3)
-                .align(AlignmentType::Both)
-                .indent(
-                    None,
-                    Some(SpecialIndentType::FirstLine(2 * CHAR)),
-                    None,
-                    None,
-                )
-                .first_line_chars(200),
+            two_characters_in(paragraph(STYLE_BODY, "公文正文", FONT_BODY, SIZE_3))
+                .align(AlignmentType::Both),
         )
         .add_style(
             paragraph(STYLE_TITLE, "公文标题", FONT_TITLE, SIZE_2)
@@ -183,26 +176,18 @@ fn styles(doc: Docx) -> Docx {
                 .color(RED)
                 .align(AlignmentType::Center),
         )
-        .add_style(
-            paragraph(STYLE_HEADING_1, "一级标题", FONT_HEADING_1, SIZE_3)
-                .indent(
-                    None,
-                    Some(SpecialIndentType::FirstLine(2 * CHAR)),
-                    None,
-                    None,
-                )
-                .first_line_chars(200),
-        )
-        .add_style(
-            paragraph(STYLE_HEADING_2, "二级标题", FONT_HEADING_2, SIZE_3)
-                .indent(
-                    None,
-                    Some(SpecialIndentType::FirstLine(2 * CHAR)),
-                    None,
-                    None,
-                )
-                .first_line_chars(200),
-        )
+        .add_style(two_characters_in(paragraph(
+            STYLE_HEADING_1,
+            "一级标题",
+            FONT_HEADING_1,
+            SIZE_3,
+        )))
+        .add_style(two_characters_in(paragraph(
+            STYLE_HEADING_2,
+            "二级标题",
+            FONT_HEADING_2,
+            SIZE_3,
+        )))
         .add_style(
             paragraph(STYLE_TABLE, "表格文字", FONT_BODY, SIZE_SMALL_4)
                 .align(AlignmentType::Center)
@@ -215,6 +200,18 @@ fn styles(doc: Docx) -> Docx {
             FONT_PAGE_NUMBER,
             SIZE_4,
         ))
+}
+
+/// A style whose first line starts two characters in (空二字), in twips and in characters.
+fn two_characters_in(style: Style) -> Style {
+    style
+        .indent(
+            None,
+            Some(SpecialIndentType::FirstLine(2 * CHAR)),
+            None,
+            None,
+        )
+        .first_line_chars(200)
 }
 
 /// A4, the GB/T 9704 margins, the 22 × 28 grid, page numbers at the outer corners.
@@ -442,13 +439,14 @@ pub fn unit_heading(k: usize, unit: &str) -> String {
 /// 二、存在的主要问题: the workbook's paragraph of each unit, in the order of the ranking.
 fn problems(mut doc: Docx, ctx: &Context, tables: &CircularTables) -> Result<Docx> {
     doc = doc.add_paragraph(styled(STYLE_HEADING_1, "二、存在的主要问题"));
-    let position = |unit: &str| {
-        ctx.assessment
-            .scores
-            .iter()
-            .position(|s| s.unit == unit)
-            .unwrap_or(usize::MAX)
-    };
+    let ranking: std::collections::HashMap<&str, usize> = ctx
+        .assessment
+        .scores
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.unit.as_str(), i))
+        .collect();
+    let position = |unit: &str| ranking.get(unit).copied().unwrap_or(usize::MAX);
     let cell = |row: &[Out], i: usize| row.get(i).map(Out::shown).unwrap_or_default();
     let mut rows: Vec<(String, String)> = tables
         .text

@@ -6,7 +6,7 @@ use anyhow::Result;
 use chrono::Datelike;
 use rust_xlsxwriter::{Chart, ChartMarker, ChartType, Worksheet};
 
-use super::grid::{fit_columns, print_setup, write_table, Formats, Grid, NumFmt, Out};
+use super::grid::{fit_columns, print_setup, write_table, write_title, Formats, Grid, NumFmt, Out};
 use super::Context;
 use crate::state::{MonthScores, UnitStanding};
 
@@ -75,33 +75,10 @@ pub fn group_trends(ctx: &Context, months: &[MonthScores]) -> Vec<GroupTrend> {
                     .unwrap_or(u32::MAX)
             };
             units.sort_by(|a, b| rank_now(a).cmp(&rank_now(b)).then(a.cmp(b)));
-            let standing =
-                |unit: &str, m: &MonthScores| m.units.get(unit).copied().unwrap_or(EMPTY);
-            let mut score_rows: Vec<Vec<Out>> = units
-                .iter()
-                .map(|unit| {
-                    let mut row = vec![Out::text(*unit)];
-                    row.extend(
-                        months
-                            .iter()
-                            .map(|m| Out::opt_number(standing(unit, m).total, NumFmt::Score)),
-                    );
-                    row
-                })
-                .collect();
+            let mut score_rows =
+                unit_rows(&units, months, |s| Out::opt_number(s.total, NumFmt::Score));
             score_rows.extend(summary_rows(&units, months));
-            let rank_rows = units
-                .iter()
-                .map(|unit| {
-                    let mut row = vec![Out::text(*unit)];
-                    row.extend(
-                        months
-                            .iter()
-                            .map(|m| Out::opt_int(standing(unit, m).rank.map(i64::from))),
-                    );
-                    row
-                })
-                .collect();
+            let rank_rows = unit_rows(&units, months, |s| Out::opt_int(s.rank.map(i64::from)));
             GroupTrend {
                 group: group.clone(),
                 scores: Grid {
@@ -113,6 +90,23 @@ pub fn group_trends(ctx: &Context, months: &[MonthScores]) -> Vec<GroupTrend> {
                     rows: rank_rows,
                 },
             }
+        })
+        .collect()
+}
+
+/// One row per unit: its name, then `cell` of its standing in each month (empty when absent).
+fn unit_rows(
+    units: &[&str],
+    months: &[MonthScores],
+    cell: impl Fn(UnitStanding) -> Out,
+) -> Vec<Vec<Out>> {
+    units
+        .iter()
+        .map(|unit| {
+            let standings = months
+                .iter()
+                .map(|m| cell(m.units.get(*unit).copied().unwrap_or(EMPTY)));
+            std::iter::once(Out::text(*unit)).chain(standings).collect()
         })
         .collect()
 }
@@ -167,14 +161,7 @@ fn round2(x: f64) -> f64 {
 pub fn trend_sheet(sheet: &mut Worksheet, ctx: &Context) -> Result<()> {
     let formats = Formats::default();
     let title = ctx.plain_title("年度考核趋势");
-    for (i, line) in title.iter().enumerate() {
-        let format = if i == 0 {
-            &formats.title
-        } else {
-            &formats.section
-        };
-        sheet.write_string_with_format(i as u32, 0, line, format)?;
-    }
+    write_title(sheet, &title, &formats)?;
     let months = months_of_year(ctx);
     let trends = group_trends(ctx, &months);
     let mut row = title.len() as u32 + 1;

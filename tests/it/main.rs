@@ -96,19 +96,20 @@ pub fn keyproj<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
 
 /// All cells of a sheet as strings (numbers as Rust prints them), row by row.
 pub fn read_sheet(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    read_sheet_with(path, sheet, |c| match c {
+        Data::Empty => String::new(),
+        Data::Float(x) => format!("{x}"),
+        other => other.to_string(),
+    })
+}
+
+/// All cells of a sheet, each rendered by `cell`, row by row.
+pub fn read_sheet_with(path: &Path, sheet: &str, cell: fn(&Data) -> String) -> Vec<Vec<String>> {
     let mut workbook = open_workbook_auto(path).expect("open workbook");
     let range = workbook.worksheet_range(sheet).expect("sheet");
     range
         .rows()
-        .map(|row| {
-            row.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::Float(x) => format!("{x}"),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
+        .map(|row| row.iter().map(cell).collect())
         .collect()
 }
 

@@ -4,14 +4,14 @@
 use std::io::Read;
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, DataType, Reader};
+use calamine::{Data, DataType};
 use keyproj::report::official::{
     unit_heading, ATTACHMENT_TITLE, FONT_BODY, FONT_HEADING_1, FONT_HEADING_2, FONT_PAGE_NUMBER,
     FONT_TITLE, LINE_PITCH, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, RED, STYLE_BODY,
     STYLE_HEADING_1, STYLE_HEADING_2, STYLE_PAGE_NUMBER, STYLE_TITLE,
 };
 
-use crate::{copy_sample, read_csv, Workspace};
+use crate::{copy_sample, read_csv, read_sheet_with, Workspace};
 
 /// One part of the .docx package.
 fn part(docx: &Path, name: &str) -> String {
@@ -123,24 +123,15 @@ fn tables(document: &str) -> Vec<Vec<Vec<String>>> {
 
 /// A sheet's cells as the workbook shows them: dates as YYYY-MM-DD, whole numbers plainly.
 fn shown_sheet(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-    let mut workbook = open_workbook_auto(path).expect("open workbook");
-    let range = workbook.worksheet_range(sheet).expect("sheet");
-    range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::DateTime(_) => c
-                        .as_date()
-                        .map(|d| d.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default(),
-                    Data::Float(x) => format!("{x}"),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
+    read_sheet_with(path, sheet, |c| match c {
+        Data::Empty => String::new(),
+        Data::DateTime(_) => c
+            .as_date()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        Data::Float(x) => format!("{x}"),
+        other => other.to_string(),
+    })
 }
 
 /// The style's XML in styles.xml.
