@@ -5,6 +5,7 @@
 pub mod cell;
 pub mod discover;
 pub mod header;
+mod merges;
 pub mod problem;
 pub mod read;
 pub mod schema;

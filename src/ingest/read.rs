@@ -12,6 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx};
 
 use super::cell::Cell;
+use super::merges;
 
 /// One sheet's cells; `rows[0]` is Excel row `first_row + 1`, `rows[i][0]` column `first_col`.
 /// Rows may differ in length: a row ends at its last non-blank cell.
@@ -193,7 +194,7 @@ fn read_workbook(bytes: &[u8], format: Format, limits: Limits) -> Result<Vec<Raw
     let cursor = Cursor::new(bytes);
     let open = |e: &dyn std::fmt::Display| open_error(&e.to_string());
     match format {
-        Format::Xlsx => streamed_sheets(Xlsx::new(cursor).map_err(|e| open(&e))?, limits),
+        Format::Xlsx => streamed_sheets(bytes, Xlsx::new(cursor).map_err(|e| open(&e))?, limits),
         Format::Ods => dense_sheets(Ods::new(cursor).map_err(|e| open(&e))?, limits, |_, _| {
             Vec::new()
         }),
@@ -220,19 +221,35 @@ fn over_budget(cells: u64, limits: Limits) -> String {
 
 /// xlsx/xlsm, streamed: only non-blank cells are kept, so a sheet formatted down to row
 /// 1,048,576 costs what its real cells cost.
-fn streamed_sheets<RS>(mut workbook: Xlsx<RS>, limits: Limits) -> Result<Vec<RawSheet>, String>
+fn streamed_sheets<RS>(
+    bytes: &[u8],
+    mut workbook: Xlsx<RS>,
+    limits: Limits,
+) -> Result<Vec<RawSheet>, String>
 where
     RS: std::io::Read + std::io::Seek,
 {
     let names = workbook.sheet_names();
+    let mut package = zip::ZipArchive::new(Cursor::new(bytes)).ok();
+    let parts = package
+        .as_mut()
+        .and_then(merges::sheet_parts)
+        .filter(|parts| parts.len() == names.len());
+    let mut buffer = Vec::new();
     let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
+    for (index, name) in names.into_iter().enumerate() {
         let unreadable = |e: &dyn std::fmt::Display| format!("工作表“{name}”无法读取（{e}）");
+        let found = package
+            .as_mut()
+            .zip(parts.as_ref().map(|parts| parts[index].as_str()))
+            .and_then(|(package, part)| merges::sheet_merges(package, part, &mut buffer));
         // A sheet whose merge list cannot be read is still read, without merges.
-        let merges = workbook
-            .merge_cells_by_sheet_name(&name)
-            .map(|m| m.iter().map(Merge::from).collect())
-            .unwrap_or_default();
+        let merges = found.unwrap_or_else(|| {
+            workbook
+                .merge_cells_by_sheet_name(&name)
+                .map(|m| m.iter().map(Merge::from).collect())
+                .unwrap_or_default()
+        });
         let mut reader = workbook
             .worksheet_cells_reader(&name)
             .map_err(|e| unreadable(&e))?;
