@@ -8,7 +8,7 @@ use crate::text::fold;
 
 #[derive(Debug, Clone)]
 pub struct UnitResolver {
-    by_name: HashMap<String, String>,
+    by_name: HashMap<String, String, foldhash::fast::RandomState>,
     /// The longest name or alias, in characters (bounds the search inside a file name).
     longest_name: usize,
     county: String,
@@ -16,7 +16,7 @@ pub struct UnitResolver {
 
 impl UnitResolver {
     pub fn new(config: &Config) -> UnitResolver {
-        let mut by_name = HashMap::new();
+        let mut by_name = HashMap::default();
         for unit in &config.units {
             for name in std::iter::once(&unit.name).chain(&unit.aliases) {
                 by_name.insert(fold(name), unit.name.clone());
@@ -63,11 +63,16 @@ impl UnitResolver {
     pub fn find_in(&self, text: &str) -> Option<&str> {
         // Look up the text's substrings, longest first, so the cost grows with the length of
         // the file name, not with the number of configured units.
-        let chars: Vec<char> = fold(text).chars().collect();
-        for len in (1..=self.longest_name.min(chars.len())).rev() {
-            for window in chars.windows(len) {
-                let candidate: String = window.iter().collect();
-                if let Some(unit) = self.by_name.get(&candidate) {
+        let folded = fold(text);
+        let bounds: Vec<usize> = folded
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain(std::iter::once(folded.len()))
+            .collect();
+        let chars = bounds.len() - 1;
+        for len in (1..=self.longest_name.min(chars)).rev() {
+            for window in bounds.windows(len + 1) {
+                if let Some(unit) = self.by_name.get(&folded[window[0]..window[len]]) {
                     return Some(unit.as_str());
                 }
             }

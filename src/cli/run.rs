@@ -354,7 +354,9 @@ enum Read {
 /// cannot be read is a problem of that file, not an error of the run. A file the staging cache
 /// knows (same path, modification time and content) is not parsed again. The new cache is
 /// written batch by batch, unless every file came from the cache and none was removed; only the
-/// latest snapshot rows stay in memory.
+/// latest snapshot rows stay in memory. Batches are parsed on every core while a second thread
+/// gathers the batch before (frames, cache, latest rows), so neither waits for the other; at
+/// most two batches are in memory.
 fn read_inputs(
     found: &Discovery,
     config: &Config,
@@ -374,24 +376,82 @@ fn read_inputs(
         ProgressStyle::with_template("读取报送文件 {bar:40} {pos}/{len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut files = Vec::with_capacity(found.files.len());
-    let mut assembly = Assembly::new(cache);
-    let mut latest = LatestRows::default();
-    let mut writer: Option<CacheWriter> = None;
-    // Batches of cached rows only, held (as slices of the loaded cache) until it is clear
-    // whether a new cache must be written.
-    let mut unwritten = Vec::new();
-    let mut cached = 0;
-    for batch in batches(&found.files) {
-        // Files are read on every core; the results keep the discovery order.
-        let read: Vec<Read> = batch
-            .par_iter()
-            .map(|input| {
-                let read = read_one(&ingest, input, &archive, cache)?;
-                progress.inc(1);
-                Ok(read)
-            })
-            .collect::<anyhow::Result<_>>()?;
+    std::thread::scope(|scope| {
+        // A rendezvous channel: a parsed batch waits until the one before is gathered.
+        let (batches_read, to_gather) = std::sync::mpsc::sync_channel::<Vec<Read>>(0);
+        let gatherer = scope.spawn(|| {
+            let mut gathered = Gathered::new(cache, &cache_dir, found.files.len());
+            for read in to_gather {
+                gathered.take(read)?;
+            }
+            gathered.finish(fingerprint)
+        });
+        let mut failed = None;
+        for batch in batches(&found.files) {
+            // Files are read on every core; the results keep the discovery order.
+            let read = batch
+                .par_iter()
+                .map(|input| {
+                    let read = read_one(&ingest, input, &archive, cache)?;
+                    progress.inc(1);
+                    Ok(read)
+                })
+                .collect::<anyhow::Result<Vec<Read>>>();
+            match read {
+                Ok(read) => {
+                    // A closed channel: the gatherer stopped on an error, which `join` gives.
+                    if batches_read.send(read).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        drop(batches_read);
+        let gathered = gatherer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        progress.finish_and_clear();
+        match failed {
+            Some(e) => Err(e),
+            None => gathered,
+        }
+    })
+}
+
+/// The read files gathered batch by batch, in discovery order: the run's outcomes, its rows as
+/// assembled, the new cache under way and the latest snapshot rows.
+struct Gathered<'a> {
+    cache: &'a StagingCache,
+    cache_dir: &'a Path,
+    files: Vec<FileOutcome>,
+    assembly: Assembly<'a>,
+    latest: LatestRows,
+    writer: Option<CacheWriter>,
+    /// Batches of cached rows only, held (as slices of the loaded cache) until it is clear
+    /// whether a new cache must be written.
+    unwritten: Vec<StagedTables>,
+    cached: usize,
+}
+
+impl<'a> Gathered<'a> {
+    fn new(cache: &'a StagingCache, cache_dir: &'a Path, files: usize) -> Gathered<'a> {
+        Gathered {
+            cache,
+            cache_dir,
+            files: Vec::with_capacity(files),
+            assembly: Assembly::new(cache),
+            latest: LatestRows::default(),
+            writer: None,
+            unwritten: Vec::new(),
+            cached: 0,
+        }
+    }
+
+    fn take(&mut self, read: Vec<Read>) -> anyhow::Result<()> {
         let fresh: Vec<&FileOutcome> = read
             .iter()
             .filter_map(|r| match r {
@@ -400,56 +460,61 @@ fn read_inputs(
             })
             .collect();
         let any_fresh = !fresh.is_empty();
-        assembly.start_batch(StagedTables::build_from(&fresh).context("整理报送数据时出错")?);
+        self.assembly
+            .start_batch(StagedTables::build_from(&fresh).context("整理报送数据时出错")?);
         for read in read {
             let outcome = match read {
                 Read::Fresh(mut outcome) => {
-                    assembly.push_fresh(&outcome.staged_rows())?;
+                    self.assembly.push_fresh(&outcome.staged_rows())?;
                     for sheet in &mut outcome.sheets {
                         sheet.staged = None;
                     }
                     outcome
                 }
                 Read::Cached(outcome, pieces) => {
-                    cached += 1;
-                    assembly.push_cached(&pieces)?;
+                    self.cached += 1;
+                    self.assembly.push_cached(&pieces)?;
                     outcome
                 }
                 Read::Unreadable(outcome) => {
-                    assembly.push_cached(&[])?;
+                    self.assembly.push_cached(&[])?;
                     outcome
                 }
             };
             for problem in &outcome.problems {
                 warn!(file = %problem.file, reason = %problem.reason, "file rejected");
             }
-            files.push(outcome);
+            self.files.push(outcome);
         }
-        let rows = assembly.end_batch().context("整理报送数据时出错")?;
-        if writer.is_none() && any_fresh {
-            writer = Some(started_cache(&cache_dir, &mut unwritten)?);
+        let rows = self.assembly.end_batch().context("整理报送数据时出错")?;
+        if self.writer.is_none() && any_fresh {
+            self.writer = Some(started_cache(self.cache_dir, &mut self.unwritten)?);
         }
-        match writer.as_mut() {
+        match self.writer.as_mut() {
             Some(writer) => writer.write(&rows)?,
-            None => unwritten.push(rows.clone()),
+            None => self.unwritten.push(rows.clone()),
         }
-        latest.push(rows).context("整理报送数据时出错")?;
+        self.latest.push(rows).context("整理报送数据时出错")
     }
-    progress.finish_and_clear();
-    let pieces = assembly.finish();
-    // Nothing new, changed or removed: the cache on disk already says all this.
-    let cache_is_current = cached == cache.len() && cached == files.len();
-    if writer.is_none() && !cache_is_current {
-        writer = Some(started_cache(&cache_dir, &mut unwritten)?);
+
+    fn finish(mut self, fingerprint: &str) -> anyhow::Result<ReadInputs> {
+        let cache_dir = self.cache_dir;
+        let pieces = self.assembly.finish();
+        // Nothing new, changed or removed: the cache on disk already says all this.
+        let cached = self.cached;
+        let cache_is_current = cached == self.cache.len() && cached == self.files.len();
+        if self.writer.is_none() && !cache_is_current {
+            self.writer = Some(started_cache(cache_dir, &mut self.unwritten)?);
+        }
+        if let Some(writer) = self.writer {
+            writer.finish(cache_dir, fingerprint, &self.files, &pieces)?;
+        }
+        Ok(ReadInputs {
+            files: self.files,
+            tables: self.latest.finish().context("整理报送数据时出错")?,
+            cached,
+        })
     }
-    if let Some(writer) = writer {
-        writer.finish(&cache_dir, fingerprint, &files, &pieces)?;
-    }
-    Ok(ReadInputs {
-        files,
-        tables: latest.finish().context("整理报送数据时出错")?,
-        cached,
-    })
 }
 
 /// A new cache under way, with the batches read before it was started.

@@ -58,15 +58,19 @@ pub fn normalize_header(raw: &str) -> HeaderName {
 /// Header aliases of every table, folded, plus aliases added in the config.
 #[derive(Debug, Clone)]
 pub struct AliasTable {
-    by_table: HashMap<Table, HashMap<String, &'static ColumnDef>>,
+    /// One map per table, in the order of `Table::ALL` (the header search looks every name of
+    /// the top rows up in each, so the hash is the fast one).
+    by_table: Vec<Aliases>,
 }
+
+type Aliases = HashMap<String, &'static ColumnDef, foldhash::fast::RandomState>;
 
 impl AliasTable {
     /// `extra` holds (table, canonical column name, alias) triples from the config.
     pub fn new(extra: &[(Table, String, String)]) -> AliasTable {
-        let mut by_table = HashMap::new();
+        let mut by_table = Vec::with_capacity(Table::ALL.len());
         for table in Table::ALL {
-            let mut map = HashMap::new();
+            let mut map = Aliases::default();
             for column in table.columns() {
                 map.insert(fold(column.name), column);
                 for alias in column.aliases {
@@ -80,23 +84,20 @@ impl AliasTable {
                     }
                 }
             }
-            by_table.insert(table, map);
+            by_table.push(map);
         }
         AliasTable { by_table }
     }
 
     /// The canonical column a normalized header names in `table`.
     pub fn lookup(&self, table: Table, name: &str) -> Option<&'static ColumnDef> {
-        if let Some(column) = self.by_table.get(&table).and_then(|m| m.get(name)) {
+        let aliases = &self.by_table[table as usize];
+        if let Some(column) = aliases.get(name) {
             return Some(column);
         }
         // "1-10月完成投资" / "1—10月累计完成投资": this year's cumulative investment.
         if table == Table::Projects && is_year_to_date_investment(name) {
-            return self
-                .by_table
-                .get(&table)
-                .and_then(|m| m.get("本年完成投资"))
-                .copied();
+            return aliases.get("本年完成投资").copied();
         }
         None
     }

@@ -233,7 +233,7 @@ where
     let mut package = zip::ZipArchive::new(Cursor::new(bytes)).ok();
     let parts = package
         .as_mut()
-        .and_then(merges::sheet_parts)
+        .and_then(|package| merges::sheet_parts(package, names.len()))
         .filter(|parts| parts.len() == names.len());
     let mut buffer = Vec::new();
     let mut sheets = Vec::with_capacity(names.len());

@@ -15,6 +15,7 @@ pub enum Table {
 }
 
 impl Table {
+    /// Every table, in declaration order: `table as usize` is its index here.
     pub const ALL: [Table; 6] = [
         Table::Projects,
         Table::Notices,
@@ -592,6 +593,13 @@ pub const MEETING_COLUMNS: &[ColumnDef] = &[
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn every_table_sits_at_its_own_index() {
+        for (index, table) in Table::ALL.into_iter().enumerate() {
+            assert_eq!(table as usize, index, "{table:?}");
+        }
+    }
 
     #[test]
     fn every_catalogued_field_is_a_field_of_some_table() {
