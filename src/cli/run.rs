@@ -260,15 +260,16 @@ fn assess_month(
         as_of,
     };
     let grid = ranking_grid(&month, &assessment.scores);
-    // The leadership workbook holds every cell until it is saved: only the small ranking is
-    // built beside it. The circular and the units' feedback workbooks (on both cores) follow.
+    // The workbooks for leadership are built one after another on one core while the units'
+    // feedback workbooks take the other (and both, once those are done). The leadership
+    // workbook's long lists are constant-memory sheets, so it holds little beside them.
     let lists = UnitLists::build(&ctx)?;
-    let (ranking, monthly) =
-        rayon::join(|| ranking_xlsx(&grid, as_of), || monthly_xlsx(&ctx, &lists));
     let circular_tables = CircularTables::build(&ctx)?;
-    let ((circular, circular_document), quality) = rayon::join(
+    let ((ranking, monthly, circular, circular_document), quality) = rayon::join(
         || {
             (
+                ranking_xlsx(&grid, as_of),
+                monthly_xlsx(&ctx, &lists),
                 circular_xlsx(&ctx, &circular_tables),
                 circular_docx(&ctx, &circular_tables),
             )
