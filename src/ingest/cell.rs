@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::text::{fold, to_half_width, trim};
+use crate::text::{fold, folded, to_half_width, trim};
 
 /// One cell, independent of the file format it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,7 +113,7 @@ pub fn is_empty_marker(s: &str) -> bool {
         return false;
     }
     matches!(
-        fold(s).as_str(),
+        folded(s).as_ref(),
         "" | "-" | "--" | "—" | "——" | "/" | "无" | "暂无" | "\\"
     )
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::cell::{Cell, MoneyUnit};
 use super::read::RawSheet;
 use super::schema::{ColumnDef, Table};
-use crate::text::fold;
+use crate::text::{fold, folded};
 
 /// How many rows from the top are searched for the header.
 const HEADER_SEARCH_ROWS: usize = 30;
@@ -23,31 +23,26 @@ pub struct HeaderName {
 /// Normalize a header cell: trim, fold width and whitespace, drop `*` markers and a trailing
 /// bracketed unit ("总投资（万元）" → 总投资 with 万元; "投资（万元））" → 投资).
 pub fn normalize_header(raw: &str) -> HeaderName {
-    let mut s = fold(raw);
-    s = s.trim_matches('*').to_string();
+    let folded = folded(raw);
+    let mut s = folded.trim_matches('*');
     let mut unit = None;
-    loop {
-        let opens = s.matches('(').count();
-        let closes = s.matches(')').count();
-        if s.ends_with(')') && closes > opens {
-            s.pop();
+    while s.ends_with(')') {
+        if s.matches(')').count() > s.matches('(').count() {
+            s = &s[..s.len() - 1];
             continue;
         }
-        if s.ends_with(')') {
-            if let Some(open) = s.rfind('(') {
-                let inner = &s[open + 1..s.len() - 1];
-                match inner {
-                    "万元" | "万" => unit = unit.or(Some(MoneyUnit::Wan)),
-                    "亿元" | "亿" => unit = unit.or(Some(MoneyUnit::Yi)),
-                    _ => {}
-                }
-                if open > 0 {
-                    s.truncate(open);
-                    continue;
-                }
-            }
+        let Some(open) = s.rfind('(') else {
+            break;
+        };
+        match &s[open + 1..s.len() - 1] {
+            "万元" | "万" => unit = unit.or(Some(MoneyUnit::Wan)),
+            "亿元" | "亿" => unit = unit.or(Some(MoneyUnit::Yi)),
+            _ => {}
         }
-        break;
+        if open == 0 {
+            break;
+        }
+        s = &s[..open];
     }
     HeaderName {
         name: s.trim_matches('*').to_string(),
