@@ -378,16 +378,17 @@ fn read_inputs(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     std::thread::scope(|scope| {
-        // A rendezvous channel: a parsed batch waits until the one before is gathered.
-        let (batches_read, to_gather) = std::sync::mpsc::sync_channel::<Vec<Read>>(0);
+        // A rendezvous channel: a parsed batch waits until the one before is gathered. A batch
+        // that failed to read ends the gathering with its error, before the cache is finished.
+        let (batches_read, to_gather) =
+            std::sync::mpsc::sync_channel::<anyhow::Result<Vec<Read>>>(0);
         let gatherer = scope.spawn(|| {
             let mut gathered = Gathered::new(cache, &cache_dir, found.files.len());
             for read in to_gather {
-                gathered.take(read)?;
+                gathered.take(read?)?;
             }
             gathered.finish(fingerprint)
         });
-        let mut failed = None;
         for batch in batches(&found.files) {
             // Files are read on every core; the results keep the discovery order.
             let read = batch
@@ -398,17 +399,10 @@ fn read_inputs(
                     Ok(read)
                 })
                 .collect::<anyhow::Result<Vec<Read>>>();
-            match read {
-                Ok(read) => {
-                    // A closed channel: the gatherer stopped on an error, which `join` gives.
-                    if batches_read.send(read).is_err() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
+            let failed = read.is_err();
+            // A closed channel: the gatherer stopped on an error, which `join` gives.
+            if batches_read.send(read).is_err() || failed {
+                break;
             }
         }
         drop(batches_read);
@@ -416,10 +410,7 @@ fn read_inputs(
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         progress.finish_and_clear();
-        match failed {
-            Some(e) => Err(e),
-            None => gathered,
-        }
+        gathered
     })
 }
 

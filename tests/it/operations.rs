@@ -129,6 +129,21 @@ fn inputs_are_archived_by_content_hash() {
     }
 }
 
+/// A file that cannot be archived stops the run with the reason: no reports, no staging cache.
+#[test]
+fn an_archive_that_cannot_be_written_stops_the_run_without_a_cache() {
+    let ws = Workspace::fresh();
+    fixture(&ws);
+    std::fs::create_dir_all(ws.path("state")).unwrap();
+    std::fs::write(ws.path("state/archive"), "not a folder").unwrap();
+    let output = ws.run(&["--month", "2026-11"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("归档"), "{stderr}");
+    assert!(!ws.path("state/cache/index.json").exists());
+    assert!(!ws.path("reports/2026-11").exists());
+}
+
 #[test]
 fn exit_status_when_outputs_cannot_be_written() {
     let ws = Workspace::fresh();
