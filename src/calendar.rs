@@ -361,10 +361,7 @@ fn shipped_years() -> Result<Vec<YearCalendarConfig>, CalendarError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
-    }
+    use crate::metrics::test_frames::d;
 
     fn workday(s: &str) -> bool {
         Calendar::shipped().is_workday(d(s)).expect("covered")

@@ -55,11 +55,8 @@ pub fn plan(explicit: Option<NaiveDate>, today: NaiveDate, final_day: u32) -> Pl
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::test_frames::d;
     use chrono::TimeZone;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
-    }
 
     #[test]
     fn today_is_the_date_in_china() {

@@ -72,10 +72,7 @@ fn month_as_of_end(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
-    }
+    use crate::metrics::test_frames::d;
 
     #[test]
     fn the_months_before_are_those_of_the_year_or_last_december() {

@@ -63,8 +63,7 @@ pub fn sheet_merges<R: Read + Seek>(
     name: &str,
     buffer: &mut Vec<u8>,
 ) -> Option<Vec<Merge>> {
-    buffer.clear();
-    zip.by_name(name).ok()?.read_to_end(buffer).ok()?;
+    read_part(zip, name, buffer)?;
     // From the first tag after the last `sheetData` tag (the whole part if it has none).
     let tail = match memmem::rfind(buffer, b"sheetData") {
         Some(at) => {
@@ -94,8 +93,19 @@ pub fn sheet_merges<R: Read + Seek>(
 
 fn part<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str) -> Option<Vec<u8>> {
     let mut bytes = Vec::new();
-    zip.by_name(name).ok()?.read_to_end(&mut bytes).ok()?;
+    read_part(zip, name, &mut bytes)?;
     Some(bytes)
+}
+
+/// The unpacked part `name` into `buffer` (emptied first).
+fn read_part<R: Read + Seek>(
+    zip: &mut ZipArchive<R>,
+    name: &str,
+    buffer: &mut Vec<u8>,
+) -> Option<()> {
+    buffer.clear();
+    zip.by_name(name).ok()?.read_to_end(buffer).ok()?;
+    Some(())
 }
 
 /// A relationships part as (Id, Type, Target).

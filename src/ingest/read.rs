@@ -124,13 +124,15 @@ enum Format {
 pub fn read_sheets(bytes: &[u8], extension: &str, limits: Limits) -> Result<Vec<RawSheet>, String> {
     let max_bytes = limits.max_bytes;
     let format = sniff(bytes, extension)?;
-    let unpacked = match format {
-        Format::Xlsx | Format::Ods => zip::ZipArchive::new(Cursor::new(bytes))
-            .ok()
-            .and_then(|z| z.decompressed_size())
-            .map_or(bytes.len() as u64, |n| u64::try_from(n).unwrap_or(u64::MAX)),
-        Format::Xls | Format::Csv => bytes.len() as u64,
+    // The package's directory, read once: for its unpacked size, then for merged regions.
+    let package = match format {
+        Format::Xlsx | Format::Ods => zip::ZipArchive::new(Cursor::new(bytes)).ok(),
+        Format::Xls | Format::Csv => None,
     };
+    let unpacked = package
+        .as_ref()
+        .and_then(|z| z.decompressed_size())
+        .map_or(bytes.len() as u64, |n| u64::try_from(n).unwrap_or(u64::MAX));
     if unpacked > max_bytes {
         return Err(format!(
             "文件解压后约 {} MB，超过上限 {} MB（配置项 max_uncompressed_mb）；请删除多余的空行、图片或拆分文件后再报送",
@@ -141,7 +143,10 @@ pub fn read_sheets(bytes: &[u8], extension: &str, limits: Limits) -> Result<Vec<
     if format == Format::Csv {
         return read_csv(bytes, extension).map(|sheet| vec![sheet]);
     }
-    catch_unwind(AssertUnwindSafe(|| read_workbook(bytes, format, limits))).unwrap_or_else(|_| {
+    catch_unwind(AssertUnwindSafe(|| {
+        read_workbook(bytes, package, format, limits)
+    }))
+    .unwrap_or_else(|_| {
         Err("文件内容损坏，读取时出错；请用 Excel 打开后另存为 .xlsx 再报送".into())
     })
 }
@@ -190,11 +195,19 @@ fn sniff(bytes: &[u8], extension: &str) -> Result<Format, String> {
     ))
 }
 
-fn read_workbook(bytes: &[u8], format: Format, limits: Limits) -> Result<Vec<RawSheet>, String> {
+/// A zip package over a file's bytes.
+type Package<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+fn read_workbook(
+    bytes: &[u8],
+    package: Option<Package>,
+    format: Format,
+    limits: Limits,
+) -> Result<Vec<RawSheet>, String> {
     let cursor = Cursor::new(bytes);
     let open = |e: &dyn std::fmt::Display| open_error(&e.to_string());
     match format {
-        Format::Xlsx => streamed_sheets(bytes, Xlsx::new(cursor).map_err(|e| open(&e))?, limits),
+        Format::Xlsx => streamed_sheets(package, Xlsx::new(cursor).map_err(|e| open(&e))?, limits),
         Format::Ods => dense_sheets(Ods::new(cursor).map_err(|e| open(&e))?, limits, |_, _| {
             Vec::new()
         }),
@@ -222,7 +235,7 @@ fn over_budget(cells: u64, limits: Limits) -> String {
 /// xlsx/xlsm, streamed: only non-blank cells are kept, so a sheet formatted down to row
 /// 1,048,576 costs what its real cells cost.
 fn streamed_sheets<RS>(
-    bytes: &[u8],
+    mut package: Option<Package>,
     mut workbook: Xlsx<RS>,
     limits: Limits,
 ) -> Result<Vec<RawSheet>, String>
@@ -230,7 +243,6 @@ where
     RS: std::io::Read + std::io::Seek,
 {
     let names = workbook.sheet_names();
-    let mut package = zip::ZipArchive::new(Cursor::new(bytes)).ok();
     let parts = package
         .as_mut()
         .and_then(|package| merges::sheet_parts(package, names.len()))
