@@ -127,6 +127,11 @@ impl StagedTables {
         self.frames
     }
 
+    /// Rows in all tables.
+    pub fn rows(&self) -> usize {
+        self.frames.iter().map(|(_, frame)| frame.height()).sum()
+    }
+
     /// Only the rows an assessment uses. Notices and tasks come as monthly snapshots, each 编号
     /// in many files; only each submitter's latest row counts, whatever the as-of date (the
     /// office's record and a unit's reply, `model::authority`), so the other rows leave memory

@@ -128,7 +128,8 @@ pub fn save(state: &Path, assessment: &Assessment) -> anyhow::Result<()> {
     for (stem, frame) in tables.iter_mut() {
         let path = staging.path().join(format!("{stem}.parquet"));
         let file = File::create(&path).with_context(|| format!("无法写入 {}", path.display()))?;
-        ParquetWriter::new(file)
+        // Buffered: the parquet writer writes page headers a byte at a time; `finish` flushes.
+        ParquetWriter::new(std::io::BufWriter::new(file))
             .finish(frame)
             .with_context(|| format!("无法写入 {}", path.display()))?;
     }

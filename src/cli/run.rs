@@ -232,17 +232,39 @@ fn assess_month(
         month: month.clone(),
         ..MonthTimings::default()
     };
-    let mut lap = Instant::now();
-    let mut stage = |slot: &mut f64| {
-        *slot = lap.elapsed().as_secs_f64();
-        lap = Instant::now();
-    };
     let staged = tables.as_ref().context("报送数据已释放")?;
-    // The earlier months first: each assessment leaves memory before the next is built.
-    let earlier = history::earlier_months(&args.state, config, calendar, as_of, staged)?;
-    stage(&mut timings.earlier_months);
-    let mut assessment =
-        assess_tables(config, calendar, as_of, staged).context("计算考核指标时出错")?;
+    let seconds = |since: Instant| since.elapsed().as_secs_f64();
+    let earlier = || {
+        let start = Instant::now();
+        let earlier = history::earlier_months(&args.state, config, calendar, as_of, staged);
+        (earlier, seconds(start))
+    };
+    let this_month = || {
+        let start = Instant::now();
+        (
+            assess_tables(config, calendar, as_of, staged),
+            seconds(start),
+        )
+    };
+    // Small inputs assess this month on a thread of its own, beside the months before; large
+    // ones one after another, each assessment leaving memory before the next is built.
+    let ((earlier, earlier_seconds), (assessment, assess_seconds)) = if history::concurrent(staged)
+    {
+        std::thread::scope(|scope| {
+            let this_month = scope.spawn(this_month);
+            let earlier = earlier();
+            let this_month = this_month
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (earlier, this_month)
+        })
+    } else {
+        (earlier(), this_month())
+    };
+    timings.earlier_months = earlier_seconds;
+    timings.assess = assess_seconds;
+    let earlier = earlier?;
+    let mut assessment = assessment.context("计算考核指标时出错")?;
     let previous_month = month_label(crate::dates::previous_month_end(as_of));
     if let Some(previous) = earlier.iter().find(|m| m.month == previous_month) {
         with_previous_ranks(&mut assessment.scores, &previous.ranks());
@@ -250,7 +272,8 @@ fn assess_month(
     if last {
         *tables = None;
     }
-    stage(&mut timings.assess);
+
+    let reports_start = Instant::now();
 
     let ctx = ReportContext {
         config,
@@ -260,22 +283,25 @@ fn assess_month(
         as_of,
     };
     let grid = ranking_grid(&month, &assessment.scores);
-    // The workbooks for leadership are built one after another on one core while the units'
-    // feedback workbooks take the other (and both, once those are done). The leadership
-    // workbook's long lists are constant-memory sheets, so it holds little beside them.
+    // The leadership workbook, the longest single piece, takes one core; the other builds the
+    // small workbooks and keeps the month's history, then the units' feedback workbooks, which
+    // both cores share once the leadership workbook is done. Its long lists are constant-memory
+    // sheets, so it holds little beside them.
     let lists = UnitLists::build(&ctx)?;
     let circular_tables = CircularTables::build(&ctx)?;
-    let ((ranking, monthly, circular, circular_document), quality) = rayon::join(
+    let (monthly, (ranking, circular, circular_document, saved, quality)) = rayon::join(
+        || monthly_xlsx(&ctx, &lists),
         || {
             (
                 ranking_xlsx(&grid, as_of),
-                monthly_xlsx(&ctx, &lists),
                 circular_xlsx(&ctx, &circular_tables),
                 circular_docx(&ctx, &circular_tables),
+                state::save(&args.state, &assessment),
+                feedback_workbooks(&ctx, &lists),
             )
         },
-        || feedback_workbooks(&ctx, &lists),
     );
+    saved?;
     let mut outputs = vec![
         (format!("考核排名_{month}.xlsx"), ranking?),
         (format!("考核排名_{month}.csv"), grid.to_csv()?),
@@ -297,11 +323,10 @@ fn assess_month(
         "manifest.json".into(),
         serde_json::to_vec_pretty(&manifest)?,
     ));
-    stage(&mut timings.reports);
+    timings.reports = seconds(reports_start);
 
     let folder = args.reports.join(&month);
     crate::atomic::write_folder(&folder, &outputs, pause_before_swap())?;
-    state::save(&args.state, &assessment)?;
     let totals = &manifest.totals;
     info!(
         month = %month,

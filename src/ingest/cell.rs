@@ -1,6 +1,8 @@
 //! Cell values as read from any workbook, and their parsing into typed values (SPEC §1 "Cell
 //! values"). Pure: every function takes a cell and returns a value or a reason in Chinese.
 
+use std::borrow::Cow;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::text::{fold, folded, to_half_width, trim};
@@ -55,10 +57,18 @@ impl Cell {
 
     /// Trimmed text of a text-like cell; `None` when blank or an empty marker.
     pub fn text(&self) -> Option<String> {
-        let keep = |t: &str| (!is_empty_marker(t)).then(|| t.to_string());
+        self.trimmed().map(Cow::into_owned)
+    }
+
+    /// `text`, borrowed from a text cell: for values only looked up, never kept.
+    pub fn trimmed(&self) -> Option<Cow<'_, str>> {
         match self {
-            Cell::Text(s) => keep(trim(s)),
-            other => keep(trim(&other.shown())),
+            Cell::Text(s) => Some(trim(s))
+                .filter(|t| !is_empty_marker(t))
+                .map(Cow::Borrowed),
+            other => Some(trim(&other.shown()))
+                .filter(|t| !is_empty_marker(t))
+                .map(|t| Cow::Owned(t.to_string())),
         }
     }
 }

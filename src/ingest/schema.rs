@@ -504,10 +504,10 @@ pub const VISIT_COLUMNS: &[ColumnDef] = &[
 
 /// Map an enum value (after folding) to its canonical form.
 pub fn enum_value(values: &[(&'static str, &[&str])], folded: &str) -> Option<&'static str> {
+    // Runs on every cell of an enum column: the names fold without a copy.
+    let same = |name: &str| crate::text::folded(name) == folded;
     values.iter().find_map(|(canonical, aliases)| {
-        (crate::text::fold(canonical) == folded
-            || aliases.iter().any(|a| crate::text::fold(a) == folded))
-        .then_some(*canonical)
+        (same(canonical) || aliases.iter().any(|a| same(a))).then_some(*canonical)
     })
 }
 

@@ -11,7 +11,7 @@ use super::schema::{enum_value, ColumnDef, Kind, Required, Table};
 use crate::ingest::schema::field::{
     FILL_DATE, NOTICE_NO, PROJECT_CODE, PROJECT_NAME, REPORT_MONTH, SUBMITTER, TARGET_UNIT, TASK_NO,
 };
-use crate::text::fold;
+use crate::text::{fold, folded};
 use crate::units::UnitResolver;
 
 /// What is known about a sheet from outside its cells.
@@ -568,14 +568,14 @@ fn first_text(row: &[Cell]) -> Option<String> {
 }
 
 fn is_note_line(row: &[Cell]) -> bool {
-    let filled = row.iter().filter(|c| !c.is_blank()).count();
-    filled <= 3
+    // At most three filled cells: a data row is ruled out at its fourth.
+    row.iter().filter(|c| !c.is_blank()).nth(3).is_none()
         && first_text(row).is_some_and(|t| NOTE_PREFIXES.iter().any(|p| t.starts_with(&fold(p))))
 }
 
 fn is_example_row(row: &[Cell]) -> bool {
     row.iter()
-        .any(|c| matches!(c, Cell::Text(s) if crate::text::trim(s).starts_with(EXAMPLE_MARK)))
+        .any(|c| matches!(c, Cell::Text(s) if s.trim_start().starts_with(EXAMPLE_MARK)))
 }
 
 fn is_total_row(row: &[Cell], header: &HeaderMatch) -> bool {
@@ -863,20 +863,20 @@ fn parse_cell(
         }
         Kind::Month => cell::parse_month(cell).map(|v| v.map(|d| (Value::Date(d), None))),
         Kind::YesNo => cell::parse_yes_no(cell).map(|v| v.map(|b| (Value::Bool(b), None))),
-        Kind::Unit => match cell.text() {
+        Kind::Unit => match cell.trimmed() {
             None => Ok(None),
             Some(written) => units
                 .resolve(&written)
                 .map(|u| Some((Value::Text(u.to_string()), None)))
                 .ok_or_else(|| "不是已配置的单位（单位名称或别名见配置文件）".to_string()),
         },
-        Kind::UnitList => match cell.text() {
+        Kind::UnitList => match cell.trimmed() {
             None => Ok(None),
             Some(written) => unit_list(&written, units).map(Some),
         },
-        Kind::Enum(values) => match cell.text() {
+        Kind::Enum(values) => match cell.trimmed() {
             None => Ok(None),
-            Some(written) => enum_value(values, &fold(&written))
+            Some(written) => enum_value(values, &folded(&written))
                 .map(|v| Some((Value::Text(v.to_string()), None)))
                 .ok_or_else(|| {
                     let allowed: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
