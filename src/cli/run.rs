@@ -415,15 +415,24 @@ fn read_inputs(
             gathered.finish(fingerprint)
         });
         for batch in batches(&found.files) {
-            // Files are read on every core; the results keep the discovery order.
-            let read = batch
+            // Files are read on every core, the largest first so that no core is left with a
+            // large file while the other waits; the results keep the discovery order.
+            let mut order: Vec<usize> = (0..batch.len()).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(batch[i].size));
+            let read = order
                 .par_iter()
-                .map(|input| {
-                    let read = read_one(&ingest, input, &archive, cache)?;
+                .map(|&i| {
+                    let read = read_one(&ingest, &batch[i], &archive, cache)?;
                     progress.inc(1);
-                    Ok(read)
+                    Ok((i, read))
                 })
-                .collect::<anyhow::Result<Vec<Read>>>();
+                .collect::<anyhow::Result<Vec<(usize, Read)>>>()
+                .map(|mut read| {
+                    read.sort_unstable_by_key(|(i, _)| *i);
+                    read.into_iter()
+                        .map(|(_, read)| read)
+                        .collect::<Vec<Read>>()
+                });
             let failed = read.is_err();
             // A closed channel: the gatherer stopped on an error, which `join` gives.
             if batches_read.send(read).is_err() || failed {
