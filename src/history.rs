@@ -44,20 +44,9 @@ pub fn concurrent(tables: &StagedTables) -> bool {
     tables.rows() <= CONCURRENT_UP_TO_ROWS
 }
 
-/// The rankings of the months before D's (see `month_ends_before`), oldest first.
+/// The rankings of the months before D's (see `month_ends_before`), oldest first; two at a
+/// time when `two_at_a_time` (see `concurrent`).
 pub fn earlier_months(
-    state_dir: &Path,
-    config: &Config,
-    calendar: &Calendar,
-    as_of: NaiveDate,
-    tables: &StagedTables,
-) -> anyhow::Result<Vec<MonthScores>> {
-    let two_at_a_time = concurrent(tables);
-    tracing::debug!(rows = tables.rows(), two_at_a_time, "months before");
-    months_before(state_dir, config, calendar, as_of, tables, two_at_a_time)
-}
-
-fn months_before(
     state_dir: &Path,
     config: &Config,
     calendar: &Calendar,
@@ -122,7 +111,7 @@ mod tests {
         let as_of = d("2026-11-30");
         let [together, apart] = [true, false].map(|two_at_a_time| {
             let state = tempfile::tempdir().expect("a state folder");
-            let months = months_before(
+            let months = earlier_months(
                 state.path(),
                 &config,
                 &calendar,
@@ -131,7 +120,7 @@ mod tests {
                 two_at_a_time,
             )
             .expect("the months before");
-            let kept = months_before(state.path(), &config, &calendar, as_of, &tables, false)
+            let kept = earlier_months(state.path(), &config, &calendar, as_of, &tables, false)
                 .expect("the kept months");
             assert_eq!(months, kept);
             months

@@ -234,9 +234,11 @@ fn assess_month(
     };
     let staged = tables.as_ref().context("报送数据已释放")?;
     let seconds = |since: Instant| since.elapsed().as_secs_f64();
+    let concurrent = history::concurrent(staged);
     let earlier = || {
         let start = Instant::now();
-        let earlier = history::earlier_months(&args.state, config, calendar, as_of, staged);
+        let earlier =
+            history::earlier_months(&args.state, config, calendar, as_of, staged, concurrent);
         (earlier, seconds(start))
     };
     let this_month = || {
@@ -248,8 +250,7 @@ fn assess_month(
     };
     // Small inputs assess this month on a thread of its own, beside the months before; large
     // ones one after another, each assessment leaving memory before the next is built.
-    let ((earlier, earlier_seconds), (assessment, assess_seconds)) = if history::concurrent(staged)
-    {
+    let ((earlier, earlier_seconds), (assessment, assess_seconds)) = if concurrent {
         std::thread::scope(|scope| {
             let this_month = scope.spawn(this_month);
             let earlier = earlier();

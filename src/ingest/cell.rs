@@ -62,14 +62,11 @@ impl Cell {
 
     /// `text`, borrowed from a text cell: for values only looked up, never kept.
     pub fn trimmed(&self) -> Option<Cow<'_, str>> {
-        match self {
-            Cell::Text(s) => Some(trim(s))
-                .filter(|t| !is_empty_marker(t))
-                .map(Cow::Borrowed),
-            other => Some(trim(&other.shown()))
-                .filter(|t| !is_empty_marker(t))
-                .map(|t| Cow::Owned(t.to_string())),
-        }
+        let text = match self {
+            Cell::Text(s) => Cow::Borrowed(trim(s)),
+            other => Cow::Owned(trim(&other.shown()).to_string()),
+        };
+        (!is_empty_marker(&text)).then_some(text)
     }
 }
 
