@@ -64,13 +64,18 @@ pub fn sheet_merges<R: Read + Seek>(
     buffer: &mut Vec<u8>,
 ) -> Option<Vec<Merge>> {
     read_part(zip, name, buffer)?;
+    merges_in(buffer)
+}
+
+/// The merged regions listed in an unpacked sheet; `None` when its `<mergeCells>` is malformed.
+pub fn merges_in(sheet: &[u8]) -> Option<Vec<Merge>> {
     // From the first tag after the last `sheetData` tag (the whole part if it has none).
-    let tail = match memmem::rfind(buffer, b"sheetData") {
+    let tail = match memmem::rfind(sheet, b"sheetData") {
         Some(at) => {
-            let next = memchr::memchr(b'<', &buffer[at..]).map_or(buffer.len(), |n| at + n);
-            &buffer[next..]
+            let next = memchr::memchr(b'<', &sheet[at..]).map_or(sheet.len(), |n| at + n);
+            &sheet[next..]
         }
-        None => buffer.as_slice(),
+        None => sheet,
     };
     if memmem::find(tail, b"mergeCell").is_none() {
         return Some(Vec::new());
@@ -91,7 +96,7 @@ pub fn sheet_merges<R: Read + Seek>(
     }
 }
 
-fn part<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str) -> Option<Vec<u8>> {
+pub fn part<R: Read + Seek>(zip: &mut ZipArchive<R>, name: &str) -> Option<Vec<u8>> {
     let mut bytes = Vec::new();
     read_part(zip, name, &mut bytes)?;
     Some(bytes)
@@ -109,7 +114,7 @@ fn read_part<R: Read + Seek>(
 }
 
 /// A relationships part as (Id, Type, Target).
-fn relationships(text: &[u8]) -> Option<Vec<(String, String, String)>> {
+pub fn relationships(text: &[u8]) -> Option<Vec<(String, String, String)>> {
     let mut reader = quick_xml::Reader::from_reader(text);
     let mut links = Vec::new();
     loop {
@@ -127,7 +132,7 @@ fn relationships(text: &[u8]) -> Option<Vec<(String, String, String)>> {
     }
 }
 
-fn attribute(element: &BytesStart, wanted: impl Fn(&str) -> bool) -> Option<String> {
+pub fn attribute(element: &BytesStart, wanted: impl Fn(&str) -> bool) -> Option<String> {
     element
         .attributes()
         .flatten()

@@ -10,6 +10,7 @@ pub mod problem;
 pub mod read;
 pub mod schema;
 pub mod stage;
+mod xlsx;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -12,7 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx};
 
 use super::cell::Cell;
-use super::merges;
+use super::{merges, xlsx};
 
 /// One sheet's cells; `rows[0]` is Excel row `first_row + 1`, `rows[i][0]` column `first_col`.
 /// Rows may differ in length: a row ends at its last non-blank cell.
@@ -200,14 +200,19 @@ type Package<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
 fn read_workbook(
     bytes: &[u8],
-    package: Option<Package>,
+    mut package: Option<Package>,
     format: Format,
     limits: Limits,
 ) -> Result<Vec<RawSheet>, String> {
     let cursor = Cursor::new(bytes);
     let open = |e: &dyn std::fmt::Display| open_error(&e.to_string());
     match format {
-        Format::Xlsx => streamed_sheets(package, Xlsx::new(cursor).map_err(|e| open(&e))?, limits),
+        Format::Xlsx => {
+            if let Some(Ok(sheets)) = package.as_mut().map(|p| xlsx::read_sheets(p, limits)) {
+                return Ok(sheets);
+            }
+            streamed_sheets(package, Xlsx::new(cursor).map_err(|e| open(&e))?, limits)
+        }
         Format::Ods => dense_sheets(Ods::new(cursor).map_err(|e| open(&e))?, limits, |_, _| {
             Vec::new()
         }),
@@ -234,7 +239,7 @@ fn over_budget(cells: u64, limits: Limits) -> String {
 
 /// xlsx/xlsm, streamed: only non-blank cells are kept, so a sheet formatted down to row
 /// 1,048,576 costs what its real cells cost.
-fn streamed_sheets<RS>(
+pub(super) fn streamed_sheets<RS>(
     mut package: Option<Package>,
     mut workbook: Xlsx<RS>,
     limits: Limits,
@@ -265,53 +270,58 @@ where
         let mut reader = workbook
             .worksheet_cells_reader(&name)
             .map_err(|e| unreadable(&e))?;
-        let mut cells = SparseCells::default();
-        let mut refused = None;
+        let mut cells = SparseCells::new(limits);
         while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
-            let value = to_cell(Data::from(cell.get_value().clone()));
-            if value.is_blank() {
-                continue;
-            }
             let (row, col) = cell.get_position();
-            cells.push(row, col, value);
-            if cells.len() as u64 > limits.max_cells {
-                refused = Some(over_budget(cells.len() as u64, limits));
+            if !cells.keep(row, col, to_cell(Data::from(cell.get_value().clone()))) {
                 break;
             }
         }
         drop(reader);
-        let sheet = match refused {
-            Some(reason) => RawSheet {
-                name,
-                refused: Some(reason),
-                ..RawSheet::default()
-            },
-            None => cells.into_sheet(name, merges, limits),
-        };
-        sheets.push(sheet);
+        sheets.push(cells.into_sheet(name, merges));
     }
     Ok(sheets)
 }
 
-/// The non-blank cells of a streamed sheet, in reading order.
-#[derive(Debug, Default)]
-struct SparseCells {
+/// The non-blank cells of a streamed sheet, in reading order, up to the cell budget.
+#[derive(Debug)]
+pub(super) struct SparseCells {
     cells: Vec<(u32, u32, Cell)>,
+    limits: Limits,
+    over_budget: bool,
 }
 
 impl SparseCells {
-    fn push(&mut self, row: u32, col: u32, value: Cell) {
-        self.cells.push((row, col, value));
+    pub(super) fn new(limits: Limits) -> SparseCells {
+        SparseCells {
+            cells: Vec::new(),
+            limits,
+            over_budget: false,
+        }
     }
 
-    fn len(&self) -> usize {
-        self.cells.len()
+    /// Keeps a non-blank cell; false once the sheet is over the cell budget (it will be
+    /// refused, so its other cells need not be read).
+    pub(super) fn keep(&mut self, row: u32, col: u32, value: Cell) -> bool {
+        if !value.is_blank() {
+            self.cells.push((row, col, value));
+            self.over_budget = self.cells.len() as u64 > self.limits.max_cells;
+        }
+        !self.over_budget
     }
 
     /// Rows from the first to the last non-blank row, each up to its last non-blank cell; a
-    /// shape that would still hold more cells than the budget (one far-right cell in every
-    /// row) is refused.
-    fn into_sheet(mut self, name: String, merges: Vec<Merge>, limits: Limits) -> RawSheet {
+    /// sheet over the budget, or whose shape would still hold more cells than the budget (one
+    /// far-right cell in every row), is refused.
+    pub(super) fn into_sheet(mut self, name: String, merges: Vec<Merge>) -> RawSheet {
+        let limits = self.limits;
+        if self.over_budget {
+            return RawSheet {
+                name,
+                refused: Some(over_budget(self.cells.len() as u64, limits)),
+                ..RawSheet::default()
+            };
+        }
         let (Some(first_row), Some(last_row), Some(first_col)) = (
             self.cells.iter().map(|c| c.0).min(),
             self.cells.iter().map(|c| c.0).max(),
@@ -420,7 +430,7 @@ where
 }
 
 /// A calamine value as a cell; owned, so a text value moves without a copy.
-fn to_cell(data: Data) -> Cell {
+pub(super) fn to_cell(data: Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),

@@ -1,0 +1,783 @@
+//! The common xlsx package read without a general XML tokenizer.
+//!
+//! calamine tokenizes every sheet with quick-xml's event reader, which cost more than unpacking
+//! the sheet, and a second unpacking found the merged regions. Nearly every submission is a
+//! plain package: one workbook part, shared strings, styles and worksheets whose cells are
+//! `<c r= s= t=><v>…</v></c>`. For those this reader scans the unpacked parts with memchr,
+//! takes the merged regions from the same unpacked sheet, and gives calamine's values by
+//! calamine's rules (the tests check it against calamine). Anything outside the shape it knows
+//! gives [`Unsupported`]: a namespace prefix, a comment or CDATA, an unknown cell type, an
+//! `_xHHHH_` escape, a carriage return, a number calamine might read differently, a part
+//! over 64 MiB. The caller then reads the file with calamine, so an unusual file costs time,
+//! never a different value.
+
+use std::borrow::Cow;
+use std::io::{Read, Seek};
+
+use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
+use memchr::{memchr, memchr3};
+use quick_xml::events::Event;
+use zip::ZipArchive;
+
+use super::cell::Cell;
+use super::merges;
+use super::read::{to_cell, Limits, RawSheet, SparseCells};
+
+/// A part larger than this is left to calamine, which streams it.
+const MAX_PART: u64 = 64 << 20;
+
+/// The file is outside what this reader knows; calamine reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsupported;
+
+type Scan<T> = Result<T, Unsupported>;
+
+/// Every sheet of a plain xlsx package, in the workbook's order, as calamine would give them.
+pub fn read_sheets<R: Read + Seek>(
+    package: &mut ZipArchive<R>,
+    limits: Limits,
+) -> Scan<Vec<RawSheet>> {
+    let book = workbook(package)?;
+    let mut buffer = Vec::new();
+    let strings = match optional_part(
+        package,
+        &format!("{}sharedStrings.xml", book.folder),
+        &mut buffer,
+    )? {
+        true => shared_strings(&buffer)?,
+        false => Vec::new(),
+    };
+    let formats = match optional_part(package, &format!("{}styles.xml", book.folder), &mut buffer)?
+    {
+        true => number_formats(&buffer)?,
+        false => Vec::new(),
+    };
+    let context = Context {
+        strings: &strings,
+        formats: &formats,
+        is_1904: book.is_1904,
+    };
+    let mut sheets = Vec::with_capacity(book.sheets.len());
+    for (name, part) in book.sheets {
+        if !optional_part(package, &part, &mut buffer)? {
+            return Err(Unsupported);
+        }
+        let mut cells = SparseCells::new(limits);
+        let tail = sheet_cells(&buffer, &context, &mut cells)?;
+        let merges = merges::merges_in(&buffer[tail..]).ok_or(Unsupported)?;
+        sheets.push(cells.into_sheet(name, merges));
+    }
+    Ok(sheets)
+}
+
+/// Unpacks `name` into `buffer`; false when the package has no such part. A part whose name
+/// matches only in another case is left to calamine, which looks names up that way.
+fn optional_part<R: Read + Seek>(
+    package: &mut ZipArchive<R>,
+    name: &str,
+    buffer: &mut Vec<u8>,
+) -> Scan<bool> {
+    buffer.clear();
+    let Ok(file) = package.by_name(name) else {
+        let lower = name.to_lowercase();
+        return match package
+            .file_names()
+            .flatten()
+            .any(|n| n.to_lowercase() == lower)
+        {
+            true => Err(Unsupported),
+            false => Ok(false),
+        };
+    };
+    if file.size() > MAX_PART {
+        return Err(Unsupported);
+    }
+    let read = file
+        .take(MAX_PART + 1)
+        .read_to_end(buffer)
+        .map_err(|_| Unsupported)?;
+    if read as u64 > MAX_PART {
+        return Err(Unsupported);
+    }
+    Ok(true)
+}
+
+/// The workbook part: its sheets (name and part) and its date system.
+struct Workbook {
+    /// The folder of the workbook part, with its slash ("xl/").
+    folder: String,
+    sheets: Vec<(String, String)>,
+    is_1904: bool,
+}
+
+fn workbook<R: Read + Seek>(package: &mut ZipArchive<R>) -> Scan<Workbook> {
+    let office = merges::part(package, "_rels/.rels").ok_or(Unsupported)?;
+    let path = merges::relationships(&office)
+        .ok_or(Unsupported)?
+        .into_iter()
+        .find(|(_, kind, _)| kind.ends_with("/relationships/officeDocument"))
+        .map(|(_, _, target)| target.trim_start_matches('/').to_string())
+        .ok_or(Unsupported)?;
+    let folder = path.rfind('/').map_or("", |at| &path[..=at]).to_string();
+    let file = &path[folder.len()..];
+    let links = merges::part(package, &format!("{folder}_rels/{file}.rels"))
+        .and_then(|text| merges::relationships(&text))
+        .ok_or(Unsupported)?;
+    let text = merges::part(package, &path).ok_or(Unsupported)?;
+    let mut reader = quick_xml::Reader::from_reader(text.as_slice());
+    let mut book = Workbook {
+        folder,
+        sheets: Vec::new(),
+        is_1904: false,
+    };
+    loop {
+        match reader.read_event().map_err(|_| Unsupported)? {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                "sheet" if e.name().as_ref() != "sheet" => return Err(Unsupported),
+                "sheet" => {
+                    let mut name = None;
+                    let mut id = None;
+                    for attribute in e.attributes() {
+                        let attribute = attribute.map_err(|_| Unsupported)?;
+                        let value = attribute.value.as_ref();
+                        match attribute.key.as_ref() {
+                            "name" => name = Some(decoded(value.as_bytes())?.into_owned()),
+                            "state" if !matches!(value, "visible" | "hidden" | "veryHidden") => {
+                                return Err(Unsupported)
+                            }
+                            "r:id" => id = Some(value.to_string()),
+                            _ => {}
+                        }
+                    }
+                    let (name, id) = name.zip(id).ok_or(Unsupported)?;
+                    let (_, kind, target) = links
+                        .iter()
+                        .find(|(link, _, _)| *link == id)
+                        .ok_or(Unsupported)?;
+                    if !kind.ends_with("/worksheet") {
+                        return Err(Unsupported);
+                    }
+                    let part = match target.strip_prefix('/') {
+                        Some(absolute) => absolute.to_string(),
+                        None => format!("{}{target}", book.folder),
+                    };
+                    book.sheets.push((name, part));
+                }
+                "workbookPr" => {
+                    if let Some(value) = merges::attribute(&e, |key| key == "date1904") {
+                        book.is_1904 = value == "1" || value == "true";
+                    }
+                }
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(book)
+}
+
+/// What a cell's number format makes of its number (calamine's `CellFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberKind {
+    Number,
+    DateTime,
+    Duration,
+}
+
+/// The number kind of every `cellXfs` entry, by style index.
+fn number_formats(text: &[u8]) -> Scan<Vec<NumberKind>> {
+    let mut reader = quick_xml::Reader::from_reader(text);
+    let mut custom: Vec<(String, String)> = Vec::new();
+    let mut kinds = Vec::new();
+    let mut section = None;
+    loop {
+        match reader.read_event().map_err(|_| Unsupported)? {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                "numFmts" | "numFmt" | "cellXfs" | "xf" if e.name().as_ref().contains(':') => {
+                    return Err(Unsupported)
+                }
+                "numFmts" | "cellXfs" => section = Some(e.name().as_ref().to_string()),
+                "numFmt" if section.as_deref() == Some("numFmts") => {
+                    let id = merges::attribute(&e, |key| key == "numFmtId");
+                    let code = merges::attribute(&e, |key| key == "formatCode");
+                    if let (Some(id), Some(code)) = (id, code) {
+                        custom.push((id, code));
+                    }
+                }
+                "xf" if section.as_deref() == Some("cellXfs") => {
+                    let kind = match merges::attribute(&e, |key| key == "numFmtId") {
+                        None => NumberKind::Number,
+                        Some(id) => match custom.iter().rev().find(|(custom, _)| *custom == id) {
+                            Some((_, code)) => custom_format_kind(code),
+                            None => builtin_format_kind(&id),
+                        },
+                    };
+                    kinds.push(kind);
+                }
+                _ => {}
+            },
+            Event::End(e) if matches!(e.name().as_ref(), "numFmts" | "cellXfs") => section = None,
+            Event::Eof => return Ok(kinds),
+            _ => {}
+        }
+    }
+}
+
+/// calamine's reading of built-in number formats (ECMA-376 §18.8.30, with the East Asian
+/// date formats).
+fn builtin_format_kind(id: &str) -> NumberKind {
+    match id {
+        "14" | "15" | "16" | "17" | "18" | "19" | "20" | "21" | "22" | "45" | "47" | "27"
+        | "28" | "29" | "30" | "31" | "32" | "33" | "34" | "35" | "36" | "50" | "51" | "52"
+        | "53" | "54" | "55" | "56" | "57" | "58" => NumberKind::DateTime,
+        "46" => NumberKind::Duration,
+        _ => NumberKind::Number,
+    }
+}
+
+/// calamine's test of a custom number format (`detect_custom_number_format`, MIT licence): a
+/// date or time token in the first section, outside quotes, escapes and brackets; `[h]`,
+/// `[m]` or `[s]` alone makes a duration.
+fn custom_format_kind(format: &str) -> NumberKind {
+    let mut escaped = false;
+    let mut is_quote = false;
+    let mut brackets = 0u8;
+    let mut prev = ' ';
+    let mut hms = false;
+    let mut ap = false;
+    for s in format.chars() {
+        match (s, escaped, is_quote, ap, brackets) {
+            (_, true, ..) => escaped = false,
+            ('_' | '\\' | '*', ..) => escaped = true,
+            ('"', _, true, _, _) => is_quote = false,
+            (_, _, true, _, _) => (),
+            ('"', _, _, _, _) => is_quote = true,
+            (';', ..) => return NumberKind::Number,
+            ('[', ..) => brackets += 1,
+            (']', .., 1) if hms => return NumberKind::Duration,
+            (']', ..) => brackets = brackets.saturating_sub(1),
+            ('a' | 'A', _, _, false, 0) => ap = true,
+            ('p' | 'm' | '/' | 'P' | 'M', _, _, true, 0) => return NumberKind::DateTime,
+            ('d' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S', _, _, false, 0) => {
+                return NumberKind::DateTime
+            }
+            _ => {
+                if !(hms && s.eq_ignore_ascii_case(&prev)) {
+                    hms = prev == '[' && matches!(s, 'm' | 'h' | 's' | 'M' | 'H' | 'S');
+                }
+            }
+        }
+        prev = s;
+    }
+    NumberKind::Number
+}
+
+/// One tag: `<name attributes>`, `<name attributes/>` or `</name>`.
+#[derive(Debug, Clone, Copy)]
+struct Tag<'a> {
+    name: &'a [u8],
+    attributes: &'a [u8],
+    closing: bool,
+    empty: bool,
+}
+
+impl Tag<'_> {
+    fn opens(&self, name: &[u8]) -> bool {
+        !self.closing && self.name == name
+    }
+
+    fn closes(&self, name: &[u8]) -> bool {
+        self.closing && self.name == name
+    }
+}
+
+/// The next tag at or after `*at`, with `*at` moved past it (the text before it skipped);
+/// `None` at the end of the text. A comment, CDATA or declaration is unsupported.
+fn next_tag<'a>(xml: &'a [u8], at: &mut usize) -> Scan<Option<Tag<'a>>> {
+    loop {
+        let Some(open) = memchr(b'<', &xml[*at..]).map(|n| *at + n) else {
+            *at = xml.len();
+            return Ok(None);
+        };
+        let rest = &xml[open + 1..];
+        match rest.first() {
+            Some(b'?') => {
+                let end = memchr::memmem::find(rest, b"?>").ok_or(Unsupported)?;
+                *at = open + 1 + end + 2;
+                continue;
+            }
+            Some(b'!') | None => return Err(Unsupported),
+            _ => {}
+        }
+        let closing = rest[0] == b'/';
+        let from = open + 1 + usize::from(closing);
+        let name_len = xml[from..]
+            .iter()
+            .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))
+            .ok_or(Unsupported)?;
+        let name = &xml[from..from + name_len];
+        if name.is_empty() {
+            return Err(Unsupported);
+        }
+        // The tag ends at the first '>' outside a quoted attribute value.
+        let mut end = from + name_len;
+        let mut quote = None;
+        loop {
+            let n = match quote {
+                Some(q) => memchr(q, &xml[end..]),
+                None => memchr3(b'>', b'"', b'\'', &xml[end..]),
+            }
+            .ok_or(Unsupported)?;
+            end += n;
+            match (quote, xml[end]) {
+                (Some(_), _) => quote = None,
+                (None, b'>') => break,
+                (None, q) => quote = Some(q),
+            }
+            end += 1;
+        }
+        let empty = !closing && xml[end - 1] == b'/';
+        let attributes = &xml[from + name_len..end - usize::from(empty)];
+        *at = end + 1;
+        return Ok(Some(Tag {
+            name,
+            attributes,
+            closing,
+            empty,
+        }));
+    }
+}
+
+/// Calls `each(key, raw value)` for every attribute of a tag.
+fn attributes<'a>(mut text: &'a [u8], mut each: impl FnMut(&'a [u8], &'a [u8])) -> Scan<()> {
+    loop {
+        let start = text
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(text.len());
+        text = &text[start..];
+        if text.is_empty() {
+            return Ok(());
+        }
+        let equals = memchr(b'=', text).ok_or(Unsupported)?;
+        let key = text[..equals].trim_ascii_end();
+        let after = text[equals + 1..].trim_ascii_start();
+        let quote = *after.first().ok_or(Unsupported)?;
+        if quote != b'"' && quote != b'\'' {
+            return Err(Unsupported);
+        }
+        let length = memchr(quote, &after[1..]).ok_or(Unsupported)?;
+        each(key, &after[1..1 + length]);
+        text = &after[1 + length + 1..];
+    }
+}
+
+/// The raw text up to the tag closing `name`, which must come next.
+fn text_until<'a>(xml: &'a [u8], at: &mut usize, name: &[u8]) -> Scan<&'a [u8]> {
+    let start = *at;
+    let end = memchr(b'<', &xml[start..]).map_or(xml.len(), |n| start + n);
+    *at = end;
+    match next_tag(xml, at)? {
+        Some(tag) if tag.closes(name) => Ok(&xml[start..end]),
+        _ => Err(Unsupported),
+    }
+}
+
+/// A tag name without a namespace prefix, as the parts this reader knows write them.
+fn plain(tag: Tag) -> Scan<Tag> {
+    match tag.name.contains(&b':') {
+        true => Err(Unsupported),
+        false => Ok(tag),
+    }
+}
+
+/// Character data with its entity references resolved. A carriage return (which XML would
+/// turn into a line feed) is unsupported.
+fn decoded(raw: &[u8]) -> Scan<Cow<'_, str>> {
+    let text = std::str::from_utf8(raw).map_err(|_| Unsupported)?;
+    if text.contains('\r') {
+        return Err(Unsupported);
+    }
+    if !text.contains('&') {
+        return Ok(Cow::Borrowed(text));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find(';').ok_or(Unsupported)? + at;
+        let entity = &rest[at + 1..end];
+        match entity {
+            "lt" => out.push('<'),
+            "gt" => out.push('>'),
+            "amp" => out.push('&'),
+            "quot" => out.push('"'),
+            "apos" => out.push('\''),
+            _ => {
+                let code = match entity.strip_prefix("#x") {
+                    Some(hex) => u32::from_str_radix(hex, 16),
+                    None => entity.strip_prefix('#').ok_or(Unsupported)?.parse(),
+                }
+                .map_err(|_| Unsupported)?;
+                match char::from_u32(code) {
+                    Some(c) if c != '\0' => out.push(c),
+                    _ => return Err(Unsupported),
+                }
+            }
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
+
+/// Text that calamine would pass through its `_xHHHH_` unescaping unchanged.
+fn without_escapes(text: Cow<'_, str>) -> Scan<Cow<'_, str>> {
+    match text.contains("_x") {
+        true => Err(Unsupported),
+        false => Ok(text),
+    }
+}
+
+/// The shared strings part.
+fn shared_strings(xml: &[u8]) -> Scan<Vec<String>> {
+    let mut strings = Vec::new();
+    let mut at = 0;
+    while let Some(tag) = next_tag(xml, &mut at)? {
+        if plain(tag)?.opens(b"si") {
+            strings.push(match tag.empty {
+                true => String::new(),
+                false => string_item(xml, &mut at, b"si")?,
+            });
+        }
+    }
+    Ok(strings)
+}
+
+/// A string item (`<si>` or an inline `<is>`): every `<t>` outside phonetic runs, joined; a
+/// `<t>` without `xml:space="preserve"` loses its surrounding ASCII whitespace.
+fn string_item(xml: &[u8], at: &mut usize, closing: &[u8]) -> Scan<String> {
+    let mut text = String::new();
+    loop {
+        let tag = plain(next_tag(xml, at)?.ok_or(Unsupported)?)?;
+        if tag.closes(closing) {
+            return Ok(text);
+        }
+        if tag.opens(b"rPh") && !tag.empty {
+            while !next_tag(xml, at)?.ok_or(Unsupported)?.closes(b"rPh") {}
+        } else if tag.opens(b"t") && !tag.empty {
+            let mut preserve = false;
+            attributes(tag.attributes, |key, value| {
+                if key == b"xml:space" {
+                    preserve = value == b"preserve";
+                }
+            })?;
+            let value = decoded(text_until(xml, at, b"t")?)?;
+            let value = match preserve {
+                true => &value,
+                false => value.trim_matches([' ', '\t', '\r', '\n']),
+            };
+            text.push_str(&without_escapes(Cow::Borrowed(value))?);
+        }
+    }
+}
+
+/// What the cells of every sheet are read with.
+struct Context<'a> {
+    strings: &'a [String],
+    formats: &'a [NumberKind],
+    is_1904: bool,
+}
+
+/// The cells of an unpacked sheet into `cells`; the offset just after its `</sheetData>`,
+/// where the merged regions follow.
+fn sheet_cells(xml: &[u8], context: &Context, cells: &mut SparseCells) -> Scan<usize> {
+    let mut at = 0;
+    loop {
+        let tag = next_tag(xml, &mut at)?.ok_or(Unsupported)?;
+        if tag.opens(b"dimension") {
+            // calamine refuses a sheet whose declared range it cannot read.
+            let mut range = None;
+            attributes(tag.attributes, |key, value| {
+                if key == b"ref" {
+                    range = Some(value);
+                }
+            })?;
+            for corner in range.ok_or(Unsupported)?.split(|b| *b == b':') {
+                cell_reference(corner)?;
+            }
+        }
+        if tag.opens(b"sheetData") {
+            if tag.empty {
+                return Ok(at);
+            }
+            break;
+        }
+    }
+    let (mut row, mut col) = (0u32, 0u32);
+    loop {
+        let tag = plain(next_tag(xml, &mut at)?.ok_or(Unsupported)?)?;
+        match (tag.name, tag.closing) {
+            (b"sheetData", true) => return Ok(at),
+            (b"row", false) => {
+                let mut number = None;
+                attributes(tag.attributes, |key, value| {
+                    if key == b"r" {
+                        number = Some(value);
+                    }
+                })?;
+                if let Some(number) = number {
+                    row = digits(number)?.checked_sub(1).ok_or(Unsupported)?;
+                }
+                if tag.empty {
+                    row += 1;
+                    col = 0;
+                }
+            }
+            (b"row", true) => {
+                row += 1;
+                col = 0;
+            }
+            (b"c", false) => {
+                let (mut reference, mut style, mut kind) = (None, None, None);
+                attributes(tag.attributes, |key, value| match key {
+                    b"r" => reference = Some(value),
+                    b"s" => style = Some(value),
+                    b"t" => kind = Some(value),
+                    _ => {}
+                })?;
+                let position = match reference {
+                    Some(reference) => {
+                        let position = cell_reference(reference)?;
+                        col = position.1;
+                        position
+                    }
+                    None => (row, col),
+                };
+                let value = match tag.empty {
+                    true => Cell::Empty,
+                    false => cell_value(xml, &mut at, style, kind, context)?,
+                };
+                col += 1;
+                // Over the budget the sheet is refused with no merged regions: reading stops.
+                if !cells.keep(position.0, position.1, value) {
+                    return Ok(xml.len());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A cell's value from its children, up to `</c>`: the last of `<v>`, `<f>` (no value) and
+/// `<is>` decides, as in calamine.
+fn cell_value(
+    xml: &[u8],
+    at: &mut usize,
+    style: Option<&[u8]>,
+    kind: Option<&[u8]>,
+    context: &Context,
+) -> Scan<Cell> {
+    let mut value = Cell::Empty;
+    loop {
+        let tag = plain(next_tag(xml, at)?.ok_or(Unsupported)?)?;
+        if tag.closes(b"c") {
+            return Ok(value);
+        }
+        if tag.closing {
+            continue;
+        }
+        value = match tag.name {
+            b"v" if tag.empty => Cell::Empty,
+            b"v" => typed_value(text_until(xml, at, b"v")?, style, kind, context)?,
+            b"f" => {
+                if !tag.empty {
+                    while !next_tag(xml, at)?.ok_or(Unsupported)?.closes(b"f") {}
+                }
+                Cell::Empty
+            }
+            b"is" if tag.empty => Cell::Text(String::new()),
+            b"is" => Cell::Text(string_item(xml, at, b"is")?),
+            _ => return Err(Unsupported),
+        };
+    }
+}
+
+/// The value of a `<v>` by the cell's type and style (calamine's `read_v`). Numbers, indices,
+/// booleans and errors are taken raw, as calamine takes them; an entity there is unsupported.
+fn typed_value(
+    raw: &[u8],
+    style: Option<&[u8]>,
+    kind: Option<&[u8]>,
+    context: &Context,
+) -> Scan<Cell> {
+    let plain_text = matches!(kind, None | Some(b"n" | b"s" | b"b" | b"e"));
+    if plain_text && raw.contains(&b'&') {
+        return Err(Unsupported);
+    }
+    let text = &*decoded(raw)?;
+    Ok(match kind {
+        None | Some(b"n") => {
+            if text.is_empty() {
+                return Ok(Cell::Empty);
+            }
+            if !text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+            {
+                return Err(Unsupported);
+            }
+            let number: f64 = text.parse().map_err(|_| Unsupported)?;
+            let format = match style {
+                Some(style) => context.formats.get(digits(style)? as usize).copied(),
+                None => Some(NumberKind::Number),
+            };
+            let date = |kind| {
+                to_cell(Data::DateTime(ExcelDateTime::new(
+                    number,
+                    kind,
+                    context.is_1904,
+                )))
+            };
+            match format {
+                Some(NumberKind::DateTime) => date(ExcelDateTimeType::DateTime),
+                Some(NumberKind::Duration) => date(ExcelDateTimeType::TimeDelta),
+                _ => Cell::Number(number),
+            }
+        }
+        Some(b"s") => match text.is_empty() {
+            true => Cell::Empty,
+            false => Cell::Text(
+                context
+                    .strings
+                    .get(digits(text.as_bytes())? as usize)
+                    .ok_or(Unsupported)?
+                    .clone(),
+            ),
+        },
+        Some(b"b") => match text.trim() {
+            "" => Cell::Empty,
+            v if v == "0" || v.eq_ignore_ascii_case("false") => Cell::Bool(false),
+            v if v == "1" || v.eq_ignore_ascii_case("true") => Cell::Bool(true),
+            _ => return Err(Unsupported),
+        },
+        Some(b"e") => match text {
+            "" => Cell::Empty,
+            "#DIV/0!" | "#N/A" | "#NAME?" | "#NULL!" | "#NUM!" | "#REF!" | "#VALUE!" => {
+                Cell::Error(text.to_string())
+            }
+            _ => return Err(Unsupported),
+        },
+        Some(b"str") => Cell::Text(without_escapes(Cow::Borrowed(text))?.into_owned()),
+        Some(b"d") => Cell::Text(text.to_string()),
+        Some(b"inlineStr") => Cell::Empty,
+        Some(_) => return Err(Unsupported),
+    })
+}
+
+/// A row number or index: ASCII digits only.
+fn digits(text: &[u8]) -> Scan<u32> {
+    if text.is_empty() || text.len() > 9 || !text.iter().all(u8::is_ascii_digit) {
+        return Err(Unsupported);
+    }
+    Ok(text.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+}
+
+/// "AB12" as a 0-based (row, column).
+fn cell_reference(text: &[u8]) -> Scan<(u32, u32)> {
+    let letters = text.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if letters == 0 || letters > 3 {
+        return Err(Unsupported);
+    }
+    let column = text[..letters].iter().fold(0, |n, b| {
+        n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
+    });
+    let row = digits(&text[letters..])?;
+    Ok((row.checked_sub(1).ok_or(Unsupported)?, column - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use calamine::Reader;
+    use rust_xlsxwriter::{ExcelDateTime as WriterDate, Format, Formula, Workbook};
+
+    use super::super::read::streamed_sheets;
+    use super::*;
+
+    #[test]
+    fn a_plain_package_reads_as_calamine_reads_it() {
+        let mut workbook = Workbook::new();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let sheet = workbook.add_worksheet().set_name("台账&汇总").unwrap();
+        sheet
+            .merge_range(0, 0, 0, 4, "2026年重点项目 <台账>", &Format::new())
+            .unwrap();
+        sheet.write(2, 0, "  丹朱镇  ").unwrap();
+        sheet.write(2, 1, 1234.5).unwrap();
+        sheet
+            .write_with_format(2, 2, &WriterDate::from_ymd(2026, 3, 1).unwrap(), &date)
+            .unwrap();
+        sheet.write(2, 3, true).unwrap();
+        sheet
+            .write_formula(2, 4, Formula::new("=B3*2").set_result("2469"))
+            .unwrap();
+        sheet
+            .merge_range(3, 0, 6, 0, "色头镇", &Format::new())
+            .unwrap();
+        sheet.write(9, 27, "A&B \"引号\"").unwrap();
+        workbook.add_worksheet().set_name("说明").unwrap();
+        let bytes = workbook.save_to_buffer().unwrap();
+
+        let mut package = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        let fast = read_sheets(&mut package, Limits::NONE).unwrap();
+        let calamine = streamed_sheets(
+            Some(ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap()),
+            calamine::Xlsx::new(Cursor::new(bytes.as_slice())).unwrap(),
+            Limits::NONE,
+        )
+        .unwrap();
+        assert_eq!(fast, calamine);
+        assert_eq!(fast[0].name, "台账&汇总");
+        assert_eq!(fast[0].rows[2][0], Cell::Text("  丹朱镇  ".into()));
+        assert!(matches!(fast[0].rows[2][2], Cell::Date(_)));
+        assert_eq!(fast[0].merges.len(), 2);
+        assert_eq!(fast[1].rows.len(), 0);
+    }
+
+    #[test]
+    fn rich_and_phonetic_runs_are_joined_and_escapes_left_to_calamine() {
+        let xml = br#"<?xml version="1.0"?><sst><si><r><t> a</t></r><r><rPr/><t xml:space="preserve"> b </t></r><rPh><t>x</t></rPh></si><si/><si><t>&lt;&#x4E2D;&amp;</t></si></sst>"#;
+        assert_eq!(
+            shared_strings(xml),
+            Ok(vec!["a b ".to_string(), String::new(), "<中&".to_string()])
+        );
+        assert_eq!(
+            shared_strings(b"<sst><si><t>a_x000D_b</t></si></sst>"),
+            Err(Unsupported)
+        );
+        assert_eq!(
+            shared_strings(b"<x:sst><x:si><x:t>a</x:t></x:si></x:sst>"),
+            Err(Unsupported)
+        );
+        assert_eq!(shared_strings(b"<sst><!-- c --></sst>"), Err(Unsupported));
+    }
+
+    #[test]
+    fn custom_number_formats_as_calamine_reads_them() {
+        assert_eq!(
+            custom_format_kind("yyyy\"年\"m\"月\"d\"日\""),
+            NumberKind::DateTime
+        );
+        assert_eq!(custom_format_kind("[h]:mm:ss"), NumberKind::Duration);
+        assert_eq!(
+            custom_format_kind("#,##0.00_);[Red](#,##0.00)"),
+            NumberKind::Number
+        );
+        assert_eq!(custom_format_kind("\"d\"0"), NumberKind::Number);
+        assert_eq!(builtin_format_kind("14"), NumberKind::DateTime);
+        assert_eq!(builtin_format_kind("2"), NumberKind::Number);
+    }
+}
