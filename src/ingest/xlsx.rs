@@ -718,7 +718,7 @@ mod tests {
         sheet.write(2, 0, "  丹朱镇  ").unwrap();
         sheet.write(2, 1, 1234.5).unwrap();
         sheet
-            .write_with_format(2, 2, &WriterDate::from_ymd(2026, 3, 1).unwrap(), &date)
+            .write_with_format(2, 2, WriterDate::from_ymd(2026, 3, 1).unwrap(), &date)
             .unwrap();
         sheet.write(2, 3, true).unwrap();
         sheet
