@@ -16,47 +16,6 @@ use zip::ZipArchive;
 
 use super::read::Merge;
 
-/// The part names of a workbook's `sheets` sheets, in the workbook's order (calamine's sheet
-/// order).
-pub fn sheet_parts<R: Read + Seek>(zip: &mut ZipArchive<R>, sheets: usize) -> Option<Vec<String>> {
-    // Most submissions hold one sheet in the package's one worksheet part: no need to follow
-    // the relationships.
-    if sheets == 1 {
-        let mut worksheets = zip
-            .file_names()
-            .flatten()
-            .filter(|name| name.contains("worksheets/") && !name.contains("_rels"));
-        if let (Some(only), None) = (worksheets.next(), worksheets.next()) {
-            return Some(vec![only.to_string()]);
-        }
-    }
-    let office = part(zip, "_rels/.rels")?;
-    let workbook = relationships(&office)?
-        .into_iter()
-        .find(|(_, kind, _)| kind.ends_with("/officeDocument"))
-        .map(|(_, _, target)| target.trim_start_matches('/').to_string())?;
-    let folder = workbook.rfind('/').map_or("", |at| &workbook[..=at]);
-    let file = &workbook[folder.len()..];
-    let links = relationships(&part(zip, &format!("{folder}_rels/{file}.rels"))?)?;
-    let mut parts = Vec::new();
-    let text = part(zip, &workbook)?;
-    let mut reader = quick_xml::Reader::from_reader(text.as_slice());
-    loop {
-        match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "sheet" => {
-                let id = attribute(&e, |key| key == "id" || key.ends_with(":id"))?;
-                let target = links.iter().find(|(link, _, _)| *link == id)?.2.as_str();
-                parts.push(match target.strip_prefix('/') {
-                    Some(absolute) => absolute.to_string(),
-                    None => format!("{folder}{target}"),
-                });
-            }
-            Event::Eof => return Some(parts),
-            _ => {}
-        }
-    }
-}
-
 /// The merged regions of the sheet stored at `name`; `None` when the part cannot be read.
 pub fn sheet_merges<R: Read + Seek>(
     zip: &mut ZipArchive<R>,
@@ -190,11 +149,14 @@ mod tests {
         let bytes = workbook.save_to_buffer().unwrap();
 
         let mut package = ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
-        let parts = sheet_parts(&mut package, 3).unwrap();
-        assert_eq!(parts.len(), 3);
+        let parts = super::super::xlsx::sheet_parts(&mut package).unwrap();
         let mut calamine = calamine::Xlsx::new(Cursor::new(bytes.as_slice())).unwrap();
+        assert_eq!(
+            parts.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            calamine.sheet_names().iter().collect::<Vec<_>>()
+        );
         let mut buffer = Vec::new();
-        for (name, part) in calamine.sheet_names().iter().zip(&parts) {
+        for (name, part) in &parts {
             let expected: Vec<Merge> = calamine
                 .merge_cells_by_sheet_name(name)
                 .unwrap()
@@ -205,7 +167,7 @@ mod tests {
             assert_eq!(found, expected, "{name}");
         }
         assert_eq!(
-            sheet_merges(&mut package, &parts[1], &mut buffer).unwrap()[1],
+            sheet_merges(&mut package, &parts[1].1, &mut buffer).unwrap()[1],
             Merge {
                 start: (2, 1),
                 end: (6, 1)

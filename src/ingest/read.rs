@@ -250,16 +250,17 @@ where
     let names = workbook.sheet_names();
     let parts = package
         .as_mut()
-        .and_then(|package| merges::sheet_parts(package, names.len()))
-        .filter(|parts| parts.len() == names.len());
+        .and_then(xlsx::sheet_parts)
+        .unwrap_or_default();
     let mut buffer = Vec::new();
     let mut sheets = Vec::with_capacity(names.len());
-    for (index, name) in names.into_iter().enumerate() {
+    for name in names {
         let unreadable = |e: &dyn std::fmt::Display| format!("工作表“{name}”无法读取（{e}）");
+        let part = parts.iter().find(|(part_of, _)| *part_of == name);
         let found = package
             .as_mut()
-            .zip(parts.as_ref().map(|parts| parts[index].as_str()))
-            .and_then(|(package, part)| merges::sheet_merges(package, part, &mut buffer));
+            .zip(part)
+            .and_then(|(package, (_, part))| merges::sheet_merges(package, part, &mut buffer));
         // A sheet whose merge list cannot be read is still read, without merges.
         let merges = found.unwrap_or_else(|| {
             workbook

@@ -102,6 +102,14 @@ fn optional_part<R: Read + Seek>(
     Ok(true)
 }
 
+/// Every sheet's name and part, in the workbook's order (calamine's sheet order); `None` for a
+/// workbook this reader does not follow.
+pub(super) fn sheet_parts<R: Read + Seek>(
+    package: &mut ZipArchive<R>,
+) -> Option<Vec<(String, String)>> {
+    workbook(package).ok().map(|book| book.sheets)
+}
+
 /// The workbook part: its sheets (name and part) and its date system.
 struct Workbook {
     /// The folder of the workbook part, with its slash ("xl/").
@@ -292,60 +300,110 @@ impl Tag<'_> {
     }
 }
 
-/// The next tag at or after `*at`, with `*at` moved past it (the text before it skipped);
-/// `None` at the end of the text. A comment, CDATA or declaration is unsupported.
-fn next_tag<'a>(xml: &'a [u8], at: &mut usize) -> Scan<Option<Tag<'a>>> {
-    loop {
-        let Some(open) = memchr(b'<', &xml[*at..]).map(|n| *at + n) else {
-            *at = xml.len();
-            return Ok(None);
-        };
-        let rest = &xml[open + 1..];
-        match rest.first() {
-            Some(b'?') => {
-                let end = memchr::memmem::find(rest, b"?>").ok_or(Unsupported)?;
-                *at = open + 1 + end + 2;
-                continue;
-            }
-            Some(b'!') | None => return Err(Unsupported),
-            _ => {}
+/// The tags of an unpacked part in order. Like calamine's XML reader it refuses a closing tag
+/// that does not close the element open, so a damaged part is never read differently.
+struct Tags<'a> {
+    xml: &'a [u8],
+    /// Where the next tag is looked for.
+    at: usize,
+    /// The names of the elements open, outermost first.
+    open: Vec<&'a [u8]>,
+}
+
+impl<'a> Tags<'a> {
+    fn new(xml: &'a [u8]) -> Tags<'a> {
+        Tags {
+            xml,
+            at: 0,
+            open: Vec::new(),
         }
-        let closing = rest[0] == b'/';
-        let from = open + 1 + usize::from(closing);
-        let name_len = xml[from..]
-            .iter()
-            .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))
-            .ok_or(Unsupported)?;
-        let name = &xml[from..from + name_len];
-        if name.is_empty() {
-            return Err(Unsupported);
-        }
-        // The tag ends at the first '>' outside a quoted attribute value.
-        let mut end = from + name_len;
-        let mut quote = None;
+    }
+
+    /// The next tag (the text before it skipped); `None` at the end of the part. A comment,
+    /// CDATA or declaration is unsupported.
+    fn next(&mut self) -> Scan<Option<Tag<'a>>> {
+        let xml = self.xml;
         loop {
-            let n = match quote {
-                Some(q) => memchr(q, &xml[end..]),
-                None => memchr3(b'>', b'"', b'\'', &xml[end..]),
+            let Some(open) = memchr(b'<', &xml[self.at..]).map(|n| self.at + n) else {
+                self.at = xml.len();
+                return Ok(None);
+            };
+            let rest = &xml[open + 1..];
+            match rest.first() {
+                Some(b'?') => {
+                    let end = memchr::memmem::find(rest, b"?>").ok_or(Unsupported)?;
+                    self.at = open + 1 + end + 2;
+                    continue;
+                }
+                Some(b'!') | None => return Err(Unsupported),
+                _ => {}
             }
-            .ok_or(Unsupported)?;
-            end += n;
-            match (quote, xml[end]) {
-                (Some(_), _) => quote = None,
-                (None, b'>') => break,
-                (None, q) => quote = Some(q),
+            let closing = rest[0] == b'/';
+            let from = open + 1 + usize::from(closing);
+            let name_len = xml[from..]
+                .iter()
+                .position(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'>'))
+                .ok_or(Unsupported)?;
+            let name = &xml[from..from + name_len];
+            if name.is_empty()
+                || name
+                    .iter()
+                    .any(|b| matches!(b, b'<' | b'&' | b'"' | b'\'' | b'='))
+            {
+                return Err(Unsupported);
             }
-            end += 1;
+            // The tag ends at the first '>' outside a quoted attribute value.
+            let mut end = from + name_len;
+            let mut quote = None;
+            loop {
+                let n = match quote {
+                    Some(q) => memchr(q, &xml[end..]),
+                    None => memchr3(b'>', b'"', b'\'', &xml[end..]),
+                }
+                .ok_or(Unsupported)?;
+                end += n;
+                match (quote, xml[end]) {
+                    (Some(_), _) => quote = None,
+                    (None, b'>') => break,
+                    (None, q) => quote = Some(q),
+                }
+                end += 1;
+            }
+            let empty = !closing && xml[end - 1] == b'/';
+            let attributes = &xml[from + name_len..end - usize::from(empty)];
+            if closing {
+                if self.open.pop() != Some(name) || !attributes.trim_ascii().is_empty() {
+                    return Err(Unsupported);
+                }
+            } else if !empty {
+                self.open.push(name);
+            }
+            self.at = end + 1;
+            return Ok(Some(Tag {
+                name,
+                attributes,
+                closing,
+                empty,
+            }));
         }
-        let empty = !closing && xml[end - 1] == b'/';
-        let attributes = &xml[from + name_len..end - usize::from(empty)];
-        *at = end + 1;
-        return Ok(Some(Tag {
-            name,
-            attributes,
-            closing,
-            empty,
-        }));
+    }
+
+    /// Moves past the tag closing the element just opened.
+    fn skip_element(&mut self, name: &[u8]) -> Scan<()> {
+        let depth = self.open.len();
+        while !(self.next()?.ok_or(Unsupported)?.closes(name) && self.open.len() == depth - 1) {}
+        Ok(())
+    }
+
+    /// The raw text up to the tag closing `name`, which must come next.
+    fn text_until(&mut self, name: &[u8]) -> Scan<&'a [u8]> {
+        let start = self.at;
+        let end = memchr(b'<', &self.xml[start..]).map_or(self.xml.len(), |n| start + n);
+        self.at = end;
+        match self.next()? {
+            Some(tag) if tag.closes(name) => Ok(&self.xml[start..end]),
+            _ => Err(Unsupported),
+        }
     }
 }
 
@@ -370,17 +428,6 @@ fn attributes<'a>(mut text: &'a [u8], mut each: impl FnMut(&'a [u8], &'a [u8])) 
         let length = memchr(quote, &after[1..]).ok_or(Unsupported)?;
         each(key, &after[1..1 + length]);
         text = &after[1 + length + 1..];
-    }
-}
-
-/// The raw text up to the tag closing `name`, which must come next.
-fn text_until<'a>(xml: &'a [u8], at: &mut usize, name: &[u8]) -> Scan<&'a [u8]> {
-    let start = *at;
-    let end = memchr(b'<', &xml[start..]).map_or(xml.len(), |n| start + n);
-    *at = end;
-    match next_tag(xml, at)? {
-        Some(tag) if tag.closes(name) => Ok(&xml[start..end]),
-        _ => Err(Unsupported),
     }
 }
 
@@ -443,12 +490,12 @@ fn without_escapes(text: Cow<'_, str>) -> Scan<Cow<'_, str>> {
 /// The shared strings part.
 fn shared_strings(xml: &[u8]) -> Scan<Vec<String>> {
     let mut strings = Vec::new();
-    let mut at = 0;
-    while let Some(tag) = next_tag(xml, &mut at)? {
+    let mut tags = Tags::new(xml);
+    while let Some(tag) = tags.next()? {
         if plain(tag)?.opens(b"si") {
             strings.push(match tag.empty {
                 true => String::new(),
-                false => string_item(xml, &mut at, b"si")?,
+                false => string_item(&mut tags, b"si")?,
             });
         }
     }
@@ -457,15 +504,15 @@ fn shared_strings(xml: &[u8]) -> Scan<Vec<String>> {
 
 /// A string item (`<si>` or an inline `<is>`): every `<t>` outside phonetic runs, joined; a
 /// `<t>` without `xml:space="preserve"` loses its surrounding ASCII whitespace.
-fn string_item(xml: &[u8], at: &mut usize, closing: &[u8]) -> Scan<String> {
+fn string_item(tags: &mut Tags, closing: &[u8]) -> Scan<String> {
     let mut text = String::new();
     loop {
-        let tag = plain(next_tag(xml, at)?.ok_or(Unsupported)?)?;
+        let tag = plain(tags.next()?.ok_or(Unsupported)?)?;
         if tag.closes(closing) {
             return Ok(text);
         }
         if tag.opens(b"rPh") && !tag.empty {
-            while !next_tag(xml, at)?.ok_or(Unsupported)?.closes(b"rPh") {}
+            tags.skip_element(b"rPh")?;
         } else if tag.opens(b"t") && !tag.empty {
             let mut preserve = false;
             attributes(tag.attributes, |key, value| {
@@ -473,7 +520,7 @@ fn string_item(xml: &[u8], at: &mut usize, closing: &[u8]) -> Scan<String> {
                     preserve = value == b"preserve";
                 }
             })?;
-            let value = decoded(text_until(xml, at, b"t")?)?;
+            let value = decoded(tags.text_until(b"t")?)?;
             let value = match preserve {
                 true => &value,
                 false => value.trim_matches([' ', '\t', '\r', '\n']),
@@ -493,9 +540,9 @@ struct Context<'a> {
 /// The cells of an unpacked sheet into `cells`; the offset just after its `</sheetData>`,
 /// where the merged regions follow.
 fn sheet_cells(xml: &[u8], context: &Context, cells: &mut SparseCells) -> Scan<usize> {
-    let mut at = 0;
+    let mut tags = Tags::new(xml);
     loop {
-        let tag = next_tag(xml, &mut at)?.ok_or(Unsupported)?;
+        let tag = tags.next()?.ok_or(Unsupported)?;
         if tag.opens(b"dimension") {
             // calamine refuses a sheet whose declared range it cannot read.
             let mut range = None;
@@ -510,16 +557,16 @@ fn sheet_cells(xml: &[u8], context: &Context, cells: &mut SparseCells) -> Scan<u
         }
         if tag.opens(b"sheetData") {
             if tag.empty {
-                return Ok(at);
+                return Ok(tags.at);
             }
             break;
         }
     }
     let (mut row, mut col) = (0u32, 0u32);
     loop {
-        let tag = plain(next_tag(xml, &mut at)?.ok_or(Unsupported)?)?;
+        let tag = plain(tags.next()?.ok_or(Unsupported)?)?;
         match (tag.name, tag.closing) {
-            (b"sheetData", true) => return Ok(at),
+            (b"sheetData", true) => return Ok(tags.at),
             (b"row", false) => {
                 let mut number = None;
                 attributes(tag.attributes, |key, value| {
@@ -557,7 +604,7 @@ fn sheet_cells(xml: &[u8], context: &Context, cells: &mut SparseCells) -> Scan<u
                 };
                 let value = match tag.empty {
                     true => Cell::Empty,
-                    false => cell_value(xml, &mut at, style, kind, context)?,
+                    false => cell_value(&mut tags, style, kind, context)?,
                 };
                 col += 1;
                 // Over the budget the sheet is refused with no merged regions: reading stops.
@@ -573,15 +620,14 @@ fn sheet_cells(xml: &[u8], context: &Context, cells: &mut SparseCells) -> Scan<u
 /// A cell's value from its children, up to `</c>`: the last of `<v>`, `<f>` (no value) and
 /// `<is>` decides, as in calamine.
 fn cell_value(
-    xml: &[u8],
-    at: &mut usize,
+    tags: &mut Tags,
     style: Option<&[u8]>,
     kind: Option<&[u8]>,
     context: &Context,
 ) -> Scan<Cell> {
     let mut value = Cell::Empty;
     loop {
-        let tag = plain(next_tag(xml, at)?.ok_or(Unsupported)?)?;
+        let tag = plain(tags.next()?.ok_or(Unsupported)?)?;
         if tag.closes(b"c") {
             return Ok(value);
         }
@@ -590,15 +636,15 @@ fn cell_value(
         }
         value = match tag.name {
             b"v" if tag.empty => Cell::Empty,
-            b"v" => typed_value(text_until(xml, at, b"v")?, style, kind, context)?,
+            b"v" => typed_value(tags.text_until(b"v")?, style, kind, context)?,
             b"f" => {
                 if !tag.empty {
-                    while !next_tag(xml, at)?.ok_or(Unsupported)?.closes(b"f") {}
+                    tags.skip_element(b"f")?;
                 }
                 Cell::Empty
             }
             b"is" if tag.empty => Cell::Text(String::new()),
-            b"is" => Cell::Text(string_item(xml, at, b"is")?),
+            b"is" => Cell::Text(string_item(tags, b"is")?),
             _ => return Err(Unsupported),
         };
     }
@@ -745,6 +791,296 @@ mod tests {
         assert!(matches!(fast[0].rows[2][2], Cell::Date(_)));
         assert_eq!(fast[0].merges.len(), 2);
         assert_eq!(fast[1].rows.len(), 0);
+    }
+
+    /// A package of hand-written parts: the workbook (`date1904` as given), the styles, the
+    /// shared strings and one worksheet per entry of `sheets`.
+    fn package(date1904: bool, styles: &str, strings: &str, sheets: &[&str]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let mut put = |name: &str, text: &str| {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            std::io::Write::write_all(&mut zip, text.as_bytes()).unwrap();
+        };
+        let relationship = |id: &str, kind: &str, target: &str| {
+            format!(
+                r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/{kind}" Target="{target}"/>"#
+            )
+        };
+        put(
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#,
+        );
+        put(
+            "_rels/.rels",
+            &format!(
+                "<Relationships>{}</Relationships>",
+                relationship(
+                    "rId1",
+                    "officeDocument/2006/relationships/officeDocument",
+                    "xl/workbook.xml"
+                )
+            ),
+        );
+        let mut links = relationship(
+            "rIdS",
+            "officeDocument/2006/relationships/styles",
+            "styles.xml",
+        );
+        links += &relationship(
+            "rIdT",
+            "officeDocument/2006/relationships/sharedStrings",
+            "sharedStrings.xml",
+        );
+        let mut entries = String::new();
+        for (index, sheet) in sheets.iter().enumerate() {
+            let n = index + 1;
+            links += &relationship(
+                &format!("rId{n}"),
+                "officeDocument/2006/relationships/worksheet",
+                &format!("worksheets/sheet{n}.xml"),
+            );
+            entries += &format!(r#"<sheet name="表{n}" sheetId="{n}" r:id="rId{n}"/>"#);
+            put(&format!("xl/worksheets/sheet{n}.xml"), sheet);
+        }
+        put(
+            "xl/workbook.xml",
+            &format!(
+                r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr date1904="{date1904}"/><sheets>{entries}</sheets></workbook>"#
+            ),
+        );
+        put(
+            "xl/_rels/workbook.xml.rels",
+            &format!("<Relationships>{links}</Relationships>"),
+        );
+        put("xl/styles.xml", styles);
+        put("xl/sharedStrings.xml", strings);
+        zip.finish().unwrap().into_inner()
+    }
+
+    /// calamine's reading of a package, or why it could not read it (a panic counts as an error).
+    fn calamine_reading(bytes: &[u8]) -> Result<Vec<RawSheet>, String> {
+        std::panic::catch_unwind(|| {
+            let workbook = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
+            streamed_sheets(
+                Some(ZipArchive::new(Cursor::new(bytes)).unwrap()),
+                workbook,
+                Limits::NONE,
+            )
+        })
+        .unwrap_or_else(|_| Err("panic".into()))
+    }
+
+    fn scanner_reading(bytes: &[u8]) -> Scan<Vec<RawSheet>> {
+        read_sheets(
+            &mut ZipArchive::new(Cursor::new(bytes)).unwrap(),
+            Limits::NONE,
+        )
+    }
+
+    const STYLES: &str = r#"<styleSheet><numFmts count="2"><numFmt numFmtId="176" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/><numFmt numFmtId="177" formatCode="0.00_ "/></numFmts><cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="176" applyNumberFormat="1"/><xf numFmtId="177"/><xf numFmtId="14"/><xf numFmtId="46"/></cellXfs></styleSheet>"#;
+    const STRINGS: &str = r#"<sst count="3"><si><t>项目名称</t></si><si><r><t>丹朱</t></r><r><t xml:space="preserve">镇 </t></r></si><si><t/></si></sst>"#;
+
+    /// Sheets written as other producers write them: rows and cells without `r`, inline
+    /// strings, error and formula-string cells, `<v/>`, whitespace between tags, single quotes,
+    /// a style outside `cellXfs`, an ISO date cell and the 1904 date system.
+    #[test]
+    fn hand_written_sheets_read_as_calamine_reads_them() {
+        let without_references = r#"<worksheet><dimension ref="A1:D4"/><sheetData>
+            <row><c t="s"><v>0</v></c><c t="s"><v>1</v></c><c s="1"><v>46082</v></c></row>
+            <row><c t="inlineStr"><is><t> 行内 </t></is></c><c/><c t="e"><v>#N/A</v></c><c s="3"><v>45658.5</v></c></row>
+            <row/>
+            <row><c t="str"><f>A1&amp;"x"</f><v>公式 结果</v></c><c t="b"><v>1</v></c><c s="4"><v>1.25</v></c><c s="9"><v>7</v></c></row>
+        </sheetData></worksheet>"#;
+        let with_gaps = r#"<worksheet><sheetData><row r="3"><c r="C3" s='2'><v>-1.5E3</v></c><c><v>2</v></c></row><row r="7" spans="1:3"><c r="A7" t="d"><v>2026-03-01T00:00:00</v></c><c r="B7" t="s"><v>2</v></c><c r="C7" t="s"><v></v></c></row></sheetData><mergeCells count="1"><mergeCell ref="A7:A9"/></mergeCells></worksheet>"#;
+        let empty = r#"<worksheet><sheetData/></worksheet>"#;
+        for date1904 in [false, true] {
+            let bytes = package(
+                date1904,
+                STYLES,
+                STRINGS,
+                &[without_references, with_gaps, empty],
+            );
+            let fast = scanner_reading(&bytes).unwrap();
+            assert_eq!(
+                Ok(fast.clone()),
+                calamine_reading(&bytes),
+                "date1904 {date1904}"
+            );
+            assert_eq!(fast[0].rows[0][1], Cell::Text("丹朱镇 ".into()));
+            assert_eq!(fast[0].rows[1][0], Cell::Text("行内".into()));
+            assert!(matches!(fast[0].rows[0][2], Cell::Date(_)));
+            assert_eq!(fast[1].first_row, 2);
+            assert_eq!(fast[1].merges.len(), 1);
+        }
+    }
+
+    /// A random sheet from the pieces cells are made of: rows and cells with and without
+    /// references, every cell type, odd values, formulas and inline strings.
+    fn random_sheet(rng: &mut rand_chacha::ChaCha8Rng) -> String {
+        use rand::Rng;
+        const VALUES: &[&str] = &[
+            "0",
+            "1",
+            "2",
+            "3",
+            "7",
+            "12.5",
+            "-1.5E3",
+            "1e400",
+            "46082",
+            "45658.75",
+            "",
+            " 7",
+            "x",
+            "#N/A",
+            "#REF!",
+            "#BAD",
+            "true",
+            "TRUE",
+            "2026-03-01",
+            "&amp;",
+            "&#x41;",
+            ".5",
+            "5.",
+            "+5",
+            "NaN",
+            "inf",
+            "1_0",
+            "0x1",
+            "-0",
+            "１",
+        ];
+        const TYPES: &[&str] = &[
+            "",
+            " t=\"s\"",
+            " t=\"n\"",
+            " t=\"b\"",
+            " t=\"e\"",
+            " t=\"str\"",
+            " t=\"inlineStr\"",
+            " t=\"d\"",
+            " t=\"x\"",
+        ];
+        const STYLES: &[&str] = &[
+            "",
+            " s=\"0\"",
+            " s=\"1\"",
+            " s=\"2\"",
+            " s=\"3\"",
+            " s=\"4\"",
+            " s=\"99\"",
+        ];
+        let mut pick = |options: &[&'static str]| options[rng.random_range(0..options.len())];
+        let mut xml = String::from("<worksheet>");
+        xml += pick(&[
+            "",
+            r#"<dimension ref="A1:C9"/>"#,
+            r#"<dimension ref="A1"/>"#,
+        ]);
+        xml += "<sheetData>";
+        for row in 1..=pick(&["0", "1", "3", "5"]).parse().unwrap_or(0) {
+            let number = pick(&["", "r", "r+2"]);
+            xml += &match number {
+                "" => "<row>".to_string(),
+                "r" => format!(r#"<row r="{row}">"#),
+                _ => format!(r#"<row r="{}" spans="1:4">"#, row + 2),
+            };
+            for _ in 0..pick(&["0", "1", "2", "4"]).parse().unwrap_or(0) {
+                let reference = pick(&[
+                    "",
+                    " r=\"A2\"",
+                    " r=\"B1\"",
+                    " r=\"c4\"",
+                    " r=\"D9\"",
+                    " r=\"AA3\"",
+                ]);
+                let kind = pick(TYPES);
+                let style = pick(STYLES);
+                let value = pick(VALUES);
+                let children = match pick(&["v", "v", "v", "fv", "f", "is", "none", "vv"]) {
+                    "v" => format!("<v>{value}</v>"),
+                    "fv" => format!("<f>A1+1</f><v>{value}</v>"),
+                    "f" => "<f/>".to_string(),
+                    "is" => format!("<is><t>{value}</t></is>"),
+                    "vv" => format!("<v>{value}</v><v>{}</v>", pick(VALUES)),
+                    _ => String::new(),
+                };
+                xml += &match children.is_empty() {
+                    true => format!("<c{reference}{kind}{style}/>"),
+                    false => format!("<c{reference}{kind}{style}>{children}</c>"),
+                };
+            }
+            xml += "</row>";
+        }
+        xml += "</sheetData>";
+        xml += pick(&[
+            "",
+            r#"<mergeCells count="1"><mergeCell ref="A1:B3"/></mergeCells>"#,
+        ]);
+        xml + "</worksheet>"
+    }
+
+    /// Random sheets, some damaged: whatever the scanner accepts, calamine reads the same.
+    #[test]
+    fn random_sheets_are_read_as_calamine_reads_them_or_left_to_it() {
+        use rand::{Rng, SeedableRng};
+        const PIECES: &[&str] = &[
+            "<",
+            ">",
+            "/",
+            "\"",
+            "'",
+            " ",
+            "=",
+            "&amp;",
+            "&#10;",
+            "&bogus;",
+            "\r",
+            "_x000D_",
+            "<!-- -->",
+            "<![CDATA[x]]>",
+            "x:",
+            "<f/>",
+            "</c>",
+            "<row>",
+        ];
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261201);
+        let mut readings = std::collections::HashSet::new();
+        let (mut accepted, mut compared) = (0, 0);
+        for _ in 0..4_000 {
+            let mut text = random_sheet(&mut rng).into_bytes();
+            if rng.random_bool(0.3) {
+                let at = rng.random_range(0..=text.len());
+                match rng.random_bool(0.5) {
+                    true => {
+                        let end = (at + rng.random_range(1..12)).min(text.len());
+                        text.drain(at..end);
+                    }
+                    false => {
+                        let piece = PIECES[rng.random_range(0..PIECES.len())];
+                        text.splice(at..at, piece.bytes());
+                    }
+                }
+            }
+            let Ok(text) = String::from_utf8(text) else {
+                continue;
+            };
+            let bytes = package(rng.random_bool(0.2), STYLES, STRINGS, &[&text]);
+            if let Ok(fast) = scanner_reading(&bytes) {
+                accepted += 1;
+                readings.insert(format!("{fast:?}"));
+                assert_eq!(Ok(fast), calamine_reading(&bytes), "{text}");
+            }
+            compared += 1;
+        }
+        // Many sheets must be read, and read differently, or the test proves little (an odd
+        // cell anywhere leaves the whole sheet to calamine).
+        assert!(
+            accepted > compared / 4 && readings.len() > 200,
+            "{accepted}/{compared}, {} readings",
+            readings.len()
+        );
     }
 
     #[test]
