@@ -5,6 +5,10 @@
 //! assessment uses. The latest snapshot row is chosen by a total order (`events::latest_by_keys`),
 //! so keeping it batch by batch gives exactly `StagedTables::latest_snapshots` of every row.
 
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
+
 use polars::prelude::{DataFrame, PolarsError, PolarsResult};
 
 use crate::cache::{Piece, StagingCache};
@@ -33,6 +37,150 @@ pub fn batches(files: &[InputFile]) -> Vec<&[InputFile]> {
         batches.push(&files[start..]);
     }
     batches
+}
+
+/// Runs `work` on every item of every batch on `workers` threads and hands each batch's
+/// results, in item order, to `gather` (on the calling thread) in batch order. Within a batch the
+/// largest items (by `size`) go first. A worker takes the next item as soon as it is free, even
+/// of the next batch, so one large file at the end of a batch does not leave the other cores
+/// idle; but no item of batch b starts before batch b − 2 is gathered, so at most two batches of
+/// results are held. The first error, of `work` or of `gather`, stops the run and is returned.
+pub fn pipelined<T, R, E>(
+    batches: &[&[T]],
+    workers: usize,
+    size: impl Fn(&T) -> u64,
+    work: impl Fn(&T) -> Result<R, E> + Sync,
+    mut gather: impl FnMut(Vec<R>) -> Result<(), E>,
+) -> Result<(), E>
+where
+    T: Sync,
+    R: Send,
+    E: Send,
+{
+    let order: Vec<(usize, usize)> = batches
+        .iter()
+        .enumerate()
+        .flat_map(|(batch, items)| {
+            let mut largest_first: Vec<usize> = (0..items.len()).collect();
+            largest_first.sort_by_key(|&i| std::cmp::Reverse(size(&items[i])));
+            largest_first.into_iter().map(move |i| (batch, i))
+        })
+        .collect();
+    let slots: Vec<Mutex<Slots<R>>> = batches
+        .iter()
+        .map(|items| {
+            Mutex::new(Slots {
+                results: items.iter().map(|_| None).collect(),
+                left: items.len(),
+            })
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    let gate = Gate::default();
+    let (done, finished) = mpsc::channel::<(usize, Result<Vec<R>, E>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            let done = done.clone();
+            let (order, slots, next, gate, work) = (&order, &slots, &next, &gate, &work);
+            scope.spawn(move || {
+                let _stop_on_panic = StopOnPanic(gate);
+                while let Some(&(batch, i)) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    if !gate.open_for(batch) {
+                        return;
+                    }
+                    match work(&batches[batch][i]) {
+                        Ok(result) => {
+                            let mut slot = slots[batch].lock().unwrap_or_else(|e| e.into_inner());
+                            slot.results[i] = Some(result);
+                            slot.left -= 1;
+                            if slot.left == 0 {
+                                let results = slot.results.drain(..).flatten().collect();
+                                // A closed channel: the gatherer has stopped.
+                                let _ = done.send((batch, Ok(results)));
+                            }
+                        }
+                        Err(error) => {
+                            gate.stop();
+                            let _ = done.send((batch, Err(error)));
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+        drop(done);
+        // Batches finish out of order; each waits here until those before it are gathered.
+        let mut waiting = BTreeMap::new();
+        let mut gathered = 0;
+        for (batch, results) in finished.iter() {
+            waiting.insert(batch, results);
+            while let Some(results) = waiting.remove(&gathered) {
+                if let Err(error) = results.and_then(&mut gather) {
+                    gate.stop();
+                    return Err(error);
+                }
+                gathered += 1;
+                gate.gathered(gathered);
+            }
+        }
+        // Every worker has ended: all batches gathered, or a worker's error (or panic, which
+        // the scope passes on) ended them early.
+        match waiting.into_values().find_map(Result::err) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    })
+}
+
+/// One batch's results as its items finish.
+struct Slots<R> {
+    results: Vec<Option<R>>,
+    left: usize,
+}
+
+/// How many batches are gathered, and whether the run stopped; workers wait on it.
+#[derive(Default)]
+struct Gate {
+    gathered: Mutex<usize>,
+    changed: Condvar,
+    stopped: AtomicBool,
+}
+
+impl Gate {
+    /// Waits until batch `batch` may start; false once the run has stopped.
+    fn open_for(&self, batch: usize) -> bool {
+        let mut gathered = self.gathered.lock().unwrap_or_else(|e| e.into_inner());
+        while batch > *gathered + 1 && !self.stopped.load(Ordering::Relaxed) {
+            gathered = self
+                .changed
+                .wait(gathered)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+        !self.stopped.load(Ordering::Relaxed)
+    }
+
+    fn gathered(&self, batches: usize) {
+        *self.gathered.lock().unwrap_or_else(|e| e.into_inner()) = batches;
+        self.changed.notify_all();
+    }
+
+    fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+        // Taking the lock orders the store before any waiter's next check.
+        drop(self.gathered.lock().unwrap_or_else(|e| e.into_inner()));
+        self.changed.notify_all();
+    }
+}
+
+/// Stops the run when a worker panics, so the others do not wait for its item.
+struct StopOnPanic<'a>(&'a Gate);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
+    }
 }
 
 /// Where a run of rows comes from: the cache's tables or the current batch's.
@@ -251,10 +399,83 @@ pub fn concat(parts: Vec<DataFrame>) -> PolarsResult<Option<DataFrame>> {
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
+    use std::time::Duration;
 
     use super::*;
     use crate::ingest::FileOutcome;
     use crate::pipeline::tests::sample_files;
+
+    /// Items are (batch, size); a large item takes longer, so batches finish out of order.
+    fn sized_batches() -> Vec<Vec<(usize, u64)>> {
+        (0..7)
+            .map(|batch| {
+                (0..5)
+                    .map(|i| (batch, (i * 7 + batch as u64 * 3) % 11))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pipelined_batches_arrive_whole_in_order_with_at_most_two_started() {
+        let batches = sized_batches();
+        let slices: Vec<&[(usize, u64)]> = batches.iter().map(Vec::as_slice).collect();
+        let gathered = AtomicUsize::new(0);
+        let furthest_ahead = AtomicUsize::new(0);
+        let mut seen = Vec::new();
+        let result: Result<(), String> = pipelined(
+            &slices,
+            3,
+            |item| item.1,
+            |item| {
+                let ahead = item.0.saturating_sub(gathered.load(Ordering::SeqCst));
+                furthest_ahead.fetch_max(ahead, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(item.1));
+                Ok(*item)
+            },
+            |results| {
+                seen.push(results);
+                gathered.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            },
+        );
+        assert_eq!(result, Ok(()));
+        assert_eq!(seen, batches);
+        assert!(furthest_ahead.load(Ordering::SeqCst) <= 1);
+    }
+
+    #[test]
+    fn pipelined_stops_at_the_first_error_of_work_or_gather() {
+        let batches = sized_batches();
+        let slices: Vec<&[(usize, u64)]> = batches.iter().map(Vec::as_slice).collect();
+        let mut gathered = 0;
+        let failing_work = pipelined(
+            &slices,
+            2,
+            |item| item.1,
+            |item| match *item == (3, 1) {
+                true => Err(format!("{item:?}")),
+                false => Ok(()),
+            },
+            |_| {
+                gathered += 1;
+                Ok(())
+            },
+        );
+        assert_eq!(failing_work, Err("(3, 1)".to_string()));
+        assert!(gathered <= 3);
+        let failing_gather = pipelined(
+            &slices,
+            2,
+            |_| 0,
+            |_| Ok::<(), String>(()),
+            |results| match results.len() {
+                5 => Err("gather".to_string()),
+                _ => Ok(()),
+            },
+        );
+        assert_eq!(failing_gather, Err("gather".to_string()));
+    }
 
     fn input(size: u64) -> InputFile {
         InputFile {

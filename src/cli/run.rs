@@ -10,13 +10,12 @@ use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use serde::Serialize;
 use tracing::{info, warn};
 
 use super::{parse_date_arg, parse_month_arg, Outcome};
 use crate::archive;
-use crate::assembly::{batches, Assembly, LatestRows};
+use crate::assembly::{batches, pipelined, Assembly, LatestRows};
 use crate::cache::{self, CacheWriter, StagingCache};
 use crate::calendar::Calendar;
 use crate::config::Config;
@@ -381,9 +380,9 @@ enum Read {
 /// cannot be read is a problem of that file, not an error of the run. A file the staging cache
 /// knows (same path, modification time and content) is not parsed again. The new cache is
 /// written batch by batch, unless every file came from the cache and none was removed; only the
-/// latest snapshot rows stay in memory. Batches are parsed on every core while a second thread
-/// gathers the batch before (frames, cache, latest rows), so neither waits for the other; at
-/// most two batches are in memory.
+/// latest snapshot rows stay in memory. Files are parsed on as many threads as there are cores
+/// while this thread gathers the batch before (frames, cache, latest rows), so neither waits for
+/// the other; at most two batches are in memory (`pipelined`).
 fn read_inputs(
     found: &Discovery,
     config: &Config,
@@ -403,50 +402,20 @@ fn read_inputs(
         ProgressStyle::with_template("读取报送文件 {bar:40} {pos}/{len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    std::thread::scope(|scope| {
-        // A rendezvous channel: a parsed batch waits until the one before is gathered. A batch
-        // that failed to read ends the gathering with its error, before the cache is finished.
-        let (batches_read, to_gather) =
-            std::sync::mpsc::sync_channel::<anyhow::Result<Vec<Read>>>(0);
-        let gatherer = scope.spawn(|| {
-            let mut gathered = Gathered::new(cache, &cache_dir, found.files.len());
-            for read in to_gather {
-                gathered.take(read?)?;
-            }
-            gathered.finish(fingerprint)
-        });
-        for batch in batches(&found.files) {
-            // Files are read on every core, the largest first so that no core is left with a
-            // large file while the other waits; the results keep the discovery order.
-            let mut order: Vec<usize> = (0..batch.len()).collect();
-            order.sort_by_key(|&i| std::cmp::Reverse(batch[i].size));
-            let read = order
-                .par_iter()
-                .map(|&i| {
-                    let read = read_one(&ingest, &batch[i], &archive, cache)?;
-                    progress.inc(1);
-                    Ok((i, read))
-                })
-                .collect::<anyhow::Result<Vec<(usize, Read)>>>()
-                .map(|mut read| {
-                    read.sort_unstable_by_key(|(i, _)| *i);
-                    read.into_iter()
-                        .map(|(_, read)| read)
-                        .collect::<Vec<Read>>()
-                });
-            let failed = read.is_err();
-            // A closed channel: the gatherer stopped on an error, which `join` gives.
-            if batches_read.send(read).is_err() || failed {
-                break;
-            }
-        }
-        drop(batches_read);
-        let gathered = gatherer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        progress.finish_and_clear();
-        gathered
-    })
+    let mut gathered = Gathered::new(cache, &cache_dir, found.files.len());
+    pipelined(
+        &batches(&found.files),
+        rayon::current_num_threads(),
+        |input| input.size,
+        |input| {
+            let read = read_one(&ingest, input, &archive, cache);
+            progress.inc(1);
+            read
+        },
+        |read| gathered.take(read),
+    )?;
+    progress.finish_and_clear();
+    gathered.finish(fingerprint)
 }
 
 /// The read files gathered batch by batch, in discovery order: the run's outcomes, its rows as
