@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::io::{Read, Seek};
 
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
-use memchr::{memchr, memchr3};
+use memchr::memchr;
 use quick_xml::events::Event;
 use zip::ZipArchive;
 
@@ -44,13 +44,13 @@ pub fn read_sheets<R: Read + Seek>(
         &format!("{}sharedStrings.xml", book.folder),
         &mut buffer,
     )? {
-        true => shared_strings(&buffer)?,
-        false => Vec::new(),
+        Some(part) => shared_strings(part)?,
+        None => Vec::new(),
     };
     let formats = match optional_part(package, &format!("{}styles.xml", book.folder), &mut buffer)?
     {
-        true => number_formats(&buffer)?,
-        false => Vec::new(),
+        Some(part) => number_formats(part)?,
+        None => Vec::new(),
     };
     let context = Context {
         strings: &strings,
@@ -59,26 +59,24 @@ pub fn read_sheets<R: Read + Seek>(
     };
     let mut sheets = Vec::with_capacity(book.sheets.len());
     for (name, part) in book.sheets {
-        if !optional_part(package, &part, &mut buffer)? {
-            return Err(Unsupported);
-        }
+        let sheet = optional_part(package, &part, &mut buffer)?.ok_or(Unsupported)?;
         let mut cells = SparseCells::new(limits);
-        let tail = sheet_cells(&buffer, &context, &mut cells)?;
-        let merges = merges::merges_in(&buffer[tail..]).ok_or(Unsupported)?;
+        let tail = sheet_cells(sheet, &context, &mut cells)?;
+        let merges = merges::merges_in(&sheet[tail..]).ok_or(Unsupported)?;
         sheets.push(cells.into_sheet(name, merges));
     }
     Ok(sheets)
 }
 
-/// Unpacks `name` into `buffer`; false when the package has no such part. A part whose name
-/// matches only in another case is left to calamine, which looks names up that way.
-fn optional_part<R: Read + Seek>(
+/// The part `name` unpacked into `buffer`; `None` when the package has no such part. A part
+/// whose name matches only in another case is left to calamine, which looks names up that way.
+/// `buffer` only grows, so a file's parts share one allocation, initialized once.
+fn optional_part<'b, R: Read + Seek>(
     package: &mut ZipArchive<R>,
     name: &str,
-    buffer: &mut Vec<u8>,
-) -> Scan<bool> {
-    buffer.clear();
-    let Ok(file) = package.by_name(name) else {
+    buffer: &'b mut Vec<u8>,
+) -> Scan<Option<&'b [u8]>> {
+    let Ok(mut file) = package.by_name(name) else {
         let lower = name.to_lowercase();
         return match package
             .file_names()
@@ -86,20 +84,23 @@ fn optional_part<R: Read + Seek>(
             .any(|n| n.to_lowercase() == lower)
         {
             true => Err(Unsupported),
-            false => Ok(false),
+            false => Ok(None),
         };
     };
     if file.size() > MAX_PART {
         return Err(Unsupported);
     }
-    let read = file
-        .take(MAX_PART + 1)
-        .read_to_end(buffer)
+    let size = file.size() as usize;
+    if buffer.len() < size {
+        buffer.resize(size, 0);
+    }
+    file.read_exact(&mut buffer[..size])
         .map_err(|_| Unsupported)?;
-    if read as u64 > MAX_PART {
+    // The declared size must be the whole part; reading on to its end also checks its CRC.
+    if file.read(&mut [0]).map_err(|_| Unsupported)? != 0 {
         return Err(Unsupported);
     }
-    Ok(true)
+    Ok(Some(&buffer[..size]))
 }
 
 /// Every sheet's name and part, in the workbook's order (calamine's sheet order); `None` for a
@@ -352,20 +353,18 @@ impl<'a> Tags<'a> {
             {
                 return Err(Unsupported);
             }
-            // The tag ends at the first '>' outside a quoted attribute value.
+            // The tag ends at the first '>' outside a quoted attribute value. Tags are short:
+            // a plain loop beats a vector search restarted at every quote.
             let mut end = from + name_len;
             let mut quote = None;
             loop {
-                let n = match quote {
-                    Some(q) => memchr(q, &xml[end..]),
-                    None => memchr3(b'>', b'"', b'\'', &xml[end..]),
-                }
-                .ok_or(Unsupported)?;
-                end += n;
-                match (quote, xml[end]) {
-                    (Some(_), _) => quote = None,
+                let byte = *xml.get(end).ok_or(Unsupported)?;
+                match (quote, byte) {
+                    (Some(q), _) if byte == q => quote = None,
+                    (Some(_), _) => {}
                     (None, b'>') => break,
-                    (None, q) => quote = Some(q),
+                    (None, b'"' | b'\'') => quote = Some(byte),
+                    (None, _) => {}
                 }
                 end += 1;
             }
@@ -418,14 +417,17 @@ fn attributes<'a>(mut text: &'a [u8], mut each: impl FnMut(&'a [u8], &'a [u8])) 
         if text.is_empty() {
             return Ok(());
         }
-        let equals = memchr(b'=', text).ok_or(Unsupported)?;
+        let equals = text.iter().position(|&b| b == b'=').ok_or(Unsupported)?;
         let key = text[..equals].trim_ascii_end();
         let after = text[equals + 1..].trim_ascii_start();
         let quote = *after.first().ok_or(Unsupported)?;
         if quote != b'"' && quote != b'\'' {
             return Err(Unsupported);
         }
-        let length = memchr(quote, &after[1..]).ok_or(Unsupported)?;
+        let length = after[1..]
+            .iter()
+            .position(|&b| b == quote)
+            .ok_or(Unsupported)?;
         each(key, &after[1..1 + length]);
         text = &after[1 + length + 1..];
     }
@@ -625,6 +627,18 @@ fn cell_value(
     kind: Option<&[u8]>,
     context: &Context,
 ) -> Scan<Cell> {
+    // Nearly every cell is `<v>…</v></c>`: read it without the general tag loop.
+    let xml = tags.xml;
+    if let Some(inner) = xml[tags.at..].strip_prefix(b"<v>") {
+        if let Some(length) = memchr(b'<', inner) {
+            if inner[length..].starts_with(b"</v></c>") && tags.open.last() == Some(&&b"c"[..]) {
+                let value = typed_value(&inner[..length], style, kind, context)?;
+                tags.open.pop();
+                tags.at += 3 + length + 8;
+                return Ok(value);
+            }
+        }
+    }
     let mut value = Cell::Empty;
     loop {
         let tag = plain(tags.next()?.ok_or(Unsupported)?)?;
