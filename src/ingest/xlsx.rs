@@ -3,13 +3,14 @@
 //! calamine tokenizes every sheet with quick-xml's event reader, which cost more than unpacking
 //! the sheet, and a second unpacking found the merged regions. Nearly every submission is a
 //! plain package: one workbook part, shared strings, styles and worksheets whose cells are
-//! `<c r= s= t=><v>…</v></c>`. For those this reader scans the unpacked parts with memchr,
-//! takes the merged regions from the same unpacked sheet, and gives calamine's values by
-//! calamine's rules (the tests check it against calamine). Anything outside the shape it knows
-//! gives [`Unsupported`]: a namespace prefix, a comment or CDATA, an unknown cell type, an
-//! `_xHHHH_` escape, a carriage return, a number calamine might read differently, a part
-//! over 64 MiB. The caller then reads the file with calamine, so an unusual file costs time,
-//! never a different value.
+//! `<c r= s= t=><v>…</v></c>`. For those this reader scans the unpacked parts with memchr
+//! (sheets piece by piece, so a sheet of any size costs one piece of memory), takes the merged
+//! regions from the same unpacked sheet, and gives calamine's values by calamine's rules (the
+//! tests check it against calamine). Anything outside the shape it knows gives
+//! [`Unsupported`]: a namespace prefix, a comment or CDATA, an unknown cell type, an `_xHHHH_`
+//! escape, a carriage return, a closing tag that closes another element, a number calamine
+//! might read differently, shared strings or styles over 64 MiB. The caller then reads the
+//! file with calamine, so an unusual file costs time, never a different value.
 
 use std::borrow::Cow;
 use std::io::{Read, Seek};
@@ -21,9 +22,9 @@ use zip::ZipArchive;
 
 use super::cell::Cell;
 use super::merges;
-use super::read::{to_cell, Limits, RawSheet, SparseCells};
+use super::read::{to_cell, Limits, Merge, RawSheet, SparseCells};
 
-/// A part larger than this is left to calamine, which streams it.
+/// Shared strings or styles larger than this are left to calamine.
 const MAX_PART: u64 = 64 << 20;
 
 /// The file is outside what this reader knows; calamine reads it.
@@ -59,13 +60,28 @@ pub fn read_sheets<R: Read + Seek>(
     };
     let mut sheets = Vec::with_capacity(book.sheets.len());
     for (name, part) in book.sheets {
-        let sheet = optional_part(package, &part, &mut buffer)?.ok_or(Unsupported)?;
+        if case_only_match(package, &part)? {
+            return Err(Unsupported);
+        }
+        let mut sheet = package.by_name(&part).map_err(|_| Unsupported)?;
         let mut cells = SparseCells::new(limits);
-        let tail = sheet_cells(sheet, &context, &mut cells)?;
-        let merges = merges::merges_in(&sheet[tail..]).ok_or(Unsupported)?;
+        let merges = read_sheet(&mut sheet, &context, &mut cells, &mut buffer)?;
         sheets.push(cells.into_sheet(name, merges));
     }
     Ok(sheets)
+}
+
+/// Whether the package lacks `name` but has it in another case (calamine looks names up that
+/// way, so such a package is left to it).
+fn case_only_match<R: Read + Seek>(package: &mut ZipArchive<R>, name: &str) -> Scan<bool> {
+    if package.index_for_name(name).is_some() {
+        return Ok(false);
+    }
+    let lower = name.to_lowercase();
+    Ok(package
+        .file_names()
+        .flatten()
+        .any(|n| n.to_lowercase() == lower))
 }
 
 /// The part `name` unpacked into `buffer`; `None` when the package has no such part. A part
@@ -77,12 +93,7 @@ fn optional_part<'b, R: Read + Seek>(
     buffer: &'b mut Vec<u8>,
 ) -> Scan<Option<&'b [u8]>> {
     let Ok(mut file) = package.by_name(name) else {
-        let lower = name.to_lowercase();
-        return match package
-            .file_names()
-            .flatten()
-            .any(|n| n.to_lowercase() == lower)
-        {
+        return match case_only_match(package, name)? {
             true => Err(Unsupported),
             false => Ok(None),
         };
@@ -539,10 +550,85 @@ struct Context<'a> {
     is_1904: bool,
 }
 
-/// The cells of an unpacked sheet into `cells`; the offset just after its `</sheetData>`,
-/// where the merged regions follow.
-fn sheet_cells(xml: &[u8], context: &Context, cells: &mut SparseCells) -> Scan<usize> {
-    let mut tags = Tags::new(xml);
+/// A sheet part is unpacked this many bytes at a time, so a sheet of any size costs one piece
+/// of memory (the tests use a tiny piece, so that pieces end everywhere).
+const PIECE: usize = if cfg!(test) { 61 } else { 4 << 20 };
+
+/// The cells of a sheet part into `cells`, reading it piece by piece; its merged regions. Each
+/// piece ends after a `</row>`, where no element but the sheet's outer ones is open.
+fn read_sheet(
+    part: &mut impl Read,
+    context: &Context,
+    cells: &mut SparseCells,
+    buffer: &mut Vec<u8>,
+) -> Scan<Vec<Merge>> {
+    buffer.clear();
+    let mut ended = false;
+    // Everything up to `<sheetData>` comes in the first piece.
+    while !ended
+        && memchr::memmem::find(buffer, b"<sheetData")
+            .is_none_or(|at| memchr(b'>', &buffer[at..]).is_none())
+    {
+        ended = more(part, buffer)?;
+    }
+    let mut tags = Tags::new(buffer);
+    if !sheet_data(&mut tags)? {
+        let tail = tags.at;
+        while !ended {
+            ended = more(part, buffer)?;
+        }
+        return merges::merges_in(&buffer[tail..]).ok_or(Unsupported);
+    }
+    let outer: Vec<Vec<u8>> = tags.open.iter().map(|name| name.to_vec()).collect();
+    let mut at = tags.at;
+    let mut position = (0u32, 0u32);
+    loop {
+        let piece_end = match ended {
+            true => buffer.len(),
+            false => match memchr::memmem::rfind(&buffer[at..], b"</row>") {
+                Some(n) => at + n + b"</row>".len(),
+                None => {
+                    ended = more(part, buffer)?;
+                    continue;
+                }
+            },
+        };
+        let mut tags = Tags {
+            xml: &buffer[..piece_end],
+            at,
+            open: outer.iter().map(Vec::as_slice).collect(),
+        };
+        match rows(&mut tags, &mut position, context, cells)? {
+            RowsEnd::OverBudget => return Ok(Vec::new()),
+            RowsEnd::SheetDataClosed(tail) => {
+                while !ended {
+                    ended = more(part, buffer)?;
+                }
+                return merges::merges_in(&buffer[tail..]).ok_or(Unsupported);
+            }
+            RowsEnd::PieceEnded if ended => return Err(Unsupported),
+            RowsEnd::PieceEnded => {
+                buffer.drain(..piece_end);
+                at = 0;
+                ended = more(part, buffer)?;
+            }
+        }
+    }
+}
+
+/// Appends up to a piece of the part to `buffer`; true once the part has ended (its checksum
+/// then checked by the reader).
+fn more(part: &mut impl Read, buffer: &mut Vec<u8>) -> Scan<bool> {
+    let read = part
+        .take(PIECE as u64)
+        .read_to_end(buffer)
+        .map_err(|_| Unsupported)?;
+    Ok(read < PIECE)
+}
+
+/// Moves past `<sheetData>`, checking the declared range on the way as calamine does; false
+/// when the sheet has no rows (`<sheetData/>`).
+fn sheet_data(tags: &mut Tags) -> Scan<bool> {
     loop {
         let tag = tags.next()?.ok_or(Unsupported)?;
         if tag.opens(b"dimension") {
@@ -558,17 +644,41 @@ fn sheet_cells(xml: &[u8], context: &Context, cells: &mut SparseCells) -> Scan<u
             }
         }
         if tag.opens(b"sheetData") {
-            if tag.empty {
-                return Ok(tags.at);
-            }
-            break;
+            return Ok(!tag.empty);
         }
     }
-    let (mut row, mut col) = (0u32, 0u32);
+}
+
+/// Where reading the rows of one piece stopped.
+enum RowsEnd {
+    /// At `</sheetData>`; the merged regions follow from this offset.
+    SheetDataClosed(usize),
+    /// At the end of the piece, between rows.
+    PieceEnded,
+    /// The sheet went over the cell budget: it will be refused, so reading stops.
+    OverBudget,
+}
+
+/// The cells of the rows in a piece into `cells`; `position` is the (row, column) a cell
+/// without a reference takes, carried from piece to piece.
+fn rows(
+    tags: &mut Tags,
+    position: &mut (u32, u32),
+    context: &Context,
+    cells: &mut SparseCells,
+) -> Scan<RowsEnd> {
+    let depth = tags.open.len();
+    let (row, col) = position;
     loop {
-        let tag = plain(tags.next()?.ok_or(Unsupported)?)?;
+        let Some(tag) = tags.next()? else {
+            return match tags.open.len() == depth {
+                true => Ok(RowsEnd::PieceEnded),
+                false => Err(Unsupported),
+            };
+        };
+        let tag = plain(tag)?;
         match (tag.name, tag.closing) {
-            (b"sheetData", true) => return Ok(tags.at),
+            (b"sheetData", true) => return Ok(RowsEnd::SheetDataClosed(tags.at)),
             (b"row", false) => {
                 let mut number = None;
                 attributes(tag.attributes, |key, value| {
@@ -577,16 +687,16 @@ fn sheet_cells(xml: &[u8], context: &Context, cells: &mut SparseCells) -> Scan<u
                     }
                 })?;
                 if let Some(number) = number {
-                    row = digits(number)?.checked_sub(1).ok_or(Unsupported)?;
+                    *row = digits(number)?.checked_sub(1).ok_or(Unsupported)?;
                 }
                 if tag.empty {
-                    row += 1;
-                    col = 0;
+                    *row += 1;
+                    *col = 0;
                 }
             }
             (b"row", true) => {
-                row += 1;
-                col = 0;
+                *row += 1;
+                *col = 0;
             }
             (b"c", false) => {
                 let (mut reference, mut style, mut kind) = (None, None, None);
@@ -596,22 +706,21 @@ fn sheet_cells(xml: &[u8], context: &Context, cells: &mut SparseCells) -> Scan<u
                     b"t" => kind = Some(value),
                     _ => {}
                 })?;
-                let position = match reference {
+                let at = match reference {
                     Some(reference) => {
-                        let position = cell_reference(reference)?;
-                        col = position.1;
-                        position
+                        let at = cell_reference(reference)?;
+                        *col = at.1;
+                        at
                     }
-                    None => (row, col),
+                    None => (*row, *col),
                 };
                 let value = match tag.empty {
                     true => Cell::Empty,
-                    false => cell_value(&mut tags, style, kind, context)?,
+                    false => cell_value(tags, style, kind, context)?,
                 };
-                col += 1;
-                // Over the budget the sheet is refused with no merged regions: reading stops.
-                if !cells.keep(position.0, position.1, value) {
-                    return Ok(xml.len());
+                *col += 1;
+                if !cells.keep(at.0, at.1, value) {
+                    return Ok(RowsEnd::OverBudget);
                 }
             }
             _ => {}
