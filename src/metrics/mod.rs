@@ -187,17 +187,17 @@ impl Statuses {
 impl ItemKind<'_> {
     /// Each item's name: its two naming columns as "first（second）".
     pub fn names(&self) -> PolarsResult<Vec<String>> {
-        let first = crate::model::frames::strings(self.items, self.name[0])?;
-        let second = match self.name[1] {
+        let first = self.items.column(self.name[0])?.str()?;
+        let second: Vec<Option<&str>> = match self.name[1] {
             "" => vec![None; self.items.height()],
-            column => crate::model::frames::strings(self.items, column)?,
+            column => self.items.column(column)?.str()?.iter().collect(),
         };
         Ok(first
-            .into_iter()
+            .iter()
             .zip(second)
             .map(|names| match names {
                 (Some(a), Some(b)) => format!("{a}（{b}）"),
-                (a, b) => a.or(b).unwrap_or_default(),
+                (a, b) => a.or(b).unwrap_or_default().to_string(),
             })
             .collect())
     }

@@ -13,7 +13,7 @@ use super::ledger::latest_submissions;
 use crate::config::Config;
 use crate::ingest::problem::{Problem, Severity};
 use crate::ingest::schema::field::{FILL_DATE, PROJECT_CODE, PROJECT_NAME, REPORT_MONTH};
-use crate::text::fold;
+use crate::text::{fold, folded};
 
 /// Keep, per `key`, the row of the latest submission, whenever it was filed: the latest
 /// 填报日期, then 报告期, then file modification time; within one submission the last row. A
@@ -74,20 +74,20 @@ pub fn visits(staged: &DataFrame, config: &Config) -> PolarsResult<DataFrame> {
             heads.entry(fold(head)).or_insert_with(|| unit.name.clone());
         }
     }
-    let head_of = |visitor: &str| heads.get(&fold(visitor)).cloned();
     let mut inferred_roles = Vec::with_capacity(deduped.height());
     let mut inferred_units = Vec::with_capacity(deduped.height());
     for i in 0..deduped.height() {
-        let visitor = visitors[i].clone().unwrap_or_default();
+        let visitor = folded(visitors[i].as_deref().unwrap_or_default());
+        let head_of = || heads.get(visitor.as_ref()).cloned();
         let role = roles[i].clone().or_else(|| {
-            if leader_names.contains(&fold(&visitor)) {
+            if leader_names.contains(visitor.as_ref()) {
                 Some("包项目领导".to_string())
             } else {
-                head_of(&visitor).map(|_| "包联单位负责人".to_string())
+                head_of().map(|_| "包联单位负责人".to_string())
             }
         });
         inferred_roles.push(role);
-        inferred_units.push(units[i].clone().or_else(|| head_of(&visitor)));
+        inferred_units.push(units[i].clone().or_else(head_of));
     }
     let mut out = deduped;
     out.with_column(Column::new("role".into(), inferred_roles))?;
@@ -112,14 +112,12 @@ pub const PROJECT_KEY: &str = "project_key";
 /// with that folded name; otherwise the key is null. Lights, the 五清台账 and visit coverage all
 /// read this column, so they always see the same project.
 pub fn with_project_key(rows: &mut DataFrame, projects: &DataFrame) -> PolarsResult<()> {
-    let keys = strings(projects, PROJECT_KEY)?;
-    let mut by_code: HashMap<String, usize> = HashMap::new();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
-    for (i, (code, name)) in strings(projects, "code_ref")?
-        .into_iter()
-        .zip(strings(projects, "name_ref")?)
-        .enumerate()
-    {
+    let keys: Vec<Option<&str>> = projects.column(PROJECT_KEY)?.str()?.iter().collect();
+    let mut by_code: HashMap<&str, usize> = HashMap::new();
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    let codes = projects.column("code_ref")?.str()?;
+    let names = projects.column("name_ref")?.str()?;
+    for (i, (code, name)) in codes.iter().zip(names.iter()).enumerate() {
         if let Some(code) = code {
             by_code.entry(code).or_insert(i);
         }
@@ -127,16 +125,19 @@ pub fn with_project_key(rows: &mut DataFrame, projects: &DataFrame) -> PolarsRes
             by_name.entry(name).or_insert(i);
         }
     }
-    let matched: Vec<Option<String>> = strings(rows, "ref_code")?
-        .into_iter()
-        .zip(strings(rows, "ref_name")?)
-        .map(|(code, name)| {
-            code.and_then(|c| by_code.get(&c))
-                .or_else(|| name.and_then(|n| by_name.get(&n)))
-                .and_then(|i| keys[*i].clone())
-        })
-        .collect();
-    rows.with_column(Column::new(PROJECT_KEY.into(), matched))?;
+    let matched = StringChunked::from_iter_options(
+        PROJECT_KEY.into(),
+        rows.column("ref_code")?
+            .str()?
+            .iter()
+            .zip(rows.column("ref_name")?.str()?.iter())
+            .map(|(code, name)| {
+                code.and_then(|c| by_code.get(c))
+                    .or_else(|| name.and_then(|n| by_name.get(n)))
+                    .and_then(|i| keys[*i])
+            }),
+    );
+    rows.with_column(matched.into_column())?;
     Ok(())
 }
 

@@ -145,12 +145,14 @@ pub fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> 
 
 /// Add `target`: the folded text of `source` (for matching names written in different ways).
 pub fn with_folded(df: &mut DataFrame, source: &str, target: &str) -> PolarsResult<()> {
-    let folded: Vec<Option<String>> = df
-        .column(source)?
-        .str()?
-        .iter()
-        .map(|s| s.map(crate::text::fold).filter(|f| !f.is_empty()))
-        .collect();
-    df.with_column(Column::new(target.into(), folded))?;
+    // Straight into the column's buffer: most cells fold to themselves and are not copied.
+    let folded = StringChunked::from_iter_options(
+        target.into(),
+        df.column(source)?
+            .str()?
+            .iter()
+            .map(|s| s.map(crate::text::folded).filter(|f| !f.is_empty())),
+    );
+    df.with_column(folded.into_column())?;
     Ok(())
 }
