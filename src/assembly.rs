@@ -70,7 +70,7 @@ where
         .iter()
         .map(|items| {
             Mutex::new(Slots {
-                results: items.iter().map(|_| None).collect(),
+                results: Vec::new(),
                 left: items.len(),
             })
         })
@@ -91,10 +91,14 @@ where
                     match work(&batches[batch][i]) {
                         Ok(result) => {
                             let mut slot = slots[batch].lock().unwrap_or_else(|e| e.into_inner());
+                            if slot.results.is_empty() {
+                                slot.results.resize_with(batches[batch].len(), || None);
+                            }
                             slot.results[i] = Some(result);
                             slot.left -= 1;
                             if slot.left == 0 {
-                                let results = slot.results.drain(..).flatten().collect();
+                                let results = std::mem::take(&mut slot.results);
+                                let results = results.into_iter().flatten().collect();
                                 // A closed channel: the gatherer has stopped.
                                 let _ = done.send((batch, Ok(results)));
                             }
@@ -132,7 +136,8 @@ where
     })
 }
 
-/// One batch's results as its items finish.
+/// One batch's results as its items finish: allocated with its first result and handed on
+/// whole, so only the batches under way hold slots.
 struct Slots<R> {
     results: Vec<Option<R>>,
     left: usize,

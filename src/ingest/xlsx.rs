@@ -574,10 +574,7 @@ fn read_sheet(
     let mut tags = Tags::new(buffer);
     if !sheet_data(&mut tags)? {
         let tail = tags.at;
-        while !ended {
-            ended = more(part, buffer)?;
-        }
-        return merges::merges_in(&buffer[tail..]).ok_or(Unsupported);
+        return merges_after(part, buffer, tail, ended);
     }
     let outer: Vec<Vec<u8>> = tags.open.iter().map(|name| name.to_vec()).collect();
     let mut at = tags.at;
@@ -600,12 +597,7 @@ fn read_sheet(
         };
         match rows(&mut tags, &mut position, context, cells)? {
             RowsEnd::OverBudget => return Ok(Vec::new()),
-            RowsEnd::SheetDataClosed(tail) => {
-                while !ended {
-                    ended = more(part, buffer)?;
-                }
-                return merges::merges_in(&buffer[tail..]).ok_or(Unsupported);
-            }
+            RowsEnd::SheetDataClosed(tail) => return merges_after(part, buffer, tail, ended),
             RowsEnd::PieceEnded if ended => return Err(Unsupported),
             RowsEnd::PieceEnded => {
                 buffer.drain(..piece_end);
@@ -614,6 +606,19 @@ fn read_sheet(
             }
         }
     }
+}
+
+/// The merged regions in the rest of the part, which follows `buffer[tail..]`.
+fn merges_after(
+    part: &mut impl Read,
+    buffer: &mut Vec<u8>,
+    tail: usize,
+    mut ended: bool,
+) -> Scan<Vec<Merge>> {
+    while !ended {
+        ended = more(part, buffer)?;
+    }
+    merges::merges_in(&buffer[tail..]).ok_or(Unsupported)
 }
 
 /// Appends up to a piece of the part to `buffer`; true once the part has ended (its checksum
@@ -740,7 +745,7 @@ fn cell_value(
     let xml = tags.xml;
     if let Some(inner) = xml[tags.at..].strip_prefix(b"<v>") {
         if let Some(length) = memchr(b'<', inner) {
-            if inner[length..].starts_with(b"</v></c>") && tags.open.last() == Some(&&b"c"[..]) {
+            if inner[length..].starts_with(b"</v></c>") {
                 let value = typed_value(&inner[..length], style, kind, context)?;
                 tags.open.pop();
                 tags.at += 3 + length + 8;
