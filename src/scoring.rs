@@ -1,7 +1,7 @@
 //! Scoring and ranking (SPEC §4): weights, the N/A policy, deductions, rounding, ranks within
 //! groups and grades. Pure: rates in, rows out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::config::{Config, DeductionKind, NaPolicy};
 use crate::indicator::Indicator;
@@ -135,7 +135,14 @@ pub fn score(config: &Config, input: &ScoringInput) -> Vec<ScoreRow> {
         })
         .collect();
     assign_ranks(&mut rows);
-    let unit_order = |name: &str| config.units.iter().position(|u| u.name == name);
+    let positions: HashMap<&str, usize> = config
+        .units
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, u)| (u.name.as_str(), i))
+        .collect();
+    let unit_order = |name: &str| positions.get(name).copied();
     rows.sort_by(|a, b| {
         config
             .group_rank(&a.group)
@@ -156,16 +163,34 @@ pub fn with_previous_ranks(rows: &mut [ScoreRow], previous: &BTreeMap<String, u3
 
 /// Competition ranking within each group by the rounded total: 1, 2, 2, 4.
 fn assign_ranks(rows: &mut [ScoreRow]) {
-    let totals: Vec<(String, Option<f64>)> =
-        rows.iter().map(|r| (r.group.clone(), r.total)).collect();
-    for row in rows.iter_mut() {
-        if let Some(total) = row.total {
-            let better = totals
-                .iter()
-                .filter(|(g, t)| *g == row.group && t.is_some_and(|t| t > total))
-                .count();
-            row.rank = Some(better as u32 + 1);
+    // Each group's totals in ascending order: a unit's rank is one more than the totals above
+    // its own (a province ranks thousands of units).
+    let mut totals: HashMap<&str, Vec<f64>> = HashMap::new();
+    for row in rows.iter() {
+        if let Some(total) = row.total.filter(|t| !t.is_nan()) {
+            totals.entry(row.group.as_str()).or_default().push(total);
         }
+    }
+    for group in totals.values_mut() {
+        group.sort_by(f64::total_cmp);
+    }
+    let ranks: Vec<Option<u32>> = rows
+        .iter()
+        .map(|row| {
+            let total = row.total?;
+            let group = totals
+                .get(row.group.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let better = if total.is_nan() {
+                0
+            } else {
+                group.len() - group.partition_point(|t| *t <= total)
+            };
+            Some(better as u32 + 1)
+        })
+        .collect();
+    for (row, rank) in rows.iter_mut().zip(ranks) {
+        row.rank = rank;
     }
 }
 

@@ -2,7 +2,8 @@
 //! visited by someone from that unit; and, unscored, each leader's share of the active projects
 //! he or she leads that he or she visited.
 
-use std::collections::{BTreeMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -13,7 +14,7 @@ use crate::config::Config;
 use crate::indicator::Indicator;
 use crate::model::events::PROJECT_KEY;
 use crate::model::frames::strings;
-use crate::text::fold;
+use crate::text::{fold, folded};
 
 pub const ACTIVE_STAGES: [&str; 2] = ["前期", "在建"];
 
@@ -136,6 +137,15 @@ fn leader_table(
     let leaders = strings(active, "leader")?;
     let keys = strings(active, PROJECT_KEY)?;
     let names = strings(active, "name")?;
+    // Each row's folded leader once, and the rows of each folded leader in row order: a
+    // province lists hundreds of leaders over tens of thousands of projects.
+    let mut rows_of: HashMap<Cow<str>, Vec<usize>> = HashMap::new();
+    for (i, leader) in leaders.iter().enumerate() {
+        if let Some(leader) = leader {
+            rows_of.entry(folded(leader)).or_default().push(i);
+        }
+    }
+    let configured: HashSet<String> = config.leaders.iter().map(|l| fold(&l.name)).collect();
     let mut order: Vec<(String, Option<String>)> = config
         .leaders
         .iter()
@@ -144,7 +154,7 @@ fn leader_table(
     let mut others: Vec<String> = leaders
         .iter()
         .flatten()
-        .filter(|l| !order.iter().any(|(name, _)| fold(name) == fold(l)))
+        .filter(|l| !configured.contains(folded(l).as_ref()))
         .cloned()
         .collect();
     others.sort();
@@ -162,10 +172,7 @@ fn leader_table(
         let mut led = 0u32;
         let mut hit = 0u32;
         let mut missing = Vec::new();
-        for i in 0..active.height() {
-            if leaders[i].as_deref().map(fold) != Some(fold(&leader)) {
-                continue;
-            }
+        for &i in rows_of.get(folded(&leader).as_ref()).into_iter().flatten() {
             led += 1;
             if keys[i].as_ref().is_some_and(|k| visited.contains(k)) {
                 hit += 1;
