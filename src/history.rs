@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::dates::{month_label, previous_month_end};
-use crate::pipeline::{assess_for_history, StagedTables};
+use crate::pipeline::{assess_for_history, Prepared};
 use crate::state::{self, MonthScores};
 
 /// The last days of the months before D's that a run needs, oldest first: January to M−1 of
@@ -40,8 +40,8 @@ pub fn month_ends_before(as_of: NaiveDate) -> Vec<NaiveDate> {
 const CONCURRENT_UP_TO_ROWS: usize = 1_000_000;
 
 /// Whether the months of `tables` are assessed concurrently (see `CONCURRENT_UP_TO_ROWS`).
-pub fn concurrent(tables: &StagedTables) -> bool {
-    tables.rows() <= CONCURRENT_UP_TO_ROWS
+pub fn concurrent(tables: &Prepared) -> bool {
+    tables.staged_rows() <= CONCURRENT_UP_TO_ROWS
 }
 
 /// The rankings of the months before D's (see `month_ends_before`), oldest first; two at a
@@ -51,7 +51,7 @@ pub fn earlier_months(
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
-    tables: &StagedTables,
+    tables: &Prepared,
     two_at_a_time: bool,
 ) -> anyhow::Result<Vec<MonthScores>> {
     let ends = month_ends_before(as_of);
@@ -70,7 +70,7 @@ fn month_as_of_end(
     config: &Config,
     calendar: &Calendar,
     end: NaiveDate,
-    tables: &StagedTables,
+    tables: &Prepared,
 ) -> anyhow::Result<MonthScores> {
     let month = month_label(end);
     if let Some(kept) = state::month_scores(state_dir, &month)? {
@@ -88,6 +88,7 @@ fn month_as_of_end(
 mod tests {
     use super::*;
     use crate::metrics::test_frames::d;
+    use crate::pipeline::StagedTables;
 
     #[test]
     fn the_months_before_are_those_of_the_year_or_last_december() {
@@ -107,7 +108,8 @@ mod tests {
     fn the_months_before_do_not_depend_on_how_many_are_assessed_at_once() {
         let config = Config::embedded().expect("the built-in config");
         let calendar = Calendar::shipped();
-        let tables = StagedTables::build(&crate::pipeline::tests::sample_files()).expect("tables");
+        let staged = StagedTables::build(&crate::pipeline::tests::sample_files()).expect("tables");
+        let tables = Prepared::new(&config, staged).expect("the prepared tables");
         let as_of = d("2026-11-30");
         let [together, apart] = [true, false].map(|two_at_a_time| {
             let state = tempfile::tempdir().expect("a state folder");

@@ -183,22 +183,23 @@ fn event_key(table: Table) -> Option<&'static str> {
 }
 
 /// Assess the month of `as_of` from the staged files (builds the tables; a run that assesses
-/// more than one date builds them once with `StagedTables::build` and calls `assess_tables`).
+/// more than one date prepares them once with `Prepared::new` and calls `assess_tables`).
 pub fn assess(
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
     files: &[FileOutcome],
 ) -> PolarsResult<Assessment> {
-    assess_tables(config, calendar, as_of, &StagedTables::build(files)?)
+    let prepared = Prepared::new(config, StagedTables::build(files)?)?;
+    assess_tables(config, calendar, as_of, &prepared)
 }
 
-/// Assess the month of `as_of` from the staged tables.
+/// Assess the month of `as_of` from the prepared tables.
 pub fn assess_tables(
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
-    tables: &StagedTables,
+    tables: &Prepared,
 ) -> PolarsResult<Assessment> {
     assess_with(config, calendar, as_of, tables, Problems::Listed)
 }
@@ -209,7 +210,7 @@ pub fn assess_for_history(
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
-    tables: &StagedTables,
+    tables: &Prepared,
 ) -> PolarsResult<Assessment> {
     assess_with(config, calendar, as_of, tables, Problems::Skipped)
 }
@@ -221,45 +222,117 @@ enum Problems {
     Skipped,
 }
 
+/// The rows of an event table that may count (SPEC §1, who may report what), and the problems
+/// of the rows refused.
+#[derive(Debug)]
+struct Allowed {
+    rows: DataFrame,
+    refused: Vec<Problem>,
+}
+
+impl Allowed {
+    fn of((rows, refused): (DataFrame, Vec<Problem>)) -> Allowed {
+        Allowed { rows, refused }
+    }
+}
+
+/// Who may report a table's rows: the rows allowed and the problems of those refused.
+type Allow = fn(&DataFrame, Option<&str>) -> PolarsResult<(DataFrame, Vec<Problem>)>;
+
+/// The staged tables with the normalization that does not depend on D done once: who may
+/// report what, visits deduplicated with 身份 and 所在单位 filled in, meetings keyed, and the
+/// folded project references. A first run assesses every month of the year from one.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Every staged ledger row; the other staged tables leave memory once prepared.
+    ledgers: DataFrame,
+    /// Rows in all staged tables.
+    staged_rows: usize,
+    notices: Allowed,
+    tasks: Allowed,
+    visits: Allowed,
+    investments: Allowed,
+    meetings: Allowed,
+}
+
+impl Prepared {
+    pub fn new(config: &Config, tables: StagedTables) -> PolarsResult<Prepared> {
+        let office = config.office();
+        let items = |table: Table, allow: Allow| -> PolarsResult<Allowed> {
+            let mut allowed = Allowed::of(allow(tables.get(table), office)?);
+            events::with_project_refs(&mut allowed.rows)?;
+            Ok(allowed)
+        };
+        let ((notices, tasks), (visits, others)) = rayon::join(
+            || {
+                rayon::join(
+                    || items(Table::Notices, authority::notices),
+                    || items(Table::Tasks, authority::tasks),
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        let visits = events::visits(tables.get(Table::Visits), config)?;
+                        authority::visits(&visits, office).map(Allowed::of)
+                    },
+                    || {
+                        let investments =
+                            authority::investments(tables.get(Table::Investments), office)?;
+                        let (meetings, refused) =
+                            authority::meetings(tables.get(Table::Meetings), office)?;
+                        let meetings = Allowed::of((events::meetings(&meetings)?, refused));
+                        Ok::<_, PolarsError>((Allowed::of(investments), meetings))
+                    },
+                )
+            },
+        );
+        let (investments, meetings) = others?;
+        Ok(Prepared {
+            ledgers: tables.get(Table::Projects).clone(),
+            staged_rows: tables.rows(),
+            notices: notices?,
+            tasks: tasks?,
+            visits: visits?,
+            investments,
+            meetings,
+        })
+    }
+
+    /// Rows in all staged tables.
+    pub fn staged_rows(&self) -> usize {
+        self.staged_rows
+    }
+}
+
 fn assess_with(
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
-    tables: &StagedTables,
+    prepared: &Prepared,
     wanted: Problems,
 ) -> PolarsResult<Assessment> {
-    let staged_projects = tables.get(Table::Projects);
+    let staged_projects = &prepared.ledgers;
     let ledger = current_ledger(staged_projects, as_of)?;
-    let staged_notices = tables.get(Table::Notices);
-    let staged_tasks = tables.get(Table::Tasks);
-    // Who may report what (SPEC §1), then SPEC §2: a notice, task, visit or meeting dated
-    // after D has not happened yet.
-    let office = config.office();
+    // SPEC §2: a notice, task, visit or meeting dated after D has not happened yet.
     let mut problems = ledger.warnings.clone();
-    let (notices, refused) = authority::notices(staged_notices, office)?;
-    problems.extend(refused);
-    let mut notices = happened_by(notices, "issued", as_of)?;
-    events::with_project_refs(&mut notices)?;
+    problems.extend(prepared.notices.refused.iter().cloned());
+    let mut notices = happened_by(prepared.notices.rows.clone(), "issued", as_of)?;
     events::with_project_key(&mut notices, &ledger.projects)?;
-    let (tasks, refused) = authority::tasks(staged_tasks, office)?;
-    problems.extend(refused);
-    let mut tasks = happened_by(tasks, "assigned", as_of)?;
-    events::with_project_refs(&mut tasks)?;
+    problems.extend(prepared.tasks.refused.iter().cloned());
+    let mut tasks = happened_by(prepared.tasks.rows.clone(), "assigned", as_of)?;
     events::with_project_key(&mut tasks, &ledger.projects)?;
-    let visits = events::visits(tables.get(Table::Visits), config)?;
-    let (visits, refused) = authority::visits(&visits, office)?;
-    problems.extend(refused);
-    let mut visits = happened_by(visits, "visit_date", as_of)?;
+    problems.extend(prepared.visits.refused.iter().cloned());
+    let mut visits = happened_by(prepared.visits.rows.clone(), "visit_date", as_of)?;
     events::with_project_key(&mut visits, &ledger.projects)?;
-    let (investments, refused) = authority::investments(tables.get(Table::Investments), office)?;
-    problems.extend(refused);
-    let (investments, repeated_investments) = events::investments(&investments, as_of)?;
+    problems.extend(prepared.investments.refused.iter().cloned());
+    let (investments, repeated_investments) =
+        events::investments(&prepared.investments.rows, as_of)?;
     problems.extend(repeated_investments);
-    let (meetings, refused) = authority::meetings(tables.get(Table::Meetings), office)?;
-    problems.extend(refused);
-    let meetings = happened_by(events::meetings(&meetings)?, "meeting_date", as_of)?;
+    problems.extend(prepared.meetings.refused.iter().cloned());
+    let meetings = happened_by(prepared.meetings.rows.clone(), "meeting_date", as_of)?;
     if wanted == Problems::Listed {
-        normalization_problems(&mut problems, tables, &notices, &tasks, &visits)?;
+        normalization_problems(&mut problems, staged_projects, &notices, &tasks, &visits)?;
     }
     let tables = Tables {
         all_ledgers: staged_projects,
@@ -310,7 +383,7 @@ fn happened_by(rows: DataFrame, date: &str, as_of: NaiveDate) -> PolarsResult<Da
 /// The warnings found while normalizing: rows naming a project that no ledger lists.
 fn normalization_problems(
     problems: &mut Vec<Problem>,
-    tables: &StagedTables,
+    ledgers: &DataFrame,
     notices: &DataFrame,
     tasks: &DataFrame,
     visits: &DataFrame,
@@ -324,7 +397,7 @@ fn normalization_problems(
             rows,
             table.label(),
             unit,
-            tables.get(Table::Projects),
+            ledgers,
         )?);
     }
     Ok(())

@@ -157,7 +157,7 @@ fn sample_rejections_are_exactly_the_planted_ones() {
 #[test]
 fn latest_snapshot_rows_give_the_same_assessment() {
     use keyproj::ingest::schema::Table;
-    use keyproj::pipeline::{assess_tables, StagedTables};
+    use keyproj::pipeline::{assess_tables, Prepared, StagedTables};
     let config = Config::embedded().unwrap();
     let calendar = keyproj::calendar::Calendar::shipped();
     let ingest = keyproj::ingest::Ingest::new(&config);
@@ -176,6 +176,8 @@ fn latest_snapshot_rows_give_the_same_assessment() {
             all.get(table).height()
         );
     }
+    let all = Prepared::new(&config, all).unwrap();
+    let kept = Prepared::new(&config, kept).unwrap();
     for as_of in [day(11, 28), day(10, 31)] {
         let from_all = assess_tables(&config, &calendar, as_of, &all).unwrap();
         let from_kept = assess_tables(&config, &calendar, as_of, &kept).unwrap();
