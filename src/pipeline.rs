@@ -388,6 +388,7 @@ fn normalization_problems(
     tasks: &DataFrame,
     visits: &DataFrame,
 ) -> PolarsResult<()> {
+    let known = events::KnownProjects::of(ledgers)?;
     for (rows, table, unit) in [
         (notices, Table::Notices, TARGET_UNIT),
         (tasks, Table::Tasks, "unit"),
@@ -397,7 +398,7 @@ fn normalization_problems(
             rows,
             table.label(),
             unit,
-            ledgers,
+            &known,
         )?);
     }
     Ok(())

@@ -69,19 +69,25 @@ fn due_in_window(
     if kind.items.height() == 0 {
         return Ok(Vec::new());
     }
-    let (units, due) = (strings(kind.items, kind.unit)?, dates(kind.items, T)?);
-    let open: Vec<Option<bool>> = kind.items.column(OPEN)?.bool()?.iter().collect();
-    let names = kind.names()?;
-    let mut out = Vec::new();
-    for (i, name) in names.into_iter().enumerate() {
-        let (Some(unit), Some(t), Some(true)) = (&units[i], due[i], open[i]) else {
-            continue;
-        };
-        if t > as_of && t <= window_end {
-            out.push((unit.clone(), name, t));
-        }
-    }
-    Ok(out)
+    // Only the items in the window are named: a province has tens of thousands of items.
+    let open = kind.items.column(OPEN)?.bool()?;
+    let in_window: BooleanChunked = dates(kind.items, T)?
+        .into_iter()
+        .zip(open.iter())
+        .map(|(t, open)| open == Some(true) && t.is_some_and(|t| t > as_of && t <= window_end))
+        .collect();
+    let items = kind.items.filter(&in_window)?;
+    let window = ItemKind {
+        items: &items,
+        ..*kind
+    };
+    let (units, due) = (strings(&items, kind.unit)?, dates(&items, T)?);
+    Ok(units
+        .into_iter()
+        .zip(due)
+        .zip(window.names()?)
+        .filter_map(|((unit, t), name)| Some((unit?, name, t?)))
+        .collect())
 }
 
 fn frame(rows: Vec<Row>) -> PolarsResult<DataFrame> {

@@ -3,6 +3,7 @@
 //! project), with 身份 and 所在单位 inferred from the config; references to projects that no
 //! ledger lists kept and warned.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -141,31 +142,54 @@ pub fn with_project_key(rows: &mut DataFrame, projects: &DataFrame) -> PolarsRes
     Ok(())
 }
 
-/// Warn on each row whose project (by 项目代码, else by name) is in no ledger at all.
+/// The folded 项目代码 and 项目名称 of every project in any ledger, whatever its month.
+pub struct KnownProjects<'a> {
+    codes: HashSet<Cow<'a, str>>,
+    names: HashSet<Cow<'a, str>>,
+}
+
+impl<'a> KnownProjects<'a> {
+    pub fn of(ledgers: &'a DataFrame) -> PolarsResult<KnownProjects<'a>> {
+        let folded_set = |column: &str| -> PolarsResult<HashSet<Cow<'a, str>>> {
+            Ok(ledgers
+                .column(column)?
+                .str()?
+                .iter()
+                .flatten()
+                .map(folded)
+                .collect())
+        };
+        Ok(KnownProjects {
+            codes: folded_set("code")?,
+            names: folded_set("name")?,
+        })
+    }
+}
+
+/// Warn on each row (with `with_project_refs`) whose project (by 项目代码, else by name) is in
+/// no ledger at all.
 pub fn unknown_project_warnings(
     rows: &DataFrame,
     table_label: &str,
     unit_column: &str,
-    ledgers: &DataFrame,
+    known: &KnownProjects,
 ) -> PolarsResult<Vec<Problem>> {
-    let folded_set = |column: &str| -> PolarsResult<HashSet<String>> {
-        Ok(ledgers
-            .column(column)?
-            .str()?
-            .iter()
-            .flatten()
-            .map(fold)
-            .collect())
-    };
-    let known_codes = folded_set("code")?;
-    let known_names = folded_set("name")?;
+    let (ref_codes, ref_names) = (
+        rows.column("ref_code")?.str()?,
+        rows.column("ref_name")?.str()?,
+    );
     let codes = rows.column(PROJECT_CODE)?.str()?;
     let names = rows.column(PROJECT_NAME)?.str()?;
     let mut unknown = Vec::new();
-    for (i, (code, name)) in codes.iter().zip(names.iter()).enumerate() {
-        let known = match (code, name) {
-            (Some(code), _) if known_codes.contains(&fold(code)) => true,
-            (_, Some(name)) => known_names.contains(&fold(name)),
+    for (i, ((code, name), (ref_code, ref_name))) in codes
+        .iter()
+        .zip(names.iter())
+        .zip(ref_codes.iter().zip(ref_names.iter()))
+        .enumerate()
+    {
+        let known = match (ref_code, ref_name) {
+            (Some(code), _) if known.codes.contains(code) => true,
+            (_, Some(name)) => known.names.contains(name),
             (Some(_), None) => false,
             (None, None) => true,
         };
