@@ -6,6 +6,7 @@
 //! months were run before, or in which order.
 
 use std::path::Path;
+use std::sync::mpsc::{self, SyncSender};
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
@@ -15,7 +16,7 @@ use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::dates::{month_label, previous_month_end};
 use crate::pipeline::{assess_for_history, Prepared};
-use crate::state::{self, MonthScores};
+use crate::state::{self, MonthScores, MonthState};
 
 /// The last days of the months before D's that a run needs, oldest first: January to M−1 of
 /// D's year, or December of the year before when D is in January.
@@ -45,7 +46,9 @@ pub fn concurrent(tables: &Prepared) -> bool {
 }
 
 /// The rankings of the months before D's (see `month_ends_before`), oldest first; two at a
-/// time when `two_at_a_time` (see `concurrent`).
+/// time when `two_at_a_time` (see `concurrent`). The history of a month assessed now is written
+/// on a thread of its own while the next month is assessed; at most one month waits to be
+/// written.
 pub fn earlier_months(
     state_dir: &Path,
     config: &Config,
@@ -55,22 +58,40 @@ pub fn earlier_months(
     two_at_a_time: bool,
 ) -> anyhow::Result<Vec<MonthScores>> {
     let ends = month_ends_before(as_of);
-    let month = |end: &NaiveDate| month_as_of_end(state_dir, config, calendar, *end, tables);
-    if two_at_a_time {
-        ends.par_iter().map(month).collect()
-    } else {
-        ends.iter().map(month).collect()
-    }
+    std::thread::scope(|scope| {
+        let (to_writer, written) = mpsc::sync_channel::<MonthState>(0);
+        let writer = scope.spawn(move || {
+            written
+                .into_iter()
+                .try_for_each(|month| state::save(state_dir, month))
+        });
+        let month = |end: &NaiveDate| {
+            month_as_of_end(state_dir, config, calendar, *end, tables, &to_writer)
+        };
+        let months: anyhow::Result<Vec<MonthScores>> = if two_at_a_time {
+            ends.par_iter().map(month).collect()
+        } else {
+            ends.iter().map(month).collect()
+        };
+        drop(to_writer);
+        let saved = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // The writer's own error says more than a month's failure to hand it on.
+        saved?;
+        months
+    })
 }
 
 /// The ranking of the month ending on `end`: kept history when it was assessed as of `end`,
-/// otherwise assessed now and kept.
+/// otherwise assessed now and handed to the history's writer.
 fn month_as_of_end(
     state_dir: &Path,
     config: &Config,
     calendar: &Calendar,
     end: NaiveDate,
     tables: &Prepared,
+    to_writer: &SyncSender<MonthState>,
 ) -> anyhow::Result<MonthScores> {
     let month = month_label(end);
     if let Some(kept) = state::month_scores(state_dir, &month)? {
@@ -80,7 +101,9 @@ fn month_as_of_end(
     }
     let assessment = assess_for_history(config, calendar, end, tables)
         .with_context(|| format!("按 {end} 计算 {month} 的考核排名时出错"))?;
-    state::save(state_dir, &assessment)?;
+    to_writer
+        .send(MonthState::of(&assessment)?)
+        .map_err(|_| anyhow::anyhow!("{month} 的历史记录未能写入"))?;
     Ok(MonthScores::of(&month, end, &assessment.scores))
 }
 

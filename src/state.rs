@@ -111,19 +111,34 @@ pub fn month_scores(state: &Path, month: &str) -> anyhow::Result<Option<MonthSco
         .with_context(|| format!("历史记录 {} 已损坏", path.display()))
 }
 
-/// Replace the assessed month's state, written beside it and renamed in.
-pub fn save(state: &Path, assessment: &Assessment) -> anyhow::Result<()> {
-    let tables = &mut [
-        (
-            SCORES_STEM,
-            scores_frame(&assessment.scores, assessment.as_of)?,
-        ),
-        ("projects", assessment.metrics.lights.clone()),
-        ("notices", assessment.notices.clone()),
-        ("tasks", assessment.tasks.clone()),
-        ("visits", assessment.visits.clone()),
-    ];
-    let target = month_dir(state, &assessment.month);
+/// What a month's state keeps of its assessment: the scores and the normalized tables.
+pub struct MonthState {
+    month: String,
+    tables: [(&'static str, DataFrame); 5],
+}
+
+impl MonthState {
+    pub fn of(assessment: &Assessment) -> PolarsResult<MonthState> {
+        Ok(MonthState {
+            month: assessment.month.clone(),
+            tables: [
+                (
+                    SCORES_STEM,
+                    scores_frame(&assessment.scores, assessment.as_of)?,
+                ),
+                ("projects", assessment.metrics.lights.clone()),
+                ("notices", assessment.notices.clone()),
+                ("tasks", assessment.tasks.clone()),
+                ("visits", assessment.visits.clone()),
+            ],
+        })
+    }
+}
+
+/// Replace the month's state, written beside it and renamed in.
+pub fn save(state: &Path, month: MonthState) -> anyhow::Result<()> {
+    let MonthState { month, mut tables } = month;
+    let target = month_dir(state, &month);
     let staging = crate::atomic::staging_for(&target)?;
     for (stem, frame) in tables.iter_mut() {
         let path = staging.path().join(format!("{stem}.parquet"));

@@ -293,6 +293,7 @@ fn assess_month(
     // sheets, so it holds little beside them.
     let lists = UnitLists::build(&ctx)?;
     let circular_tables = CircularTables::build(&ctx)?;
+    let month_state = state::MonthState::of(&assessment)?;
     let (monthly, (ranking, circular, circular_document, saved, quality)) = rayon::join(
         || monthly_xlsx(&ctx, &lists),
         || {
@@ -300,7 +301,7 @@ fn assess_month(
                 ranking_xlsx(&grid, as_of),
                 circular_xlsx(&ctx, &circular_tables),
                 circular_docx(&ctx, &circular_tables),
-                state::save(&args.state, &assessment),
+                state::save(&args.state, month_state),
                 feedback_workbooks(&ctx, &lists),
             )
         },
