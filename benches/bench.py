@@ -59,7 +59,9 @@ print(json.dumps({"code": out.returncode, "wall": wall, "cpu": r.ru_utime + r.ru
 
 def measured(cmd, ok=(0, 1), **kw):
     """Run cmd; return (wall s, cpu s, peak RSS MiB, stdout). Exit codes outside `ok` stop the
-    benchmark (keyproj exits with 1 when it rejected rows)."""
+    benchmark (keyproj exits with 1 when it rejected rows). The files earlier runs wrote are
+    flushed first, so their writeback is not timed as this run's."""
+    os.sync()
     out = subprocess.run([sys.executable, "-c", RUSAGE] + cmd, capture_output=True, text=True, check=True, **kw)
     r = json.loads(out.stdout)
     if r["code"] not in ok:

@@ -1,7 +1,7 @@
 //! 月报按时报送: for each unit leading a current project and each month m of year Y, the ledger
 //! with 报告期 m is due on day `due_day` of month m+1; it is done on its earliest 填报日期.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
@@ -22,13 +22,14 @@ pub fn monthly_report_indicator(
 ) -> PolarsResult<Judged> {
     let year = as_of.year();
     let leads: BTreeSet<String> = strings(current, LEAD_UNIT)?.into_iter().flatten().collect();
-    let submitters = strings(staged, SUBMITTER)?;
+    // Every ledger row of every month is read here, once per as-of date: borrowed keys.
+    let submitters = staged.column(SUBMITTER)?.str()?;
     let months = dates(staged, REPORT_MONTH)?;
     let filled = dates(staged, FILL_DATE)?;
-    let mut earliest: BTreeMap<(String, NaiveDate), NaiveDate> = BTreeMap::new();
-    for i in 0..staged.height() {
-        if let (Some(unit), Some(month), Some(fill)) = (&submitters[i], months[i], filled[i]) {
-            let slot = earliest.entry((unit.clone(), month)).or_insert(fill);
+    let mut earliest: PlHashMap<(&str, NaiveDate), NaiveDate> = PlHashMap::new();
+    for ((unit, month), fill) in submitters.iter().zip(months).zip(filled) {
+        if let (Some(unit), Some(month), Some(fill)) = (unit, month, fill) {
+            let slot = earliest.entry((unit, month)).or_insert(fill);
             *slot = (*slot).min(fill);
         }
     }
@@ -50,7 +51,11 @@ pub fn monthly_report_indicator(
             unit_col.push(unit.clone());
             label.push(format!("{year}年{m}月"));
             due.push(Some(epoch_days(deadline)));
-            done.push(earliest.get(&(unit.clone(), month)).map(|d| epoch_days(*d)));
+            done.push(
+                earliest
+                    .get(&(unit.as_str(), month))
+                    .map(|d| epoch_days(*d)),
+            );
         }
     }
     let height = unit_col.len();

@@ -114,8 +114,8 @@ pub const PROJECT_KEY: &str = "project_key";
 /// read this column, so they always see the same project.
 pub fn with_project_key(rows: &mut DataFrame, projects: &DataFrame) -> PolarsResult<()> {
     let keys: Vec<Option<&str>> = projects.column(PROJECT_KEY)?.str()?.iter().collect();
-    let mut by_code: HashMap<&str, usize> = HashMap::new();
-    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    let mut by_code: PlHashMap<&str, usize> = PlHashMap::new();
+    let mut by_name: PlHashMap<&str, usize> = PlHashMap::new();
     let codes = projects.column("code_ref")?.str()?;
     let names = projects.column("name_ref")?.str()?;
     for (i, (code, name)) in codes.iter().zip(names.iter()).enumerate() {
