@@ -155,4 +155,27 @@ mod tests {
         assert_eq!(together, apart);
         assert!(concurrent(&tables));
     }
+
+    /// When the history cannot be written, the run says why instead of waiting on the writer.
+    #[test]
+    fn a_history_that_cannot_be_written_is_an_error() {
+        let config = Config::embedded().expect("the built-in config");
+        let staged = StagedTables::build(&crate::pipeline::tests::sample_files()).expect("tables");
+        let tables = Prepared::new(&config, staged).expect("the prepared tables");
+        let folder = tempfile::tempdir().expect("a folder");
+        let not_a_folder = folder.path().join("state");
+        std::fs::write(&not_a_folder, b"").expect("a file");
+        for two_at_a_time in [false, true] {
+            let error = earlier_months(
+                &not_a_folder,
+                &config,
+                &Calendar::shipped(),
+                d("2026-11-30"),
+                &tables,
+                two_at_a_time,
+            )
+            .expect_err("a file is not a state folder");
+            assert!(format!("{error:#}").contains("无法创建文件夹"), "{error:#}");
+        }
+    }
 }

@@ -317,6 +317,57 @@ group = "县直部门"
         assert_eq!(rows[1].indicators[1].lost(), None);
     }
 
+    /// Ranks are counted within each group, however the groups' units are interleaved in the
+    /// config; the rows come group by group, then by rank, then in config order.
+    #[test]
+    fn ranks_are_counted_within_each_group() {
+        use Indicator::Start;
+        let config = Config::parse(
+            r#"
+county = "测试县"
+groups = ["乡镇", "县直部门"]
+[[units]]
+name = "己局"
+group = "县直部门"
+[[units]]
+name = "乙镇"
+group = "乡镇"
+[[units]]
+name = "戊局"
+group = "县直部门"
+[[units]]
+name = "甲镇"
+group = "乡镇"
+[[units]]
+name = "丙镇"
+group = "乡镇"
+"#,
+            "test",
+        )
+        .unwrap();
+        let rows = score(
+            &config,
+            &input(&[
+                (Start, "己局", 0.5),
+                (Start, "乙镇", 0.75),
+                (Start, "戊局", 1.0),
+                (Start, "甲镇", 0.75),
+            ]),
+        );
+        let ranks: Vec<(&str, Option<u32>)> =
+            rows.iter().map(|r| (r.unit.as_str(), r.rank)).collect();
+        assert_eq!(
+            ranks,
+            vec![
+                ("乙镇", Some(1)),
+                ("甲镇", Some(1)),
+                ("丙镇", None),
+                ("戊局", Some(1)),
+                ("己局", Some(2)),
+            ]
+        );
+    }
+
     #[test]
     fn full_policy_gives_full_marks_for_not_applicable() {
         let mut config = config();

@@ -315,4 +315,73 @@ mod tests {
             Some("P2")
         );
     }
+
+    /// Each leader counts the rows whose leader folds to the same name, in row order;
+    /// configured leaders come first (with none led when no row names them), then the others
+    /// as written, sorted.
+    #[test]
+    fn leaders_match_their_rows_however_written() {
+        let active = frame(vec![
+            text(
+                "leader",
+                &[
+                    Some("马 国华"),
+                    Some("王五"),
+                    Some("马国华"),
+                    Some("王五"),
+                    Some("Ａ君"),
+                    None,
+                ],
+            ),
+            text(
+                PROJECT_KEY,
+                &[
+                    Some("k1"),
+                    Some("k2"),
+                    Some("k3"),
+                    Some("k4"),
+                    Some("k5"),
+                    Some("k6"),
+                ],
+            ),
+            text(
+                "name",
+                &[
+                    Some("P1"),
+                    Some("P2"),
+                    Some("P3"),
+                    Some("P4"),
+                    Some("P5"),
+                    Some("P6"),
+                ],
+            ),
+        ]);
+        let visited: HashSet<String> = ["k1", "k2", "k6"].map(String::from).into();
+        let mut config = Config::embedded().unwrap();
+        config.leaders = vec![
+            crate::config::LeaderConfig {
+                name: "马国华".into(),
+                title: Some("县长".into()),
+            },
+            crate::config::LeaderConfig {
+                name: "赵六".into(),
+                title: None,
+            },
+        ];
+        let table = leader_table(&active, &visited, &config).unwrap();
+        let column = |name: &str| -> Vec<String> {
+            let values = table.column(name).unwrap().cast(&DataType::String).unwrap();
+            let values = values.str().unwrap();
+            values
+                .iter()
+                .map(|v| v.unwrap_or("-").to_string())
+                .collect()
+        };
+        assert_eq!(column("leader"), ["马国华", "赵六", "王五", "Ａ君"]);
+        assert_eq!(column("title"), ["县长", "-", "-", "-"]);
+        assert_eq!(column("projects"), ["2", "0", "2", "1"]);
+        assert_eq!(column("visited"), ["1", "0", "1", "0"]);
+        assert_eq!(column("rate"), ["0.5", "-", "0.5", "0.0"]);
+        assert_eq!(column("not_visited"), ["P3", "", "P4", "P5"]);
+    }
 }
