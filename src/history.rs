@@ -7,6 +7,7 @@
 
 use std::path::Path;
 use std::sync::mpsc::{self, SyncSender};
+use std::thread::JoinHandle;
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
@@ -45,10 +46,46 @@ pub fn concurrent(tables: &Prepared) -> bool {
     tables.staged_rows() <= CONCURRENT_UP_TO_ROWS
 }
 
+/// The history of the months assessed now, written on a thread of its own while the run goes
+/// on (the next month, then the reports); at most one month waits to be written.
+pub struct HistoryWriter {
+    to_writer: SyncSender<MonthState>,
+    writer: JoinHandle<anyhow::Result<()>>,
+}
+
+impl HistoryWriter {
+    pub fn start(state_dir: &Path) -> HistoryWriter {
+        let state_dir = state_dir.to_path_buf();
+        let (to_writer, written) = mpsc::sync_channel::<MonthState>(0);
+        let writer = std::thread::spawn(move || {
+            written
+                .into_iter()
+                .try_for_each(|month| state::save(&state_dir, month))
+        });
+        HistoryWriter { to_writer, writer }
+    }
+
+    /// Wait until every month handed on is written.
+    pub fn finish(self) -> anyhow::Result<()> {
+        drop(self.to_writer);
+        self.writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+
+    /// `result`, unless the history could not be written: the writer's own error says more
+    /// than a month's failure to hand it on.
+    pub fn finish_after<T>(self, result: anyhow::Result<T>) -> anyhow::Result<T> {
+        match (result, self.finish()) {
+            (_, Err(written)) => Err(written),
+            (result, Ok(())) => result,
+        }
+    }
+}
+
 /// The rankings of the months before D's (see `month_ends_before`), oldest first; two at a
-/// time when `two_at_a_time` (see `concurrent`). The history of a month assessed now is written
-/// on a thread of its own while the next month is assessed; at most one month waits to be
-/// written.
+/// time when `two_at_a_time` (see `concurrent`). The history of a month assessed now goes to
+/// `writer`.
 pub fn earlier_months(
     state_dir: &Path,
     config: &Config,
@@ -56,31 +93,17 @@ pub fn earlier_months(
     as_of: NaiveDate,
     tables: &Prepared,
     two_at_a_time: bool,
+    writer: &HistoryWriter,
 ) -> anyhow::Result<Vec<MonthScores>> {
     let ends = month_ends_before(as_of);
-    std::thread::scope(|scope| {
-        let (to_writer, written) = mpsc::sync_channel::<MonthState>(0);
-        let writer = scope.spawn(move || {
-            written
-                .into_iter()
-                .try_for_each(|month| state::save(state_dir, month))
-        });
-        let month = |end: &NaiveDate| {
-            month_as_of_end(state_dir, config, calendar, *end, tables, &to_writer)
-        };
-        let months: anyhow::Result<Vec<MonthScores>> = if two_at_a_time {
-            ends.par_iter().map(month).collect()
-        } else {
-            ends.iter().map(month).collect()
-        };
-        drop(to_writer);
-        let saved = writer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        // The writer's own error says more than a month's failure to hand it on.
-        saved?;
-        months
-    })
+    let month = |end: &NaiveDate| {
+        month_as_of_end(state_dir, config, calendar, *end, tables, &writer.to_writer)
+    };
+    if two_at_a_time {
+        ends.par_iter().map(month).collect()
+    } else {
+        ends.iter().map(month).collect()
+    }
 }
 
 /// The ranking of the month ending on `end`: kept history when it was assessed as of `end`,
@@ -125,6 +148,28 @@ mod tests {
         assert_eq!(month_ends_before(d("2026-12-31")).len(), 11);
     }
 
+    /// `earlier_months` with the history written before it returns.
+    fn months_before(
+        state_dir: &Path,
+        config: &Config,
+        calendar: &Calendar,
+        as_of: NaiveDate,
+        tables: &Prepared,
+        two_at_a_time: bool,
+    ) -> anyhow::Result<Vec<MonthScores>> {
+        let writer = HistoryWriter::start(state_dir);
+        let months = earlier_months(
+            state_dir,
+            config,
+            calendar,
+            as_of,
+            tables,
+            two_at_a_time,
+            &writer,
+        );
+        writer.finish_after(months)
+    }
+
     /// Assessed two at a time or one after another, the months and the history kept are the
     /// same; a second run reads the kept history back and agrees.
     #[test]
@@ -136,7 +181,7 @@ mod tests {
         let as_of = d("2026-11-30");
         let [together, apart] = [true, false].map(|two_at_a_time| {
             let state = tempfile::tempdir().expect("a state folder");
-            let months = earlier_months(
+            let months = months_before(
                 state.path(),
                 &config,
                 &calendar,
@@ -145,7 +190,7 @@ mod tests {
                 two_at_a_time,
             )
             .expect("the months before");
-            let kept = earlier_months(state.path(), &config, &calendar, as_of, &tables, false)
+            let kept = months_before(state.path(), &config, &calendar, as_of, &tables, false)
                 .expect("the kept months");
             assert_eq!(months, kept);
             months
@@ -166,7 +211,7 @@ mod tests {
         let not_a_folder = folder.path().join("state");
         std::fs::write(&not_a_folder, b"").expect("a file");
         for two_at_a_time in [false, true] {
-            let error = earlier_months(
+            let error = months_before(
                 &not_a_folder,
                 &config,
                 &Calendar::shipped(),

@@ -21,6 +21,7 @@ use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::cycle;
 use crate::dates::month_label;
+use crate::history::{self, HistoryWriter};
 use crate::ingest::discover::extension_of;
 use crate::ingest::discover::{discover, Discovery, IgnoredFile, InputFile};
 use crate::ingest::{content_hash, FileOutcome, Ingest};
@@ -34,7 +35,7 @@ use crate::report::official::circular_docx;
 use crate::report::ranking::{ranking_grid, ranking_xlsx};
 use crate::report::{Context as ReportContext, UnitLists};
 use crate::scoring::with_previous_ranks;
-use crate::{history, state};
+use crate::state;
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -238,10 +239,20 @@ fn assess_month(
     let staged = tables.as_ref().context("报送数据已释放")?;
     let seconds = |since: Instant| since.elapsed().as_secs_f64();
     let concurrent = history::concurrent(staged);
+    // The history of the months before is written while the reports are built; the month's
+    // folder is swapped in only once it is kept.
+    let history_writer = HistoryWriter::start(&args.state);
     let earlier = || {
         let start = Instant::now();
-        let earlier =
-            history::earlier_months(&args.state, config, calendar, as_of, staged, concurrent);
+        let earlier = history::earlier_months(
+            &args.state,
+            config,
+            calendar,
+            as_of,
+            staged,
+            concurrent,
+            &history_writer,
+        );
         (earlier, seconds(start))
     };
     let this_month = || {
@@ -267,7 +278,10 @@ fn assess_month(
     };
     timings.earlier_months = earlier_seconds;
     timings.assess = assess_seconds;
-    let earlier = earlier?;
+    let earlier = match earlier {
+        Ok(earlier) => earlier,
+        Err(error) => return history_writer.finish_after(Err(error)),
+    };
     let mut assessment = assessment.context("计算考核指标时出错")?;
     let previous_month = month_label(crate::dates::previous_month_end(as_of));
     if let Some(previous) = earlier.iter().find(|m| m.month == previous_month) {
@@ -291,9 +305,11 @@ fn assess_month(
     // small workbooks and keeps the month's history, then the units' feedback workbooks, which
     // both cores share once the leadership workbook is done. Its long lists are constant-memory
     // sheets, so it holds little beside them.
-    let lists = UnitLists::build(&ctx)?;
-    let circular_tables = CircularTables::build(&ctx)?;
-    let month_state = state::MonthState::of(&assessment)?;
+    let ((lists, circular_tables), month_state) = rayon::join(
+        || rayon::join(|| UnitLists::build(&ctx), || CircularTables::build(&ctx)),
+        || state::MonthState::of(&assessment),
+    );
+    let (lists, circular_tables, month_state) = (lists?, circular_tables?, month_state?);
     let (monthly, (ranking, circular, circular_document, saved, quality)) = rayon::join(
         || monthly_xlsx(&ctx, &lists),
         || {
@@ -307,6 +323,7 @@ fn assess_month(
         },
     );
     saved?;
+    history_writer.finish()?;
     let mut outputs = vec![
         (format!("考核排名_{month}.xlsx"), ranking?),
         (format!("考核排名_{month}.csv"), grid.to_csv()?),
