@@ -148,20 +148,27 @@ mod tests {
         assert_eq!(month_ends_before(d("2026-12-31")).len(), 11);
     }
 
-    /// `earlier_months` with the history written before it returns.
+    /// The sample county's prepared tables, with the built-in config.
+    fn sample_tables() -> (Config, Prepared) {
+        let config = Config::embedded().expect("the built-in config");
+        let staged = StagedTables::build(&crate::pipeline::tests::sample_files()).expect("tables");
+        let tables = Prepared::new(&config, staged).expect("the prepared tables");
+        (config, tables)
+    }
+
+    /// `earlier_months` as of 2026-11-30, with the history written before it returns.
     fn months_before(
         state_dir: &Path,
-        config: &Config,
-        calendar: &Calendar,
-        as_of: NaiveDate,
-        tables: &Prepared,
+        (config, tables): &(Config, Prepared),
         two_at_a_time: bool,
     ) -> anyhow::Result<Vec<MonthScores>> {
         let writer = HistoryWriter::start(state_dir);
+        let as_of = d("2026-11-30");
+        let calendar = Calendar::shipped();
         let months = earlier_months(
             state_dir,
             config,
-            calendar,
+            &calendar,
             as_of,
             tables,
             two_at_a_time,
@@ -174,52 +181,31 @@ mod tests {
     /// same; a second run reads the kept history back and agrees.
     #[test]
     fn the_months_before_do_not_depend_on_how_many_are_assessed_at_once() {
-        let config = Config::embedded().expect("the built-in config");
-        let calendar = Calendar::shipped();
-        let staged = StagedTables::build(&crate::pipeline::tests::sample_files()).expect("tables");
-        let tables = Prepared::new(&config, staged).expect("the prepared tables");
-        let as_of = d("2026-11-30");
+        let sample = sample_tables();
         let [together, apart] = [true, false].map(|two_at_a_time| {
             let state = tempfile::tempdir().expect("a state folder");
-            let months = months_before(
-                state.path(),
-                &config,
-                &calendar,
-                as_of,
-                &tables,
-                two_at_a_time,
-            )
-            .expect("the months before");
-            let kept = months_before(state.path(), &config, &calendar, as_of, &tables, false)
-                .expect("the kept months");
+            let months =
+                months_before(state.path(), &sample, two_at_a_time).expect("the months before");
+            let kept = months_before(state.path(), &sample, false).expect("the kept months");
             assert_eq!(months, kept);
             months
         });
         assert_eq!(together.len(), 10);
         assert!(together.iter().all(|m| !m.units.is_empty()));
         assert_eq!(together, apart);
-        assert!(concurrent(&tables));
+        assert!(concurrent(&sample.1));
     }
 
     /// When the history cannot be written, the run says why instead of waiting on the writer.
     #[test]
     fn a_history_that_cannot_be_written_is_an_error() {
-        let config = Config::embedded().expect("the built-in config");
-        let staged = StagedTables::build(&crate::pipeline::tests::sample_files()).expect("tables");
-        let tables = Prepared::new(&config, staged).expect("the prepared tables");
+        let sample = sample_tables();
         let folder = tempfile::tempdir().expect("a folder");
         let not_a_folder = folder.path().join("state");
         std::fs::write(&not_a_folder, b"").expect("a file");
         for two_at_a_time in [false, true] {
-            let error = months_before(
-                &not_a_folder,
-                &config,
-                &Calendar::shipped(),
-                d("2026-11-30"),
-                &tables,
-                two_at_a_time,
-            )
-            .expect_err("a file is not a state folder");
+            let error = months_before(&not_a_folder, &sample, two_at_a_time)
+                .expect_err("a file is not a state folder");
             assert!(format!("{error:#}").contains("无法创建文件夹"), "{error:#}");
         }
     }
