@@ -5,7 +5,7 @@
 //! inputs as of its last day and its history kept. So the result does not depend on which
 //! months were run before, or in which order.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, SyncSender};
 use std::thread::JoinHandle;
 
@@ -46,9 +46,11 @@ pub fn concurrent(tables: &Prepared) -> bool {
     tables.staged_rows() <= CONCURRENT_UP_TO_ROWS
 }
 
-/// The history of the months assessed now, written on a thread of its own while the run goes
-/// on (the next month, then the reports); at most one month waits to be written.
+/// The month history of the state folder for one month's run: kept months are read from it;
+/// the history of months assessed now is written on a thread of its own while the run goes on
+/// (the next month, then the reports), at most one month waiting to be written.
 pub struct HistoryWriter {
+    state_dir: PathBuf,
     to_writer: SyncSender<MonthState>,
     writer: JoinHandle<anyhow::Result<()>>,
 }
@@ -57,12 +59,19 @@ impl HistoryWriter {
     pub fn start(state_dir: &Path) -> HistoryWriter {
         let state_dir = state_dir.to_path_buf();
         let (to_writer, written) = mpsc::sync_channel::<MonthState>(0);
-        let writer = std::thread::spawn(move || {
-            written
-                .into_iter()
-                .try_for_each(|month| state::save(&state_dir, month))
-        });
-        HistoryWriter { to_writer, writer }
+        let writer = {
+            let state_dir = state_dir.clone();
+            std::thread::spawn(move || {
+                written
+                    .into_iter()
+                    .try_for_each(|month| state::save(&state_dir, month))
+            })
+        };
+        HistoryWriter {
+            state_dir,
+            to_writer,
+            writer,
+        }
     }
 
     /// Wait until every month handed on is written.
@@ -84,21 +93,18 @@ impl HistoryWriter {
 }
 
 /// The rankings of the months before D's (see `month_ends_before`), oldest first; two at a
-/// time when `two_at_a_time` (see `concurrent`). The history of a month assessed now goes to
-/// `writer`.
+/// time when `two_at_a_time` (see `concurrent`). Kept months are read from `history`'s state
+/// folder; the history of a month assessed now goes to its writer.
 pub fn earlier_months(
-    state_dir: &Path,
+    history: &HistoryWriter,
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
     tables: &Prepared,
     two_at_a_time: bool,
-    writer: &HistoryWriter,
 ) -> anyhow::Result<Vec<MonthScores>> {
     let ends = month_ends_before(as_of);
-    let month = |end: &NaiveDate| {
-        month_as_of_end(state_dir, config, calendar, *end, tables, &writer.to_writer)
-    };
+    let month = |end: &NaiveDate| month_as_of_end(history, config, calendar, *end, tables);
     if two_at_a_time {
         ends.par_iter().map(month).collect()
     } else {
@@ -109,22 +115,22 @@ pub fn earlier_months(
 /// The ranking of the month ending on `end`: kept history when it was assessed as of `end`,
 /// otherwise assessed now and handed to the history's writer.
 fn month_as_of_end(
-    state_dir: &Path,
+    history: &HistoryWriter,
     config: &Config,
     calendar: &Calendar,
     end: NaiveDate,
     tables: &Prepared,
-    to_writer: &SyncSender<MonthState>,
 ) -> anyhow::Result<MonthScores> {
     let month = month_label(end);
-    if let Some(kept) = state::month_scores(state_dir, &month)? {
+    if let Some(kept) = state::month_scores(&history.state_dir, &month)? {
         if kept.as_of == Some(end) {
             return Ok(kept);
         }
     }
     let assessment = assess_for_history(config, calendar, end, tables)
         .with_context(|| format!("按 {end} 计算 {month} 的考核排名时出错"))?;
-    to_writer
+    history
+        .to_writer
         .send(MonthState::of(&assessment)?)
         .map_err(|_| anyhow::anyhow!("{month} 的历史记录未能写入"))?;
     Ok(MonthScores::of(&month, end, &assessment.scores))
@@ -162,19 +168,11 @@ mod tests {
         (config, tables): &(Config, Prepared),
         two_at_a_time: bool,
     ) -> anyhow::Result<Vec<MonthScores>> {
-        let writer = HistoryWriter::start(state_dir);
-        let as_of = d("2026-11-30");
+        let history = HistoryWriter::start(state_dir);
         let calendar = Calendar::shipped();
-        let months = earlier_months(
-            state_dir,
-            config,
-            &calendar,
-            as_of,
-            tables,
-            two_at_a_time,
-            &writer,
-        );
-        writer.finish_after(months)
+        let as_of = d("2026-11-30");
+        let months = earlier_months(&history, config, &calendar, as_of, tables, two_at_a_time);
+        history.finish_after(months)
     }
 
     /// Assessed two at a time or one after another, the months and the history kept are the

@@ -244,15 +244,8 @@ fn assess_month(
     let history_writer = HistoryWriter::start(&args.state);
     let earlier = || {
         let start = Instant::now();
-        let earlier = history::earlier_months(
-            &args.state,
-            config,
-            calendar,
-            as_of,
-            staged,
-            concurrent,
-            &history_writer,
-        );
+        let earlier =
+            history::earlier_months(&history_writer, config, calendar, as_of, staged, concurrent);
         (earlier, seconds(start))
     };
     let this_month = || {
