@@ -3,7 +3,7 @@
 //! `final_day` of M the nightly run also reassesses M−1 as of its last day; after that M−1 is
 //! final. Pure: "today" comes in as a value; `china_today` turns an instant into it.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 
 use crate::dates::previous_month_end;
 
@@ -13,9 +13,14 @@ const CHINA_OFFSET_SECONDS: i32 = 8 * 3600;
 /// The calendar date in China at `now`, whatever the server's time zone: a server on UTC that
 /// runs at 00:30 Beijing time is already on the next day.
 pub fn china_today(now: DateTime<Utc>) -> NaiveDate {
+    china_time(now).date()
+}
+
+/// The wall-clock time in China at `now`.
+pub fn china_time(now: DateTime<Utc>) -> NaiveDateTime {
     match FixedOffset::east_opt(CHINA_OFFSET_SECONDS) {
-        Some(china) => now.with_timezone(&china).date_naive(),
-        None => now.date_naive(),
+        Some(china) => now.with_timezone(&china).naive_local(),
+        None => now.naive_utc(),
     }
 }
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 use tracing::{info, warn};
 
 use super::{parse_date_arg, parse_month_arg, Outcome};
-use crate::archive;
+use crate::archive::{Archive, Pack};
 use crate::assembly::{batches, pipelined, Assembly, LatestRows};
 use crate::cache::{self, CacheWriter, StagingCache};
 use crate::calendar::Calendar;
@@ -137,7 +137,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<Outcome> {
         files,
         tables,
         cached,
-    } = read_inputs(&found, &config, &args.state, &cache, &fingerprint)?;
+    } = read_inputs(&found, &config, &args.state, &cache, &fingerprint, today)?;
     drop(cache);
     stage(&mut timings.read);
 
@@ -384,6 +384,20 @@ struct ReadInputs {
     cached: usize,
 }
 
+/// One file after reading, with its bytes when the archive does not keep them yet.
+struct ReadFile {
+    read: Read,
+    to_keep: Option<ToKeep>,
+}
+
+/// A file's bytes for the archive, with what names and dates them there.
+struct ToKeep {
+    sha256: String,
+    extension: String,
+    modified: Option<chrono::NaiveDateTime>,
+    bytes: Vec<u8>,
+}
+
 /// One file after reading: staged now, found in the cache, or unreadable.
 enum Read {
     Fresh(FileOutcome),
@@ -391,7 +405,8 @@ enum Read {
     Unreadable(FileOutcome),
 }
 
-/// Read and stage every submission, keeping each in the archive by its hash; a file that
+/// Read and stage every submission, keeping the new ones in this run's archive zip (in
+/// discovery order, named by `today`) by their hashes; a file that
 /// cannot be read is a problem of that file, not an error of the run. A file the staging cache
 /// knows (same path, modification time and content) is not parsed again. The new cache is
 /// written batch by batch, unless every file came from the cache and none was removed; only the
@@ -404,8 +419,9 @@ fn read_inputs(
     state: &Path,
     cache: &StagingCache,
     fingerprint: &str,
+    today: NaiveDate,
 ) -> anyhow::Result<ReadInputs> {
-    let archive = state.join(ARCHIVE);
+    let archive = Archive::open(&state.join(ARCHIVE))?;
     let cache_dir = state.join(cache::DIR);
     let ingest = Ingest::new(config);
     let progress = if std::io::stderr().is_terminal() {
@@ -417,7 +433,7 @@ fn read_inputs(
         ProgressStyle::with_template("读取报送文件 {bar:40} {pos}/{len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut gathered = Gathered::new(cache, &cache_dir, found.files.len());
+    let mut gathered = Gathered::new(cache, &cache_dir, archive.pack(), found.files.len());
     pipelined(
         &batches(&found.files),
         rayon::current_num_threads(),
@@ -430,7 +446,7 @@ fn read_inputs(
         |read| gathered.take(read),
     )?;
     progress.finish_and_clear();
-    gathered.finish(fingerprint)
+    gathered.finish(fingerprint, today)
 }
 
 /// The read files gathered batch by batch, in discovery order: the run's outcomes, its rows as
@@ -438,6 +454,7 @@ fn read_inputs(
 struct Gathered<'a> {
     cache: &'a StagingCache,
     cache_dir: &'a Path,
+    pack: Pack<'a>,
     files: Vec<FileOutcome>,
     assembly: Assembly<'a>,
     latest: LatestRows,
@@ -449,10 +466,16 @@ struct Gathered<'a> {
 }
 
 impl<'a> Gathered<'a> {
-    fn new(cache: &'a StagingCache, cache_dir: &'a Path, files: usize) -> Gathered<'a> {
+    fn new(
+        cache: &'a StagingCache,
+        cache_dir: &'a Path,
+        pack: Pack<'a>,
+        files: usize,
+    ) -> Gathered<'a> {
         Gathered {
             cache,
             cache_dir,
+            pack,
             files: Vec::with_capacity(files),
             assembly: Assembly::new(cache),
             latest: LatestRows::default(),
@@ -462,7 +485,15 @@ impl<'a> Gathered<'a> {
         }
     }
 
-    fn take(&mut self, read: Vec<Read>) -> anyhow::Result<()> {
+    fn take(&mut self, files: Vec<ReadFile>) -> anyhow::Result<()> {
+        let mut read = Vec::with_capacity(files.len());
+        for file in files {
+            if let Some(kept) = file.to_keep {
+                self.pack
+                    .keep(&kept.sha256, &kept.extension, kept.modified, &kept.bytes)?;
+            }
+            read.push(file.read);
+        }
         let fresh: Vec<&FileOutcome> = read
             .iter()
             .filter_map(|r| match r {
@@ -508,7 +539,8 @@ impl<'a> Gathered<'a> {
         self.latest.push(rows).context("整理报送数据时出错")
     }
 
-    fn finish(mut self, fingerprint: &str) -> anyhow::Result<ReadInputs> {
+    fn finish(mut self, fingerprint: &str, today: NaiveDate) -> anyhow::Result<ReadInputs> {
+        self.pack.finish(today)?;
         let cache_dir = self.cache_dir;
         let pieces = self.assembly.finish();
         // Nothing new, changed or removed: the cache on disk already says all this.
@@ -541,19 +573,31 @@ fn started_cache(dir: &Path, unwritten: &mut Vec<StagedTables>) -> anyhow::Resul
 fn read_one(
     ingest: &Ingest,
     input: &InputFile,
-    archive: &Path,
+    archive: &Archive,
     cache: &StagingCache,
-) -> anyhow::Result<Read> {
+) -> anyhow::Result<ReadFile> {
     let bytes = match std::fs::read(&input.path) {
         Ok(bytes) => bytes,
-        Err(e) => return Ok(Read::Unreadable(ingest.unreadable(input, &e))),
+        Err(e) => {
+            return Ok(ReadFile {
+                read: Read::Unreadable(ingest.unreadable(input, &e)),
+                to_keep: None,
+            })
+        }
     };
     let sha256 = content_hash(&bytes);
-    archive::store(archive, &sha256, &extension_of(&input.path), &bytes)?;
-    if let Some(hit) = cache.get(&input.rel, &sha256, input.mtime) {
-        return Ok(Read::Cached(hit.outcome.clone(), hit.pieces.clone()));
-    }
-    Ok(Read::Fresh(ingest.ingest_bytes(&bytes, sha256, input)))
+    let extension = extension_of(&input.path);
+    let read = match cache.get(&input.rel, &sha256, input.mtime) {
+        Some(hit) => Read::Cached(hit.outcome.clone(), hit.pieces.clone()),
+        None => Read::Fresh(ingest.ingest_bytes(&bytes, sha256.clone(), input)),
+    };
+    let to_keep = (!archive.has(&sha256, &extension)).then(|| ToKeep {
+        sha256,
+        extension,
+        modified: chrono::DateTime::from_timestamp(input.mtime, 0).map(cycle::china_time),
+        bytes,
+    });
+    Ok(ReadFile { read, to_keep })
 }
 
 /// Tests hold a finished report folder back before it is swapped in, to kill the run there.

@@ -121,12 +121,19 @@ fn inputs_are_archived_by_content_hash() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(ws.path("reports/2026-11/manifest.json")).unwrap())
             .unwrap();
-    for input in manifest["inputs"].as_array().unwrap() {
+    let archive = keyproj::archive::Archive::open(&ws.path("state/archive")).unwrap();
+    let inputs = manifest["inputs"].as_array().unwrap();
+    assert!(!inputs.is_empty());
+    for input in inputs {
         let hash = input["sha256"].as_str().unwrap();
-        let kept = keyproj::archive::path_for(&ws.path("state/archive"), hash, "xlsx");
         let original = std::fs::read(ws.inputs().join(input["path"].as_str().unwrap())).unwrap();
-        assert_eq!(std::fs::read(&kept).unwrap(), original);
+        assert_eq!(archive.bytes_of(hash, "xlsx").unwrap(), Some(original));
     }
+    // One zip for the run, none for a run with nothing new.
+    let zips = || std::fs::read_dir(ws.path("state/archive")).unwrap().count();
+    assert_eq!(zips(), 1);
+    ws.run(&["--month", "2026-11"]);
+    assert_eq!(zips(), 1);
 }
 
 /// A file that cannot be archived stops the run with the reason: no reports, no staging cache.
