@@ -374,8 +374,6 @@ fn discover_inputs(inputs: &Path, config: &Config) -> anyhow::Result<Discovery> 
     Ok(found)
 }
 
-/// Files read and staged at a time: bounds the memory of row-owned cells before their rows
-/// move into frames.
 /// What reading the inputs gave: each file's outcome, the rows an assessment uses
 /// (`StagedTables::latest_snapshots` of all rows) and how many files came from the cache.
 struct ReadInputs {
@@ -539,22 +537,40 @@ impl<'a> Gathered<'a> {
         self.latest.push(rows).context("整理报送数据时出错")
     }
 
-    fn finish(mut self, fingerprint: &str, today: NaiveDate) -> anyhow::Result<ReadInputs> {
-        self.pack.finish(today)?;
-        let cache_dir = self.cache_dir;
-        let pieces = self.assembly.finish();
+    /// Keep the archive's zip and finish the cache while the latest snapshot rows are chosen:
+    /// the one is IO and the other mostly one core's sorting.
+    fn finish(self, fingerprint: &str, today: NaiveDate) -> anyhow::Result<ReadInputs> {
+        let Gathered {
+            cache,
+            cache_dir,
+            pack,
+            files,
+            assembly,
+            latest,
+            mut writer,
+            mut unwritten,
+            cached,
+        } = self;
+        let pieces = assembly.finish();
         // Nothing new, changed or removed: the cache on disk already says all this.
-        let cached = self.cached;
-        let cache_is_current = cached == self.cache.len() && cached == self.files.len();
-        if self.writer.is_none() && !cache_is_current {
-            self.writer = Some(started_cache(cache_dir, &mut self.unwritten)?);
+        let cache_is_current = cached == cache.len() && cached == files.len();
+        if writer.is_none() && !cache_is_current {
+            writer = Some(started_cache(cache_dir, &mut unwritten)?);
         }
-        if let Some(writer) = self.writer {
-            writer.finish(cache_dir, fingerprint, &self.files, &pieces)?;
-        }
+        let (kept, tables) = rayon::join(
+            || -> anyhow::Result<()> {
+                pack.finish(today)?;
+                if let Some(writer) = writer {
+                    writer.finish(cache_dir, fingerprint, &files, &pieces)?;
+                }
+                Ok(())
+            },
+            || latest.finish().context("整理报送数据时出错"),
+        );
+        kept?;
         Ok(ReadInputs {
-            files: self.files,
-            tables: self.latest.finish().context("整理报送数据时出错")?,
+            files,
+            tables: tables?,
             cached,
         })
     }
