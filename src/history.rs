@@ -41,6 +41,9 @@ pub fn month_ends_before(as_of: NaiveDate) -> Vec<NaiveDate> {
 /// the next is built: two at once added 250 MiB to the province tier's peak.
 const CONCURRENT_UP_TO_ROWS: usize = 1_000_000;
 
+/// The most months before M a run assesses (January to November).
+const MONTHS_IN_A_YEAR: usize = 12;
+
 /// Whether the months of `tables` are assessed concurrently (see `CONCURRENT_UP_TO_ROWS`).
 pub fn concurrent(tables: &Prepared) -> bool {
     tables.staged_rows() <= CONCURRENT_UP_TO_ROWS
@@ -48,7 +51,13 @@ pub fn concurrent(tables: &Prepared) -> bool {
 
 /// The month history of the state folder for one month's run: kept months are read from it;
 /// the history of months assessed now is written on a thread of its own while the run goes on
-/// (the next month, then the reports), at most one month waiting to be written.
+/// (the next months, then the reports).
+///
+/// In the background (small inputs, whose months are assessed concurrently) every month may
+/// wait to be written and the writer runs at the lowest priority: it takes the cores the
+/// assessments and the reports leave idle (the leadership workbook's last second, written on
+/// one core) instead of a third of both while the months are assessed. Otherwise at most one
+/// month waits, so the months' tables leave memory one by one.
 pub struct HistoryWriter {
     state_dir: PathBuf,
     to_writer: SyncSender<MonthState>,
@@ -56,12 +65,16 @@ pub struct HistoryWriter {
 }
 
 impl HistoryWriter {
-    pub fn start(state_dir: &Path) -> HistoryWriter {
+    pub fn start(state_dir: &Path, background: bool) -> HistoryWriter {
         let state_dir = state_dir.to_path_buf();
-        let (to_writer, written) = mpsc::sync_channel::<MonthState>(0);
+        let waiting = if background { MONTHS_IN_A_YEAR } else { 0 };
+        let (to_writer, written) = mpsc::sync_channel::<MonthState>(waiting);
         let writer = {
             let state_dir = state_dir.clone();
             std::thread::spawn(move || {
+                if background {
+                    lower_this_threads_priority();
+                }
                 written
                     .into_iter()
                     .try_for_each(|month| state::save(&state_dir, month))
@@ -109,6 +122,17 @@ pub fn earlier_months(
         ends.par_iter().map(month).collect()
     } else {
         ends.iter().map(month).collect()
+    }
+}
+
+/// The calling thread gets the lowest scheduling priority (nice 19), so it runs on cores the
+/// process's other threads leave idle. On Linux the nice value belongs to the thread; elsewhere
+/// the thread keeps its priority.
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority reads no memory of ours; `who` 0 is the calling thread on Linux.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
 
@@ -168,7 +192,7 @@ mod tests {
         (config, tables): &(Config, Prepared),
         two_at_a_time: bool,
     ) -> anyhow::Result<Vec<MonthScores>> {
-        let history = HistoryWriter::start(state_dir);
+        let history = HistoryWriter::start(state_dir, two_at_a_time);
         let calendar = Calendar::shipped();
         let as_of = d("2026-11-30");
         let months = earlier_months(&history, config, &calendar, as_of, tables, two_at_a_time);

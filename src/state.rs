@@ -144,7 +144,9 @@ pub fn save(state: &Path, month: MonthState) -> anyhow::Result<()> {
         let path = staging.path().join(format!("{stem}.parquet"));
         let file = File::create(&path).with_context(|| format!("无法写入 {}", path.display()))?;
         // Buffered: the parquet writer writes page headers a byte at a time; `finish` flushes.
+        // On this thread: the history's writer may run at a lower priority than polars' pool.
         ParquetWriter::new(std::io::BufWriter::new(file))
+            .set_parallel(false)
             .finish(frame)
             .with_context(|| format!("无法写入 {}", path.display()))?;
     }

@@ -241,7 +241,7 @@ fn assess_month(
     let concurrent = history::concurrent(staged);
     // The history of the months before is written while the reports are built; the month's
     // folder is swapped in only once it is kept.
-    let history_writer = HistoryWriter::start(&args.state);
+    let history_writer = HistoryWriter::start(&args.state, concurrent);
     let earlier = || {
         let start = Instant::now();
         let earlier =
