@@ -77,7 +77,7 @@ impl HistoryWriter {
                 }
                 written
                     .into_iter()
-                    .try_for_each(|month| state::save(&state_dir, month))
+                    .try_for_each(|month| state::save(&state_dir, month, background))
             })
         };
         HistoryWriter {

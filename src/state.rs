@@ -135,8 +135,10 @@ impl MonthState {
     }
 }
 
-/// Replace the month's state, written beside it and renamed in.
-pub fn save(state: &Path, month: MonthState) -> anyhow::Result<()> {
+/// Replace the month's state, written beside it and renamed in. With `on_this_thread` the
+/// columns are encoded by the calling thread alone, not by polars' pool: a writer at a lower
+/// priority keeps all its work at that priority.
+pub fn save(state: &Path, month: MonthState, on_this_thread: bool) -> anyhow::Result<()> {
     let MonthState { month, mut tables } = month;
     let target = month_dir(state, &month);
     let staging = crate::atomic::staging_for(&target)?;
@@ -144,9 +146,8 @@ pub fn save(state: &Path, month: MonthState) -> anyhow::Result<()> {
         let path = staging.path().join(format!("{stem}.parquet"));
         let file = File::create(&path).with_context(|| format!("无法写入 {}", path.display()))?;
         // Buffered: the parquet writer writes page headers a byte at a time; `finish` flushes.
-        // On this thread: the history's writer may run at a lower priority than polars' pool.
         ParquetWriter::new(std::io::BufWriter::new(file))
-            .set_parallel(false)
+            .set_parallel(!on_this_thread)
             .finish(frame)
             .with_context(|| format!("无法写入 {}", path.display()))?;
     }

@@ -310,7 +310,7 @@ fn assess_month(
                 ranking_xlsx(&grid, as_of),
                 circular_xlsx(&ctx, &circular_tables),
                 circular_docx(&ctx, &circular_tables),
-                state::save(&args.state, month_state),
+                state::save(&args.state, month_state, false),
                 feedback_workbooks(&ctx, &lists),
             )
         },
