@@ -1,13 +1,14 @@
 //! Nightly operation: one run at a time, atomic outputs, the input archive, exit statuses and
 //! the submission templates.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use calamine::{open_workbook_auto, Data, Reader};
 use rust_xlsxwriter::Workbook;
 
 use crate::first_slice::{fixture, write_ledger};
-use crate::{keyproj, snapshot, Workspace};
+use crate::{copy_sample, keyproj, snapshot, Workspace};
 
 #[test]
 fn a_second_run_is_refused_while_one_holds_the_lock() {
@@ -134,6 +135,46 @@ fn inputs_are_archived_by_content_hash() {
     assert_eq!(zips(), 1);
     ws.run(&["--month", "2026-11"]);
     assert_eq!(zips(), 1);
+}
+
+/// The run's zip does not depend on thread timing: two first runs over the same inputs keep
+/// byte-identical zips under the same name, each distinct input once, in discovery order.
+#[test]
+fn the_archive_zip_is_the_same_for_the_same_inputs() {
+    let ws = Workspace::fresh();
+    copy_sample(&ws);
+    let kept = || {
+        ws.run(&["--month", "2026-11", "--today", "2026-12-01"]);
+        let zips: Vec<PathBuf> = std::fs::read_dir(ws.path("state/archive"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(zips.len(), 1, "{zips:?}");
+        let name = zips[0].file_name().unwrap().to_string_lossy().into_owned();
+        (name, std::fs::read(&zips[0]).unwrap())
+    };
+    let first = kept();
+    std::fs::remove_dir_all(ws.path("state")).unwrap();
+    let second = kept();
+    assert!(first.0.starts_with("20261201-"), "{}", first.0);
+    assert!(first == second, "{} and {} differ", first.0, second.0);
+
+    let mut seen = std::collections::HashSet::new();
+    let inputs: Vec<String> = ws.manifest("2026-11")["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let path = i["path"].as_str().unwrap();
+            let extension = path.rsplit('.').next().unwrap().to_lowercase();
+            format!("{}.{extension}", i["sha256"].as_str().unwrap())
+        })
+        .filter(|name| seen.insert(name.clone()))
+        .collect();
+    let zip = zip::ZipArchive::new(std::io::Cursor::new(second.1)).unwrap();
+    let entries: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    assert!(inputs.len() > 100);
+    assert_eq!(entries, inputs);
 }
 
 /// A file that cannot be archived stops the run with the reason: no reports, no staging cache.
