@@ -70,10 +70,7 @@ impl Archive {
             if !is_pack(&path) {
                 continue;
             }
-            let Ok(mut pack) = File::open(&path)
-                .map_err(zip::result::ZipError::from)
-                .and_then(ZipArchive::new)
-            else {
+            let Ok(mut pack) = open_pack(&path) else {
                 continue;
             };
             let Ok(mut file) = pack.by_name(&name) else {
@@ -97,6 +94,15 @@ impl Archive {
     }
 }
 
+/// A file read by this run, for the archive: what names it (its hash and extension), dates it
+/// (its modification time, China time) and its bytes.
+pub struct NewFile {
+    pub sha256: String,
+    pub extension: String,
+    pub modified: Option<NaiveDateTime>,
+    pub bytes: Vec<u8>,
+}
+
 /// The files a run keeps, written into a temporary zip in the archive's folder as they come and
 /// renamed in by `finish`.
 pub struct Pack<'a> {
@@ -107,16 +113,9 @@ pub struct Pack<'a> {
 }
 
 impl Pack<'_> {
-    /// Keep `bytes` unless a file with the same hash is kept already. `modified` (China time)
-    /// becomes the entry's date. Returns whether it was new.
-    pub fn keep(
-        &mut self,
-        sha256: &str,
-        extension: &str,
-        modified: Option<NaiveDateTime>,
-        bytes: &[u8],
-    ) -> anyhow::Result<bool> {
-        let name = entry_name(sha256, extension);
+    /// Keep `file` unless a file with the same hash is kept already. Returns whether it was new.
+    pub fn keep(&mut self, file: &NewFile) -> anyhow::Result<bool> {
+        let name = entry_name(&file.sha256, &file.extension);
         if self.archive.kept.contains(&name) || self.added.contains(&name) {
             return Ok(false);
         }
@@ -131,11 +130,11 @@ impl Pack<'_> {
         };
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Stored)
-            .last_modified_time(zip_time(modified))
-            .large_file(bytes.len() as u64 >= u64::from(u32::MAX));
+            .last_modified_time(zip_time(file.modified))
+            .large_file(file.bytes.len() as u64 >= u64::from(u32::MAX));
         writer
             .start_file(name.as_str(), options)
-            .and_then(|()| Ok(writer.write_all(bytes)?))
+            .and_then(|()| Ok(writer.write_all(&file.bytes)?))
             .with_context(|| format!("无法写入归档文件夹 {}", dir.display()))?;
         self.added.insert(name.clone());
         self.names.push(name);
@@ -185,8 +184,12 @@ fn read_dir(dir: &Path) -> anyhow::Result<Vec<std::fs::DirEntry>> {
         .with_context(|| format!("无法读取归档文件夹 {}", dir.display()))
 }
 
+fn open_pack(path: &Path) -> zip::result::ZipResult<ZipArchive<File>> {
+    ZipArchive::new(File::open(path)?)
+}
+
 fn pack_names(path: &Path) -> anyhow::Result<Vec<String>> {
-    let pack = ZipArchive::new(File::open(path)?)?;
+    let pack = open_pack(path)?;
     let names = pack.file_names().map(|name| Ok(name?.into_owned()));
     names.collect()
 }
@@ -218,15 +221,24 @@ mod tests {
         crate::ingest::content_hash(bytes)
     }
 
+    fn new_file(bytes: &[u8], extension: &str, modified: Option<NaiveDateTime>) -> NewFile {
+        NewFile {
+            sha256: hash(bytes),
+            extension: extension.into(),
+            modified,
+            bytes: bytes.to_vec(),
+        }
+    }
+
     #[test]
     fn keeps_each_file_once_in_one_zip_per_run() {
         let dir = tempfile::tempdir().unwrap();
         let archive = Archive::open(dir.path()).unwrap();
         let mut pack = archive.pack();
         let modified = d("2026-11-03").and_hms_opt(9, 30, 0);
-        assert!(pack.keep(&hash(b"abc"), "xlsx", modified, b"abc").unwrap());
-        assert!(!pack.keep(&hash(b"abc"), "xlsx", modified, b"abc").unwrap());
-        assert!(pack.keep(&hash(b"de"), "csv", None, b"de").unwrap());
+        assert!(pack.keep(&new_file(b"abc", "xlsx", modified)).unwrap());
+        assert!(!pack.keep(&new_file(b"abc", "xlsx", modified)).unwrap());
+        assert!(pack.keep(&new_file(b"de", "csv", None)).unwrap());
         let zip = pack.finish(d("2026-12-01")).unwrap().unwrap();
         let name = zip.file_name().unwrap().to_string_lossy().into_owned();
         assert!(
@@ -241,7 +253,7 @@ mod tests {
         assert_eq!(kept.as_deref(), Some(&b"de"[..]));
         assert_eq!(archive.bytes_of(&hash(b"x"), "csv").unwrap(), None);
         let mut pack = archive.pack();
-        assert!(!pack.keep(&hash(b"abc"), "xlsx", None, b"abc").unwrap());
+        assert!(!pack.keep(&new_file(b"abc", "xlsx", None)).unwrap());
         assert_eq!(pack.finish(d("2026-12-02")).unwrap(), None);
 
         let mut zip = ZipArchive::new(File::open(&zip).unwrap()).unwrap();
@@ -269,7 +281,7 @@ mod tests {
             Some(&b"old"[..])
         );
         let mut pack = archive.pack();
-        assert!(!pack.keep(&sha, "xlsx", None, b"old").unwrap());
+        assert!(!pack.keep(&new_file(b"old", "xlsx", None)).unwrap());
     }
 
     #[test]
@@ -282,7 +294,7 @@ mod tests {
         .unwrap();
         let archive = Archive::open(dir.path()).unwrap();
         let mut pack = archive.pack();
-        assert!(pack.keep(&hash(b"abc"), "xlsx", None, b"abc").unwrap());
+        assert!(pack.keep(&new_file(b"abc", "xlsx", None)).unwrap());
         assert!(pack.finish(d("2026-12-01")).unwrap().is_some());
         let archive = Archive::open(dir.path()).unwrap();
         assert!(archive.has(&hash(b"abc"), "xlsx"));

@@ -17,7 +17,7 @@ use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::dates::{month_label, previous_month_end};
 use crate::pipeline::{assess_for_history, Prepared};
-use crate::state::{self, MonthScores, MonthState};
+use crate::state::{self, Encoders, MonthScores, MonthState};
 
 /// The last days of the months before D's that a run needs, oldest first: January to M−1 of
 /// D's year, or December of the year before when D is in January.
@@ -42,7 +42,7 @@ pub fn month_ends_before(as_of: NaiveDate) -> Vec<NaiveDate> {
 const CONCURRENT_UP_TO_ROWS: usize = 1_000_000;
 
 /// The most months before M a run assesses (January to November).
-const MONTHS_IN_A_YEAR: usize = 12;
+const MOST_MONTHS_BEFORE: usize = 11;
 
 /// Whether the months of `tables` are assessed concurrently (see `CONCURRENT_UP_TO_ROWS`).
 pub fn concurrent(tables: &Prepared) -> bool {
@@ -67,7 +67,11 @@ pub struct HistoryWriter {
 impl HistoryWriter {
     pub fn start(state_dir: &Path, background: bool) -> HistoryWriter {
         let state_dir = state_dir.to_path_buf();
-        let waiting = if background { MONTHS_IN_A_YEAR } else { 0 };
+        let (waiting, encoders) = if background {
+            (MOST_MONTHS_BEFORE, Encoders::ThisThread)
+        } else {
+            (0, Encoders::PolarsPool)
+        };
         let (to_writer, written) = mpsc::sync_channel::<MonthState>(waiting);
         let writer = {
             let state_dir = state_dir.clone();
@@ -77,7 +81,7 @@ impl HistoryWriter {
                 }
                 written
                     .into_iter()
-                    .try_for_each(|month| state::save(&state_dir, month, background))
+                    .try_for_each(|month| state::save(&state_dir, month, encoders))
             })
         };
         HistoryWriter {

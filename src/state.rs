@@ -135,10 +135,17 @@ impl MonthState {
     }
 }
 
-/// Replace the month's state, written beside it and renamed in. With `on_this_thread` the
-/// columns are encoded by the calling thread alone, not by polars' pool: a writer at a lower
-/// priority keeps all its work at that priority.
-pub fn save(state: &Path, month: MonthState, on_this_thread: bool) -> anyhow::Result<()> {
+/// Who encodes the parquet columns of a month's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoders {
+    PolarsPool,
+    /// The calling thread alone: a writer at a lower priority keeps all its work at that
+    /// priority.
+    ThisThread,
+}
+
+/// Replace the month's state, written beside it and renamed in.
+pub fn save(state: &Path, month: MonthState, encoders: Encoders) -> anyhow::Result<()> {
     let MonthState { month, mut tables } = month;
     let target = month_dir(state, &month);
     let staging = crate::atomic::staging_for(&target)?;
@@ -147,7 +154,7 @@ pub fn save(state: &Path, month: MonthState, on_this_thread: bool) -> anyhow::Re
         let file = File::create(&path).with_context(|| format!("无法写入 {}", path.display()))?;
         // Buffered: the parquet writer writes page headers a byte at a time; `finish` flushes.
         ParquetWriter::new(std::io::BufWriter::new(file))
-            .set_parallel(!on_this_thread)
+            .set_parallel(encoders == Encoders::PolarsPool)
             .finish(frame)
             .with_context(|| format!("无法写入 {}", path.display()))?;
     }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use tracing::{info, warn};
 
 use super::{parse_date_arg, parse_month_arg, Outcome};
-use crate::archive::{Archive, Pack};
+use crate::archive::{Archive, NewFile, Pack};
 use crate::assembly::{batches, pipelined, Assembly, LatestRows};
 use crate::cache::{self, CacheWriter, StagingCache};
 use crate::calendar::Calendar;
@@ -35,7 +35,7 @@ use crate::report::official::circular_docx;
 use crate::report::ranking::{ranking_grid, ranking_xlsx};
 use crate::report::{Context as ReportContext, UnitLists};
 use crate::scoring::with_previous_ranks;
-use crate::state;
+use crate::state::{self, Encoders};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -310,7 +310,7 @@ fn assess_month(
                 ranking_xlsx(&grid, as_of),
                 circular_xlsx(&ctx, &circular_tables),
                 circular_docx(&ctx, &circular_tables),
-                state::save(&args.state, month_state, false),
+                state::save(&args.state, month_state, Encoders::PolarsPool),
                 feedback_workbooks(&ctx, &lists),
             )
         },
@@ -385,15 +385,7 @@ struct ReadInputs {
 /// One file after reading, with its bytes when the archive does not keep them yet.
 struct ReadFile {
     read: Read,
-    to_keep: Option<ToKeep>,
-}
-
-/// A file's bytes for the archive, with what names and dates them there.
-struct ToKeep {
-    sha256: String,
-    extension: String,
-    modified: Option<chrono::NaiveDateTime>,
-    bytes: Vec<u8>,
+    to_keep: Option<NewFile>,
 }
 
 /// One file after reading: staged now, found in the cache, or unreadable.
@@ -486,9 +478,8 @@ impl<'a> Gathered<'a> {
     fn take(&mut self, files: Vec<ReadFile>) -> anyhow::Result<()> {
         let mut read = Vec::with_capacity(files.len());
         for file in files {
-            if let Some(kept) = file.to_keep {
-                self.pack
-                    .keep(&kept.sha256, &kept.extension, kept.modified, &kept.bytes)?;
+            if let Some(new) = &file.to_keep {
+                self.pack.keep(new)?;
             }
             read.push(file.read);
         }
@@ -607,7 +598,7 @@ fn read_one(
         Some(hit) => Read::Cached(hit.outcome.clone(), hit.pieces.clone()),
         None => Read::Fresh(ingest.ingest_bytes(&bytes, sha256.clone(), input)),
     };
-    let to_keep = (!archive.has(&sha256, &extension)).then(|| ToKeep {
+    let to_keep = (!archive.has(&sha256, &extension)).then(|| NewFile {
         sha256,
         extension,
         modified: chrono::DateTime::from_timestamp(input.mtime, 0).map(cycle::china_time),
