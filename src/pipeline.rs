@@ -14,7 +14,7 @@ use crate::ingest::stage::StagedSheet;
 use crate::ingest::FileOutcome;
 use crate::metrics::{self, Metrics, Tables};
 use crate::model::frames::table_frame;
-use crate::model::ledger::{current_ledger, CurrentLedger};
+use crate::model::ledger::{CurrentLedger, Ledgers};
 use crate::model::{authority, events};
 use crate::scoring::{score, ScoreRow, ScoringInput};
 
@@ -245,7 +245,7 @@ type Allow = fn(&DataFrame, Option<&str>) -> PolarsResult<(DataFrame, Vec<Proble
 #[derive(Debug)]
 pub struct Prepared {
     /// Every staged ledger row; the other staged tables leave memory once prepared.
-    ledgers: DataFrame,
+    ledgers: Ledgers,
     /// Rows in all staged tables.
     staged_rows: usize,
     notices: Allowed,
@@ -289,7 +289,7 @@ impl Prepared {
         );
         let (investments, meetings) = others?;
         Ok(Prepared {
-            ledgers: tables.get(Table::Projects).clone(),
+            ledgers: Ledgers::new(tables.get(Table::Projects).clone())?,
             staged_rows: tables.rows(),
             notices: notices?,
             tasks: tasks?,
@@ -312,25 +312,46 @@ fn assess_with(
     prepared: &Prepared,
     wanted: Problems,
 ) -> PolarsResult<Assessment> {
-    let staged_projects = &prepared.ledgers;
-    let ledger = current_ledger(staged_projects, as_of)?;
-    // SPEC §2: a notice, task, visit or meeting dated after D has not happened yet.
+    let staged_projects = prepared.ledgers.rows();
+    // SPEC §2: a notice, task, visit or meeting dated after D has not happened yet. The tables
+    // that do not need the current ledger are prepared beside it, the others side by side.
+    let (ledger, (investments, meetings)) = rayon::join(
+        || prepared.ledgers.current(as_of),
+        || {
+            rayon::join(
+                || events::investments(&prepared.investments.rows, as_of),
+                || happened_by(prepared.meetings.rows.clone(), "meeting_date", as_of),
+            )
+        },
+    );
+    let ledger = ledger?;
+    let keyed = |allowed: &Allowed, date: &str| -> PolarsResult<DataFrame> {
+        let mut rows = happened_by(allowed.rows.clone(), date, as_of)?;
+        events::with_project_key(&mut rows, &ledger.projects)?;
+        Ok(rows)
+    };
+    let (notices, (tasks, visits)) = rayon::join(
+        || keyed(&prepared.notices, "issued"),
+        || {
+            rayon::join(
+                || keyed(&prepared.tasks, "assigned"),
+                || keyed(&prepared.visits, "visit_date"),
+            )
+        },
+    );
+    let (notices, tasks, visits) = (notices?, tasks?, visits?);
+    let ((investments, repeated_investments), meetings) = (investments?, meetings?);
     let mut problems = ledger.warnings.clone();
-    problems.extend(prepared.notices.refused.iter().cloned());
-    let mut notices = happened_by(prepared.notices.rows.clone(), "issued", as_of)?;
-    events::with_project_key(&mut notices, &ledger.projects)?;
-    problems.extend(prepared.tasks.refused.iter().cloned());
-    let mut tasks = happened_by(prepared.tasks.rows.clone(), "assigned", as_of)?;
-    events::with_project_key(&mut tasks, &ledger.projects)?;
-    problems.extend(prepared.visits.refused.iter().cloned());
-    let mut visits = happened_by(prepared.visits.rows.clone(), "visit_date", as_of)?;
-    events::with_project_key(&mut visits, &ledger.projects)?;
-    problems.extend(prepared.investments.refused.iter().cloned());
-    let (investments, repeated_investments) =
-        events::investments(&prepared.investments.rows, as_of)?;
+    for allowed in [
+        &prepared.notices,
+        &prepared.tasks,
+        &prepared.visits,
+        &prepared.investments,
+    ] {
+        problems.extend(allowed.refused.iter().cloned());
+    }
     problems.extend(repeated_investments);
     problems.extend(prepared.meetings.refused.iter().cloned());
-    let meetings = happened_by(prepared.meetings.rows.clone(), "meeting_date", as_of)?;
     if wanted == Problems::Listed {
         normalization_problems(&mut problems, staged_projects, &notices, &tasks, &visits)?;
     }

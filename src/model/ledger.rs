@@ -18,34 +18,127 @@ pub struct CurrentLedger {
     pub warnings: Vec<Problem>,
 }
 
-/// Choose the current ledger of every unit from all staged 项目台账 rows: every submission
-/// counts whenever it was filed (a ledger for M is filed during M+1); only its 报告期 must not
-/// be after D's month.
-pub fn current_ledger(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<CurrentLedger> {
-    let month_start = crate::dates::month_start(as_of);
-    let per_submission = [col(SUBMITTER), col(FILE), col(SHEET)];
+/// Every staged 项目台账 row, with what choosing a date's current ledger needs prepared once: each
+/// row's submission (submitter, file and sheet) and each submission's 报告期 with their latest
+/// 填报日期 and modification time. Choosing then weighs submissions, not rows: a first run
+/// chooses a ledger for every month of the year.
+#[derive(Debug)]
+pub struct Ledgers {
+    rows: DataFrame,
+    /// Each row's submission, numbered from 0.
+    submission_of_row: Vec<u32>,
+    /// Each row's 报告期 (polars' days).
+    report_month_of_row: Vec<Option<i32>>,
+    /// One row per submission and 报告期 among its rows: submission, submitter, file, sheet,
+    /// report_month, fill_date, mtime (the latest of those rows).
+    by_report_month: DataFrame,
+    submissions: usize,
+}
 
-    let eligible = staged
-        .clone()
-        .lazy()
-        .filter(col(REPORT_MONTH).lt_eq(lit(month_start)));
-    let submissions = latest_submissions(eligible.clone(), SUBMITTER).collect()?;
+const SUBMISSION: &str = "submission";
 
-    let rows = eligible
-        .join(
-            submissions.clone().lazy().select(per_submission.clone()),
-            per_submission.clone(),
-            per_submission,
-            JoinArgs::new(JoinType::Semi),
-        )
-        .collect()?;
-    let rows = with_project_key(rows)?;
-    let (projects, warnings) = one_row_per_project(rows)?;
-    Ok(CurrentLedger {
-        projects,
-        submissions,
-        warnings,
-    })
+impl Ledgers {
+    pub fn new(rows: DataFrame) -> PolarsResult<Ledgers> {
+        let submission_of_row = {
+            let (submitters, files, sheets) = (
+                rows.column(SUBMITTER)?.str()?,
+                rows.column(FILE)?.str()?,
+                rows.column(SHEET)?.str()?,
+            );
+            let mut numbers = std::collections::HashMap::new();
+            submitters
+                .iter()
+                .zip(files.iter())
+                .zip(sheets.iter())
+                .map(|key| {
+                    let next = numbers.len() as u32;
+                    *numbers.entry(key).or_insert(next)
+                })
+                .collect::<Vec<u32>>()
+        };
+        let submissions = submission_of_row
+            .iter()
+            .max()
+            .map_or(0, |n| *n as usize + 1);
+        let report_month_of_row = rows
+            .column(REPORT_MONTH)?
+            .cast(&DataType::Int32)?
+            .i32()?
+            .iter()
+            .collect();
+        let by_report_month = rows
+            .select([SUBMITTER, FILE, SHEET, REPORT_MONTH, FILL_DATE, MTIME])?
+            .lazy()
+            .with_column(lit(Series::new(SUBMISSION.into(), &submission_of_row)))
+            .group_by([
+                col(SUBMISSION),
+                col(SUBMITTER),
+                col(FILE),
+                col(SHEET),
+                col(REPORT_MONTH),
+            ])
+            .agg([col(FILL_DATE).max(), col(MTIME).max()])
+            .collect()?;
+        Ok(Ledgers {
+            rows,
+            submission_of_row,
+            report_month_of_row,
+            by_report_month,
+            submissions,
+        })
+    }
+
+    /// Every staged ledger row.
+    pub fn rows(&self) -> &DataFrame {
+        &self.rows
+    }
+
+    /// The current ledger of every unit as of `as_of`: every submission counts whenever it was
+    /// filed; only its 报告期 must not be after D's month.
+    pub fn current(&self, as_of: NaiveDate) -> PolarsResult<CurrentLedger> {
+        let month_start = crate::dates::month_start(as_of);
+        // The same choice as over the rows themselves: the latest of each submission's rows up
+        // to D's month is the latest of its 报告期 up to it.
+        let eligible = self
+            .by_report_month
+            .clone()
+            .lazy()
+            .filter(col(REPORT_MONTH).lt_eq(lit(month_start)));
+        let submissions = latest_submissions(eligible.clone(), SUBMITTER).collect()?;
+        let chosen_numbers = eligible
+            .select([col(SUBMISSION), col(SUBMITTER), col(FILE), col(SHEET)])
+            .join(
+                submissions
+                    .clone()
+                    .lazy()
+                    .select([col(SUBMITTER), col(FILE), col(SHEET)]),
+                [col(SUBMITTER), col(FILE), col(SHEET)],
+                [col(SUBMITTER), col(FILE), col(SHEET)],
+                JoinArgs::new(JoinType::Semi),
+            )
+            .select([col(SUBMISSION)])
+            .collect()?;
+        let mut chosen = vec![false; self.submissions];
+        for number in chosen_numbers.column(SUBMISSION)?.u32()?.iter().flatten() {
+            chosen[number as usize] = true;
+        }
+        let month_start = super::frames::epoch_days(month_start);
+        let keep: BooleanChunked = self
+            .submission_of_row
+            .iter()
+            .zip(&self.report_month_of_row)
+            .map(|(submission, month)| {
+                chosen[*submission as usize] && month.is_some_and(|m| m <= month_start)
+            })
+            .collect();
+        let rows = with_project_key(self.rows.filter(&keep)?)?;
+        let (projects, warnings) = one_row_per_project(rows)?;
+        Ok(CurrentLedger {
+            projects,
+            submissions,
+            warnings,
+        })
+    }
 }
 
 /// Each `owner`'s latest submission among `eligible` rows, as for ledgers (SPEC §1): the latest
@@ -155,6 +248,7 @@ fn duplicate_listings(ordered: &DataFrame) -> PolarsResult<Vec<Problem>> {
 mod tests {
     use super::*;
     use crate::metrics::test_frames::{d, date, frame, text};
+    use crate::model::frames::dates;
 
     /// Ledger rows: (submitter, file, 报告期, 填报日期, project name, lead unit).
     fn ledgers(rows: &[(&str, &str, &str, &str, &str, &str)]) -> DataFrame {
@@ -177,6 +271,10 @@ mod tests {
             text(LEAD_UNIT, &column(5)),
             text("leader", &vec![None; n]),
         ])
+    }
+
+    fn current(staged: &DataFrame, as_of: NaiveDate) -> PolarsResult<CurrentLedger> {
+        Ledgers::new(staged.clone())?.current(as_of)
     }
 
     fn names(ledger: &CurrentLedger) -> Vec<String> {
@@ -226,18 +324,64 @@ mod tests {
         ]);
         // Mid-November: the November ledger counts although it was filed in December.
         assert_eq!(
-            names(&current_ledger(&staged, d("2026-11-15")).unwrap()),
+            names(&current(&staged, d("2026-11-15")).unwrap()),
             ["十一月项目"]
         );
         assert_eq!(
-            names(&current_ledger(&staged, d("2026-10-31")).unwrap()),
+            names(&current(&staged, d("2026-10-31")).unwrap()),
             ["十月补报项目"]
         );
         assert_eq!(
-            names(&current_ledger(&staged, d("2026-09-30")).unwrap()),
+            names(&current(&staged, d("2026-09-30")).unwrap()),
             ["九月项目"]
         );
-        assert!(names(&current_ledger(&staged, d("2026-08-31")).unwrap()).is_empty());
+        assert!(names(&current(&staged, d("2026-08-31")).unwrap()).is_empty());
+    }
+
+    /// A sheet listing two 报告期 counts, for a date between them, with its earlier rows alone
+    /// and their 填报日期: the later rows neither join the ledger nor lend it their dates.
+    #[test]
+    fn a_submission_of_two_report_months_counts_with_its_rows_up_to_d() {
+        let staged = ledgers(&[
+            (
+                "甲镇",
+                "合并.xlsx",
+                "2026-09-01",
+                "2026-10-05",
+                "九月项目",
+                "甲镇",
+            ),
+            (
+                "甲镇",
+                "合并.xlsx",
+                "2026-10-01",
+                "2026-11-30",
+                "十月项目",
+                "甲镇",
+            ),
+            (
+                "甲镇",
+                "9月补.xlsx",
+                "2026-09-01",
+                "2026-10-20",
+                "九月补报项目",
+                "甲镇",
+            ),
+        ]);
+        assert_eq!(
+            names(&current(&staged, d("2026-09-30")).unwrap()),
+            ["九月补报项目"]
+        );
+        let october = current(&staged, d("2026-10-31")).unwrap();
+        assert_eq!(names(&october), ["九月项目", "十月项目"]);
+        assert_eq!(
+            strings(&october.submissions, FILE).unwrap(),
+            [Some("合并.xlsx".into())]
+        );
+        assert_eq!(
+            dates(&october.submissions, FILL_DATE).unwrap(),
+            [Some(d("2026-11-30"))]
+        );
     }
 
     #[test]
@@ -260,7 +404,7 @@ mod tests {
                 "甲镇",
             ),
         ]);
-        let ledger = current_ledger(&staged, d("2026-10-31")).unwrap();
+        let ledger = current(&staged, d("2026-10-31")).unwrap();
         assert_eq!(names(&ledger), ["共建项目"]);
         assert_eq!(
             strings(&ledger.projects, SUBMITTER).unwrap(),
