@@ -1,7 +1,7 @@
 //! Replacing a folder as a whole (IO): build the new one beside it, then rename it into place,
 //! so readers see either the old folder or the complete new one.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use tempfile::TempDir;
@@ -46,26 +46,39 @@ pub fn swap_in(staging: TempDir, target: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Replace `target` with a folder holding exactly `files` (name → bytes). `pause` holds the
-/// complete new folder back before the swap (tests use it to kill a run at that moment).
-pub fn write_folder(
-    target: &Path,
-    files: &[(String, Vec<u8>)],
-    pause: Option<std::time::Duration>,
-) -> anyhow::Result<()> {
-    let staging = staging_for(target)?;
-    for (name, bytes) in files {
-        let path = staging.path().join(name);
+/// A folder being built beside `target`, file by file and from any thread, then put in place
+/// whole by `finish`; dropped unfinished, it is removed and `target` stays as it was.
+pub struct FolderUnderway {
+    staging: TempDir,
+    target: PathBuf,
+}
+
+impl FolderUnderway {
+    pub fn start(target: &Path) -> anyhow::Result<FolderUnderway> {
+        Ok(FolderUnderway {
+            staging: staging_for(target)?,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Write the file `name` (relative, may name a subfolder) of the new folder.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self.staging.path().join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("无法创建 {}", parent.display()))?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
     }
-    if let Some(pause) = pause {
-        std::thread::sleep(pause);
+
+    /// Replace `target` with the folder as written. `pause` holds the complete new folder back
+    /// before the swap (tests use it to kill a run at that moment).
+    pub fn finish(self, pause: Option<std::time::Duration>) -> anyhow::Result<()> {
+        if let Some(pause) = pause {
+            std::thread::sleep(pause);
+        }
+        swap_in(self.staging, &self.target)
     }
-    swap_in(staging, target)
 }
 
 /// Replace the file `target` with `bytes`: written beside it, then renamed into place.
@@ -116,16 +129,24 @@ mod tests {
     fn replaces_whole_folders_and_recovers_from_interruptions() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("2026-11");
-        write_folder(&target, &[("a.csv".into(), b"1".to_vec())], None).unwrap();
-        write_folder(&target, &[("b.csv".into(), b"2".to_vec())], None).unwrap();
+        let folder_with = |name: &str, bytes: &[u8]| {
+            let folder = FolderUnderway::start(&target).unwrap();
+            folder.write(name, bytes).unwrap();
+            folder
+        };
+        folder_with("a.csv", b"1").finish(None).unwrap();
+        // Dropped before it is finished, a folder under way leaves the one in place alone.
+        drop(folder_with("sub/c.csv", b"3"));
+        assert_eq!(std::fs::read(target.join("a.csv")).unwrap(), b"1");
+        folder_with("sub/b.csv", b"2").finish(None).unwrap();
         assert!(!target.join("a.csv").exists());
-        assert_eq!(std::fs::read(target.join("b.csv")).unwrap(), b"2");
+        assert_eq!(std::fs::read(target.join("sub/b.csv")).unwrap(), b"2");
 
         // Killed between the two renames: the old folder is retired and the new one unplaced.
         std::fs::rename(&target, dir.path().join(".2026-11.old")).unwrap();
         std::fs::create_dir(dir.path().join(".2026-11.new-abc")).unwrap();
         recover(dir.path()).unwrap();
-        assert_eq!(std::fs::read(target.join("b.csv")).unwrap(), b"2");
+        assert_eq!(std::fs::read(target.join("sub/b.csv")).unwrap(), b"2");
         let left: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .flatten()

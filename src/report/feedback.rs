@@ -4,6 +4,7 @@
 //! what was wrong in its files (数据质量, 报送情况). Everything comes from the assessment; nothing
 //! here changes a score.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::Result;
@@ -32,13 +33,19 @@ pub const CLOSED: &str = "本月销号";
 /// Points lost named in the sentence of sheet 1.
 const LOSSES_NAMED: usize = 3;
 
-/// Every unit's feedback workbook: (path in the month folder, bytes).
-pub fn feedback_workbooks(ctx: &Context, lists: &UnitLists) -> Result<Vec<(String, Vec<u8>)>> {
+/// Every unit's feedback workbook, handed to `keep` with its path in the month folder as soon
+/// as it is built, so that none waits in memory for the others; what `keep` gave, in unit order.
+pub fn feedback_workbooks<T: Send>(
+    ctx: &Context,
+    lists: &UnitLists,
+    keep: impl Fn(String, Vec<u8>) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
     let quality = gather(ctx);
     let shared = Shared {
-        scores: by_unit(lists.score_detail.clone()),
-        lost: with_points_lost(ctx, by_unit(lists.lost_items.clone()))?,
-        upcoming: by_unit_after_number(lists.warnings.clone()),
+        scores: Bucketed::by_unit(&lists.score_detail, 0),
+        lost: Bucketed::by_unit(&lists.lost_items, 0),
+        overdue: overdue_notices(ctx)?,
+        upcoming: Bucketed::by_unit(&lists.warnings, 1).numbered_again(),
         closed: closed_this_month(ctx)?,
         ledger_notes: ledger_notes(ctx)?,
         averages: group_averages(ctx),
@@ -54,62 +61,75 @@ pub fn feedback_workbooks(ctx: &Context, lists: &UnitLists) -> Result<Vec<(Strin
     let units: Vec<&str> = units.into_iter().collect();
     units
         .par_iter()
-        .map(|unit| unit_workbook(ctx, unit, &shared))
+        .map(|unit| {
+            let (path, bytes) = unit_workbook(ctx, unit, &shared)?;
+            keep(path, bytes)
+        })
         .collect()
 }
 
-/// What every unit's workbook picks its rows from, built once.
+/// What every unit's workbook picks its rows from, built once; the unit lists are borrowed, not
+/// copied (at the province tier they hold hundreds of thousands of rows).
 struct Shared<'a> {
-    scores: Bucketed,
-    lost: Bucketed,
-    upcoming: Bucketed,
-    closed: Bucketed,
+    scores: Bucketed<'a>,
+    lost: Bucketed<'a>,
+    /// Per 督办对象, its notices behind the 督办逾期未办结 deduction (`overdue_notices`).
+    overdue: BTreeMap<String, Vec<[Out; 3]>>,
+    upcoming: Bucketed<'a>,
+    closed: Bucketed<'a>,
     ledger_notes: BTreeMap<String, Vec<String>>,
     averages: BTreeMap<(String, &'static str), f64>,
     quality: Quality<'a>,
 }
 
 /// A grid's headers and its rows per unit.
-struct Bucketed {
+struct Bucketed<'a> {
     headers: Vec<String>,
-    rows: BTreeMap<String, Vec<Vec<Out>>>,
+    rows: BTreeMap<String, Vec<Cow<'a, [Out]>>>,
+    /// Whether each unit's rows are numbered again from 1 (序号 first).
+    numbered: bool,
 }
 
-impl Bucketed {
+impl<'a> Bucketed<'a> {
+    /// `grid`'s rows bucketed by the unit in `unit_column`.
+    fn by_unit(grid: &'a Grid, unit_column: usize) -> Bucketed<'a> {
+        let mut rows: BTreeMap<String, Vec<Cow<'a, [Out]>>> = BTreeMap::new();
+        for row in &grid.rows {
+            if let Some(Out::Text(unit)) = row.get(unit_column) {
+                rows.entry(unit.clone())
+                    .or_default()
+                    .push(Cow::Borrowed(row));
+            }
+        }
+        Bucketed {
+            headers: grid.headers.clone(),
+            rows,
+            numbered: false,
+        }
+    }
+
+    fn numbered_again(self) -> Bucketed<'a> {
+        Bucketed {
+            numbered: true,
+            ..self
+        }
+    }
+
     fn of(&self, unit: &str) -> Grid {
+        let mut rows: Vec<Vec<Out>> = self.rows.get(unit).map_or_else(Vec::new, |rows| {
+            rows.iter().map(|row| row.to_vec()).collect()
+        });
+        if self.numbered {
+            for (i, row) in rows.iter_mut().enumerate() {
+                if let Some(number) = row.first_mut() {
+                    *number = Out::Int(i as i64 + 1);
+                }
+            }
+        }
         Grid {
             headers: self.headers.clone(),
-            rows: self.rows.get(unit).cloned().unwrap_or_default(),
+            rows,
         }
-    }
-}
-
-/// A grid whose first column is the unit, its rows bucketed by unit.
-fn by_unit(grid: Grid) -> Bucketed {
-    bucket(grid, 0)
-}
-
-/// A numbered grid (序号 first, then the unit), bucketed by unit and numbered again per unit.
-fn by_unit_after_number(grid: Grid) -> Bucketed {
-    let mut bucketed = bucket(grid, 1);
-    for rows in bucketed.rows.values_mut() {
-        for (i, row) in rows.iter_mut().enumerate() {
-            row[0] = Out::Int(i as i64 + 1);
-        }
-    }
-    bucketed
-}
-
-fn bucket(grid: Grid, unit_column: usize) -> Bucketed {
-    let mut rows: BTreeMap<String, Vec<Vec<Out>>> = BTreeMap::new();
-    for row in grid.rows {
-        if let Some(Out::Text(unit)) = row.get(unit_column) {
-            rows.entry(unit.clone()).or_default().push(row);
-        }
-    }
-    Bucketed {
-        headers: grid.headers,
-        rows,
     }
 }
 
@@ -135,7 +155,7 @@ fn unit_workbook(ctx: &Context, unit: &str, shared: &Shared) -> Result<(String, 
     )?;
     sheet.set_print_fit_to_pages(1, 1);
     for (name, what, grid) in [
-        (LOST, "失分事项", shared.lost.of(unit)),
+        (LOST, "失分事项", points_lost(ctx, score, unit, shared)),
         (UPCOMING, "即将到期事项（预警）", shared.upcoming.of(unit)),
         (CLOSED, "本月销号事项", shared.closed.of(unit)),
     ] {
@@ -161,40 +181,41 @@ fn unit_workbook(ctx: &Context, unit: &str, shared: &Shared) -> Result<(String, 
 /// Each unit's lost items with what each cost: an item of a due-item indicator costs its share
 /// of the indicator's points (满分 ÷ items in scope; 投资完成 is by amount, so none is given);
 /// an open item's 完成日期 reads 未完成. Each overdue notice's deduction follows.
-fn with_points_lost(ctx: &Context, mut lost: Bucketed) -> Result<Bucketed> {
-    let metrics = &ctx.assessment.metrics;
-    let mut overdue = overdue_notices(ctx)?;
+fn points_lost(ctx: &Context, score: Option<&ScoreRow>, unit: &str, shared: &Shared) -> Grid {
+    let mut lost = shared.lost.of(unit);
     lost.headers.push("失分（分）".into());
-    for score in &ctx.assessment.scores {
-        let rows = lost.rows.entry(score.unit.clone()).or_default();
-        for row in rows.iter_mut() {
-            let cost = match row.get(1) {
-                Some(Out::Text(label)) => score
-                    .indicators
-                    .iter()
-                    .find(|i| i.indicator.label() == label && i.indicator != Indicator::Investment)
-                    .and_then(|i| {
-                        let scope = metrics
-                            .indicator(i.indicator)?
-                            .ratios
-                            .get(&score.unit)?
-                            .scope;
-                        let max = i.max?;
-                        (scope > 0.0).then(|| max / scope)
-                    }),
-                _ => None,
-            };
-            if matches!(row.get(4), Some(Out::Empty)) {
-                row[4] = Out::text("未完成");
-            }
-            row.push(Out::opt_number(cost, NumFmt::Score));
+    let Some(score) = score else {
+        return lost;
+    };
+    let metrics = &ctx.assessment.metrics;
+    for row in lost.rows.iter_mut() {
+        let cost = match row.get(1) {
+            Some(Out::Text(label)) => score
+                .indicators
+                .iter()
+                .find(|i| i.indicator.label() == label && i.indicator != Indicator::Investment)
+                .and_then(|i| {
+                    let scope = metrics
+                        .indicator(i.indicator)?
+                        .ratios
+                        .get(&score.unit)?
+                        .scope;
+                    let max = i.max?;
+                    (scope > 0.0).then(|| max / scope)
+                }),
+            _ => None,
+        };
+        if matches!(row.get(4), Some(Out::Empty)) {
+            row[4] = Out::text("未完成");
         }
-        rows.extend(deduction_rows(ctx, score, overdue.remove(&score.unit)));
-        if rows.is_empty() {
-            lost.rows.remove(&score.unit);
-        }
+        row.push(Out::opt_number(cost, NumFmt::Score));
     }
-    Ok(lost)
+    lost.rows.extend(deduction_rows(
+        ctx,
+        score,
+        shared.overdue.get(unit).cloned(),
+    ));
+    lost
 }
 
 /// Per 督办对象, its notices past 办理时限 and open: (notice, deadline, days overdue).
@@ -397,7 +418,7 @@ fn with_group_average(
 /// Items each unit finished during M, by the office's record (the kinds that close an item:
 /// notices 办结, tasks 落实, projects started, completed or through 前期, 签约移交), on time or
 /// late.
-fn closed_this_month(ctx: &Context) -> Result<Bucketed> {
+fn closed_this_month(ctx: &Context) -> Result<Bucketed<'static>> {
     let month_start = ctx.month_start();
     let mut rows: BTreeMap<String, Vec<(NaiveDate, Vec<Out>)>> = BTreeMap::new();
     for kind in ctx.assessment.metrics.statuses.kinds() {
@@ -441,9 +462,13 @@ fn closed_this_month(ctx: &Context) -> Result<Bucketed> {
             .into_iter()
             .map(|(unit, mut listed)| {
                 listed.sort_by_key(|(done, _)| *done);
-                (unit, listed.into_iter().map(|(_, row)| row).collect())
+                (
+                    unit,
+                    listed.into_iter().map(|(_, row)| Cow::Owned(row)).collect(),
+                )
             })
             .collect(),
+        numbered: false,
     })
 }
 

@@ -52,6 +52,17 @@ pub struct OutputEntry {
     pub sha256: String,
 }
 
+impl OutputEntry {
+    /// The entry of the output file `path` (relative to the month folder) holding `bytes`.
+    pub fn of(path: String, bytes: &[u8]) -> OutputEntry {
+        OutputEntry {
+            path,
+            size: bytes.len(),
+            sha256: content_hash(bytes),
+        }
+    }
+}
+
 pub struct ManifestInput<'a> {
     pub config: &'a Config,
     pub as_of: chrono::NaiveDate,
@@ -59,11 +70,11 @@ pub struct ManifestInput<'a> {
     pub files: &'a [FileOutcome],
     pub ignored: &'a [IgnoredFile],
     pub extra_problems: &'a [crate::ingest::problem::Problem],
-    /// Output files relative to the month folder, with their bytes.
-    pub outputs: &'a [(String, Vec<u8>)],
+    /// Output files relative to the month folder, in the order listed.
+    pub outputs: Vec<OutputEntry>,
 }
 
-pub fn manifest(input: &ManifestInput) -> Manifest {
+pub fn manifest(input: ManifestInput) -> Manifest {
     let mut totals = Totals {
         files: input.files.len(),
         ..Totals::default()
@@ -115,14 +126,6 @@ pub fn manifest(input: &ManifestInput) -> Manifest {
         totals,
         inputs,
         ignored: input.ignored.to_vec(),
-        outputs: input
-            .outputs
-            .iter()
-            .map(|(path, bytes)| OutputEntry {
-                path: path.clone(),
-                size: bytes.len(),
-                sha256: content_hash(bytes),
-            })
-            .collect(),
+        outputs: input.outputs,
     }
 }
