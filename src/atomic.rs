@@ -2,6 +2,8 @@
 //! so readers see either the old folder or the complete new one.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, SyncSender};
+use std::thread::JoinHandle;
 
 use anyhow::Context;
 use tempfile::TempDir;
@@ -46,38 +48,86 @@ pub fn swap_in(staging: TempDir, target: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A folder being built beside `target`, file by file and from any thread, then put in place
-/// whole by `finish`; dropped unfinished, it is removed and `target` stays as it was.
+/// A folder being built beside `target`, then put in place whole by `finish`; dropped unfinished,
+/// it is removed and `target` stays as it was. Its files are written on a thread of its own, in
+/// the order queued: creating files in one folder takes the folder's lock, which the threads
+/// building the files would otherwise queue for.
 pub struct FolderUnderway {
-    staging: TempDir,
     target: PathBuf,
+    to_writer: Option<SyncSender<(String, Vec<u8>)>>,
+    writer: Option<JoinHandle<anyhow::Result<TempDir>>>,
 }
+
+/// Files queued for the writer at most; each waits in memory until written.
+const QUEUED_FILES: usize = 32;
 
 impl FolderUnderway {
     pub fn start(target: &Path) -> anyhow::Result<FolderUnderway> {
+        let staging = staging_for(target)?;
+        let (to_writer, files) = mpsc::sync_channel::<(String, Vec<u8>)>(QUEUED_FILES);
+        let writer = std::thread::spawn(move || {
+            for (name, bytes) in files {
+                let path = staging.path().join(name);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("无法创建 {}", parent.display()))?;
+                }
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("无法写入 {}", path.display()))?;
+            }
+            Ok(staging)
+        });
         Ok(FolderUnderway {
-            staging: staging_for(target)?,
             target: target.to_path_buf(),
+            to_writer: Some(to_writer),
+            writer: Some(writer),
         })
     }
 
-    /// Write the file `name` (relative, may name a subfolder) of the new folder.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        let path = self.staging.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("无法创建 {}", parent.display()))?;
-        }
-        std::fs::write(&path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+    /// Queue the file `name` (relative, may name a subfolder) of the new folder.
+    pub fn write(&self, name: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let stopped = || anyhow::anyhow!("{} 的写入已中止", self.target.display());
+        self.to_writer
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send((name, bytes))
+            .map_err(|_| stopped())
     }
 
-    /// Replace `target` with the folder as written. `pause` holds the complete new folder back
-    /// before the swap (tests use it to kill a run at that moment).
-    pub fn finish(self, pause: Option<std::time::Duration>) -> anyhow::Result<()> {
+    /// Replace `target` with the folder once every file queued is written. `pause` holds the
+    /// complete new folder back before the swap (tests use it to kill a run at that moment).
+    pub fn finish(mut self, pause: Option<std::time::Duration>) -> anyhow::Result<()> {
+        let staging = self.written()?;
         if let Some(pause) = pause {
             std::thread::sleep(pause);
         }
-        swap_in(self.staging, &self.target)
+        swap_in(staging, &self.target)
+    }
+
+    /// Give the folder up because of `error`, or of the writer's own error when it stopped
+    /// first: that one says more.
+    pub fn abandon<T>(mut self, error: anyhow::Error) -> anyhow::Result<T> {
+        Err(self.written().err().unwrap_or(error))
+    }
+
+    /// The staging folder once the writer is done with it.
+    fn written(&mut self) -> anyhow::Result<TempDir> {
+        drop(self.to_writer.take());
+        self.writer
+            .take()
+            .context("报告文件夹已写完")?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
+impl Drop for FolderUnderway {
+    /// Unfinished: the writer stops, and the staging folder goes with it.
+    fn drop(&mut self) {
+        drop(self.to_writer.take());
+        if let Some(writer) = self.writer.take() {
+            let _unfinished_folder_goes = writer.join();
+        }
     }
 }
 
@@ -125,13 +175,42 @@ pub fn recover(parent: &Path) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    /// A file the writer cannot write fails the folder: `finish` says which file and leaves the
+    /// folder in place alone, and `abandon` prefers that error to the caller's.
+    #[test]
+    fn a_file_that_cannot_be_written_fails_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("2026-11");
+        let failing = || {
+            let folder = FolderUnderway::start(&target).unwrap();
+            folder.write("a".into(), b"1".to_vec()).unwrap();
+            // "a" is a file, so "a/b.csv" cannot be written.
+            folder.write("a/b.csv".into(), b"2".to_vec()).ok();
+            folder
+        };
+        let error = failing().finish(None).unwrap_err();
+        assert!(format!("{error:#}").contains("无法创建"), "{error:#}");
+        assert!(!target.exists());
+        let error = failing()
+            .abandon::<()>(anyhow::anyhow!("the caller's"))
+            .unwrap_err();
+        assert!(format!("{error:#}").contains("无法创建"), "{error:#}");
+        let error = FolderUnderway::start(&target)
+            .unwrap()
+            .abandon::<()>(anyhow::anyhow!("the caller's"))
+            .unwrap_err();
+        assert_eq!(error.to_string(), "the caller's");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
     #[test]
     fn replaces_whole_folders_and_recovers_from_interruptions() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("2026-11");
         let folder_with = |name: &str, bytes: &[u8]| {
             let folder = FolderUnderway::start(&target).unwrap();
-            folder.write(name, bytes).unwrap();
+            folder.write(name.into(), bytes.to_vec()).unwrap();
             folder
         };
         folder_with("a.csv", b"1").finish(None).unwrap();

@@ -304,8 +304,9 @@ fn assess_month(
     // left, and it does not wait in memory.
     let folder = FolderUnderway::start(&args.reports.join(&month))?;
     let keep = |path: String, bytes: Vec<u8>| -> anyhow::Result<OutputEntry> {
-        folder.write(&path, &bytes)?;
-        Ok(OutputEntry::of(path, &bytes))
+        let entry = OutputEntry::of(path.clone(), &bytes);
+        folder.write(path, bytes)?;
+        Ok(entry)
     };
     // The leadership workbook, the longest single piece, is built on a thread of its own. On one
     // of rayon's, each of its polars queries, while waiting for polars' pool, would take other
@@ -347,9 +348,15 @@ fn assess_month(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (monthly, others)
     });
-    let mut outputs = history_writer.finish_after(others)?;
-    // The ranking first, then the leadership workbook, the circular and the units' workbooks.
-    outputs.insert(2, monthly?);
+    let outputs = history_writer.finish_after(others).and_then(|mut outputs| {
+        // The ranking first, then the leadership workbook, the circular and the units' workbooks.
+        outputs.insert(2, monthly?);
+        Ok(outputs)
+    });
+    let outputs = match outputs {
+        Ok(outputs) => outputs,
+        Err(error) => return folder.abandon(error),
+    };
     let manifest = manifest(ManifestInput {
         config,
         as_of,
@@ -359,7 +366,10 @@ fn assess_month(
         extra_problems: &assessment.problems,
         outputs,
     });
-    folder.write("manifest.json", &serde_json::to_vec_pretty(&manifest)?)?;
+    folder.write(
+        "manifest.json".into(),
+        serde_json::to_vec_pretty(&manifest)?,
+    )?;
     folder.finish(pause_before_swap())?;
     timings.reports = seconds(reports_start);
 
