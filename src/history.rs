@@ -55,8 +55,8 @@ pub fn concurrent(tables: &Prepared) -> bool {
 ///
 /// In the background (small inputs, whose months are assessed concurrently) every month may
 /// wait to be written and the writer runs at the lowest priority: it takes the cores the
-/// assessments and the reports leave idle (the leadership workbook's last second, written on
-/// one core) instead of a third of both while the months are assessed. Otherwise at most one
+/// assessments and the reports leave idle instead of a third of both cores while the months are
+/// assessed. Otherwise at most one
 /// month waits, so the months' tables leave memory one by one.
 pub struct HistoryWriter {
     state_dir: PathBuf,
