@@ -53,31 +53,41 @@ pub fn concurrent(tables: &Prepared) -> bool {
 /// the history of months assessed now is written on a thread of its own while the run goes on
 /// (the next months, then the reports).
 ///
-/// In the background (small inputs, whose months are assessed concurrently) every month may
-/// wait to be written and the writer runs at the lowest priority: it takes the cores the
-/// assessments and the reports leave idle instead of a third of both cores while the months are
-/// assessed. Otherwise at most one
-/// month waits, so the months' tables leave memory one by one.
+/// Deferred (small inputs, whose months are assessed concurrently), every month waits until
+/// `release`, called once the months are assessed: written beside them, the history took a
+/// third of both cores from the assessments; written beside the reports, it takes its share
+/// and is done when they are. Otherwise at most one month waits, so the months' tables leave
+/// memory one by one.
 pub struct HistoryWriter {
     state_dir: PathBuf,
     to_writer: SyncSender<MonthState>,
+    /// Tells a deferred writer to begin.
+    release: Option<SyncSender<()>>,
     writer: JoinHandle<anyhow::Result<()>>,
 }
 
 impl HistoryWriter {
-    pub fn start(state_dir: &Path, background: bool) -> HistoryWriter {
+    pub fn start(state_dir: &Path, deferred: bool) -> HistoryWriter {
         let state_dir = state_dir.to_path_buf();
-        let (waiting, encoders) = if background {
+        let (waiting, encoders) = if deferred {
             (MOST_MONTHS_BEFORE, Encoders::ThisThread)
         } else {
             (0, Encoders::PolarsPool)
         };
         let (to_writer, written) = mpsc::sync_channel::<MonthState>(waiting);
+        let (release, released) = match deferred {
+            true => {
+                let (release, released) = mpsc::sync_channel::<()>(1);
+                (Some(release), Some(released))
+            }
+            false => (None, None),
+        };
         let writer = {
             let state_dir = state_dir.clone();
             std::thread::spawn(move || {
-                if background {
-                    lower_this_threads_priority();
+                if let Some(released) = released {
+                    // Released, or given up: either way what was handed on is written.
+                    let _released_or_given_up = released.recv();
                 }
                 written
                     .into_iter()
@@ -87,14 +97,29 @@ impl HistoryWriter {
         HistoryWriter {
             state_dir,
             to_writer,
+            release,
             writer,
+        }
+    }
+
+    /// Let a deferred writer begin.
+    pub fn release(&self) {
+        if let Some(release) = &self.release {
+            // A writer that has stopped says why in `finish`.
+            let _stopped = release.try_send(());
         }
     }
 
     /// Wait until every month handed on is written.
     pub fn finish(self) -> anyhow::Result<()> {
-        drop(self.to_writer);
-        self.writer
+        let HistoryWriter {
+            to_writer,
+            release,
+            writer,
+            ..
+        } = self;
+        drop((to_writer, release));
+        writer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
@@ -127,17 +152,6 @@ pub fn earlier_months(
         polars_core::runtime::RAYON.install(|| ends.par_iter().map(month).collect())
     } else {
         ends.iter().map(month).collect()
-    }
-}
-
-/// The calling thread gets the lowest scheduling priority (nice 19), so it runs on cores the
-/// process's other threads leave idle. On Linux the nice value belongs to the thread; elsewhere
-/// the thread keeps its priority.
-fn lower_this_threads_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority reads no memory of ours; `who` 0 is the calling thread on Linux.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
 

@@ -266,6 +266,7 @@ fn assess_month(
     } else {
         (earlier(), this_month())
     };
+    history_writer.release();
     timings.earlier_months = earlier_seconds;
     timings.assess = assess_seconds;
     let earlier = match earlier {
