@@ -139,8 +139,7 @@ impl MonthState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoders {
     PolarsPool,
-    /// The calling thread alone: a writer at a lower priority keeps all its work at that
-    /// priority.
+    /// The calling thread alone, leaving polars' pool to the queries that run beside it.
     ThisThread,
 }
 
