@@ -2,11 +2,11 @@
 //! so readers see either the old folder or the complete new one.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, SyncSender};
-use std::thread::JoinHandle;
 
 use anyhow::Context;
 use tempfile::TempDir;
+
+use crate::writer::WriterThread;
 
 /// A fresh staging folder beside `target`, removed on drop unless swapped in.
 pub fn staging_for(target: &Path) -> anyhow::Result<TempDir> {
@@ -54,8 +54,7 @@ pub fn swap_in(staging: TempDir, target: &Path) -> anyhow::Result<()> {
 /// building the files would otherwise queue for.
 pub struct FolderUnderway {
     target: PathBuf,
-    to_writer: Option<SyncSender<(String, Vec<u8>)>>,
-    writer: Option<JoinHandle<anyhow::Result<TempDir>>>,
+    writer: WriterThread<(String, Vec<u8>), TempDir>,
 }
 
 /// Files queued for the writer at most; each waits in memory until written.
@@ -64,8 +63,7 @@ const QUEUED_FILES: usize = 32;
 impl FolderUnderway {
     pub fn start(target: &Path) -> anyhow::Result<FolderUnderway> {
         let staging = staging_for(target)?;
-        let (to_writer, files) = mpsc::sync_channel::<(String, Vec<u8>)>(QUEUED_FILES);
-        let writer = std::thread::spawn(move || {
+        let writer = WriterThread::start(QUEUED_FILES, move |files| {
             for (name, bytes) in files {
                 let path = staging.path().join(name);
                 if let Some(parent) = path.parent() {
@@ -79,25 +77,21 @@ impl FolderUnderway {
         });
         Ok(FolderUnderway {
             target: target.to_path_buf(),
-            to_writer: Some(to_writer),
-            writer: Some(writer),
+            writer,
         })
     }
 
     /// Queue the file `name` (relative, may name a subfolder) of the new folder.
     pub fn write(&self, name: String, bytes: Vec<u8>) -> anyhow::Result<()> {
-        let stopped = || anyhow::anyhow!("{} 的写入已中止", self.target.display());
-        self.to_writer
-            .as_ref()
-            .ok_or_else(stopped)?
+        self.writer
             .send((name, bytes))
-            .map_err(|_| stopped())
+            .map_err(|_| anyhow::anyhow!("{} 的写入已中止", self.target.display()))
     }
 
     /// Replace `target` with the folder once every file queued is written. `pause` holds the
     /// complete new folder back before the swap (tests use it to kill a run at that moment).
-    pub fn finish(mut self, pause: Option<std::time::Duration>) -> anyhow::Result<()> {
-        let staging = self.written()?;
+    pub fn finish(self, pause: Option<std::time::Duration>) -> anyhow::Result<()> {
+        let staging = self.writer.finish()?;
         if let Some(pause) = pause {
             std::thread::sleep(pause);
         }
@@ -105,29 +99,9 @@ impl FolderUnderway {
     }
 
     /// Give the folder up because of `error`, or of the writer's own error when it stopped
-    /// first: that one says more.
-    pub fn abandon<T>(mut self, error: anyhow::Error) -> anyhow::Result<T> {
-        Err(self.written().err().unwrap_or(error))
-    }
-
-    /// The staging folder once the writer is done with it.
-    fn written(&mut self) -> anyhow::Result<TempDir> {
-        drop(self.to_writer.take());
-        self.writer
-            .take()
-            .context("报告文件夹已写完")?
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    }
-}
-
-impl Drop for FolderUnderway {
-    /// Unfinished: the writer stops, and the staging folder goes with it.
-    fn drop(&mut self) {
-        drop(self.to_writer.take());
-        if let Some(writer) = self.writer.take() {
-            let _unfinished_folder_goes = writer.join();
-        }
+    /// first: that one says more. The staging folder goes with the writer.
+    pub fn abandon<T>(self, error: anyhow::Error) -> anyhow::Result<T> {
+        self.writer.finish_after(Err(error))
     }
 }
 

@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, SyncSender};
-use std::thread::JoinHandle;
 
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
@@ -18,6 +17,7 @@ use crate::config::Config;
 use crate::dates::{month_label, previous_month_end};
 use crate::pipeline::{assess_for_history, Prepared};
 use crate::state::{self, Encoders, MonthScores, MonthState};
+use crate::writer::WriterThread;
 
 /// The last days of the months before D's that a run needs, oldest first: January to M−1 of
 /// D's year, or December of the year before when D is in January.
@@ -60,10 +60,9 @@ pub fn concurrent(tables: &Prepared) -> bool {
 /// memory one by one.
 pub struct HistoryWriter {
     state_dir: PathBuf,
-    to_writer: SyncSender<MonthState>,
-    /// Tells a deferred writer to begin.
+    /// Tells a deferred writer to begin; dropped before the writer is waited for.
     release: Option<SyncSender<()>>,
-    writer: JoinHandle<anyhow::Result<()>>,
+    writer: WriterThread<MonthState, ()>,
 }
 
 impl HistoryWriter {
@@ -74,7 +73,6 @@ impl HistoryWriter {
         } else {
             (0, Encoders::PolarsPool)
         };
-        let (to_writer, written) = mpsc::sync_channel::<MonthState>(waiting);
         let (release, released) = match deferred {
             true => {
                 let (release, released) = mpsc::sync_channel::<()>(1);
@@ -84,19 +82,18 @@ impl HistoryWriter {
         };
         let writer = {
             let state_dir = state_dir.clone();
-            std::thread::spawn(move || {
+            WriterThread::start(waiting, move |months| {
                 if let Some(released) = released {
                     // Released, or given up: either way what was handed on is written.
                     let _released_or_given_up = released.recv();
                 }
-                written
+                months
                     .into_iter()
                     .try_for_each(|month| state::save(&state_dir, month, encoders))
             })
         };
         HistoryWriter {
             state_dir,
-            to_writer,
             release,
             writer,
         }
@@ -112,25 +109,15 @@ impl HistoryWriter {
 
     /// Wait until every month handed on is written.
     pub fn finish(self) -> anyhow::Result<()> {
-        let HistoryWriter {
-            to_writer,
-            release,
-            writer,
-            ..
-        } = self;
-        drop((to_writer, release));
-        writer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        drop(self.release);
+        self.writer.finish()
     }
 
     /// `result`, unless the history could not be written: the writer's own error says more
     /// than a month's failure to hand it on.
     pub fn finish_after<T>(self, result: anyhow::Result<T>) -> anyhow::Result<T> {
-        match (result, self.finish()) {
-            (_, Err(written)) => Err(written),
-            (result, Ok(())) => result,
-        }
+        drop(self.release);
+        self.writer.finish_after(result)
     }
 }
 
@@ -173,7 +160,7 @@ fn month_as_of_end(
     let assessment = assess_for_history(config, calendar, end, tables)
         .with_context(|| format!("按 {end} 计算 {month} 的考核排名时出错"))?;
     history
-        .to_writer
+        .writer
         .send(MonthState::of(&assessment)?)
         .map_err(|_| anyhow::anyhow!("{month} 的历史记录未能写入"))?;
     Ok(MonthScores::of(&month, end, &assessment.scores))

@@ -25,3 +25,4 @@ pub mod scoring;
 pub mod state;
 pub mod text;
 pub mod units;
+pub mod writer;

@@ -27,8 +27,6 @@ pub struct Ledgers {
     rows: DataFrame,
     /// Each row's submission, numbered from 0.
     submission_of_row: Vec<u32>,
-    /// Each row's 报告期 (polars' days).
-    report_month_of_row: Vec<Option<i32>>,
     /// One row per submission and 报告期 among its rows: submission, submitter, file, sheet,
     /// report_month, fill_date, mtime (the latest of those rows).
     by_report_month: DataFrame,
@@ -39,14 +37,14 @@ const SUBMISSION: &str = "submission";
 
 impl Ledgers {
     pub fn new(rows: DataFrame) -> PolarsResult<Ledgers> {
-        let submission_of_row = {
+        let (submissions, submission_of_row) = {
             let (submitters, files, sheets) = (
                 rows.column(SUBMITTER)?.str()?,
                 rows.column(FILE)?.str()?,
                 rows.column(SHEET)?.str()?,
             );
             let mut numbers = std::collections::HashMap::new();
-            submitters
+            let of_row: Vec<u32> = submitters
                 .iter()
                 .zip(files.iter())
                 .zip(sheets.iter())
@@ -54,18 +52,9 @@ impl Ledgers {
                     let next = numbers.len() as u32;
                     *numbers.entry(key).or_insert(next)
                 })
-                .collect::<Vec<u32>>()
+                .collect();
+            (numbers.len(), of_row)
         };
-        let submissions = submission_of_row
-            .iter()
-            .max()
-            .map_or(0, |n| *n as usize + 1);
-        let report_month_of_row = rows
-            .column(REPORT_MONTH)?
-            .cast(&DataType::Int32)?
-            .i32()?
-            .iter()
-            .collect();
         let by_report_month = rows
             .select([SUBMITTER, FILE, SHEET, REPORT_MONTH, FILL_DATE, MTIME])?
             .lazy()
@@ -82,7 +71,6 @@ impl Ledgers {
         Ok(Ledgers {
             rows,
             submission_of_row,
-            report_month_of_row,
             by_report_month,
             submissions,
         })
@@ -123,10 +111,11 @@ impl Ledgers {
             chosen[number as usize] = true;
         }
         let month_start = super::frames::epoch_days(month_start);
+        let report_months = self.rows.column(REPORT_MONTH)?.cast(&DataType::Int32)?;
         let keep: BooleanChunked = self
             .submission_of_row
             .iter()
-            .zip(&self.report_month_of_row)
+            .zip(report_months.i32()?.iter())
             .map(|(submission, month)| {
                 chosen[*submission as usize] && month.is_some_and(|m| m <= month_start)
             })
