@@ -143,7 +143,7 @@ pub fn earlier_months(
 }
 
 /// The ranking of the month ending on `end`: kept history when it was assessed as of `end`,
-/// otherwise assessed now and handed to the history's writer.
+/// otherwise assessed now and its ranking handed to the history's writer.
 fn month_as_of_end(
     history: &HistoryWriter,
     config: &Config,
@@ -161,7 +161,7 @@ fn month_as_of_end(
         .with_context(|| format!("按 {end} 计算 {month} 的考核排名时出错"))?;
     history
         .writer
-        .send(MonthState::of(&assessment)?)
+        .send(MonthState::ranking_of(&assessment)?)
         .map_err(|_| anyhow::anyhow!("{month} 的历史记录未能写入"))?;
     Ok(MonthScores::of(&month, end, &assessment.scores))
 }
@@ -216,6 +216,11 @@ mod tests {
                 months_before(state.path(), &sample, two_at_a_time).expect("the months before");
             let kept = months_before(state.path(), &sample, false).expect("the kept months");
             assert_eq!(months, kept);
+            let january = std::fs::read_dir(state.path().join("2026-01"))
+                .expect("January's history")
+                .map(|entry| entry.expect("an entry").file_name())
+                .collect::<Vec<_>>();
+            assert_eq!(january, ["scores.parquet"]);
             months
         });
         assert_eq!(together.len(), 10);

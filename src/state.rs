@@ -3,7 +3,10 @@
 //! the previous month's ranks from it. This module alone knows the folder's layout:
 //! `scores.parquet` (unit, group, total, rank, grade and the as-of date the month was assessed
 //! at), `projects.parquet` (the current ledger
-//! with lights), `notices.parquet`, `tasks.parquet` and `visits.parquet`.
+//! with lights), `notices.parquet`, `tasks.parquet` and `visits.parquet`. A month assessed only
+//! for its ranking (a month before M that no run kept as of its last day) keeps
+//! `scores.parquet` alone: nothing reads its tables back, and they would be today's inputs as
+//! of an earlier day, which the archive keeps already.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -111,26 +114,34 @@ pub fn month_scores(state: &Path, month: &str) -> anyhow::Result<Option<MonthSco
         .with_context(|| format!("历史记录 {} 已损坏", path.display()))
 }
 
-/// What a month's state keeps of its assessment: the scores and the normalized tables.
+/// What a month's state keeps of its assessment: the scores, and the normalized tables of a
+/// month run for itself.
 pub struct MonthState {
     month: String,
-    tables: [(&'static str, DataFrame); 5],
+    tables: Vec<(&'static str, DataFrame)>,
 }
 
 impl MonthState {
+    /// The scores and the normalized tables of a month run for itself.
     pub fn of(assessment: &Assessment) -> PolarsResult<MonthState> {
+        let mut state = MonthState::ranking_of(assessment)?;
+        state.tables.extend([
+            ("projects", assessment.metrics.lights.clone()),
+            ("notices", assessment.notices.clone()),
+            ("tasks", assessment.tasks.clone()),
+            ("visits", assessment.visits.clone()),
+        ]);
+        Ok(state)
+    }
+
+    /// The scores alone, of a month assessed only for its ranking.
+    pub fn ranking_of(assessment: &Assessment) -> PolarsResult<MonthState> {
         Ok(MonthState {
             month: assessment.month.clone(),
-            tables: [
-                (
-                    SCORES_STEM,
-                    scores_frame(&assessment.scores, assessment.as_of)?,
-                ),
-                ("projects", assessment.metrics.lights.clone()),
-                ("notices", assessment.notices.clone()),
-                ("tasks", assessment.tasks.clone()),
-                ("visits", assessment.visits.clone()),
-            ],
+            tables: vec![(
+                SCORES_STEM,
+                scores_frame(&assessment.scores, assessment.as_of)?,
+            )],
         })
     }
 }

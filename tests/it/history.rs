@@ -193,10 +193,13 @@ fn trend_after(runs: &[&[&str]]) -> (Workspace, Vec<Vec<String>>) {
 #[test]
 fn the_years_trend_does_not_depend_on_which_months_were_run_before() {
     let (ws, alone) = trend_after(&[&["--month", "2026-11"]]);
-    // Every month of the year before November was assessed once and kept, as of its last day.
+    // Every month of the year before November was assessed once and kept, as of its last day:
+    // its ranking alone; November, the month run, with its tables.
     for month in 1..=11 {
         let kept = ws.path(&format!("state/2026-{month:02}/scores.parquet"));
         assert!(kept.is_file(), "{}", kept.display());
+        let tables = ws.path(&format!("state/2026-{month:02}/projects.parquet"));
+        assert_eq!(tables.is_file(), month == 11, "{}", tables.display());
     }
     let (_, in_order) = trend_after(&[&["--month", "2026-10"], &["--month", "2026-11"]]);
     // A run for a day within October keeps October as of that day; it must not stand for
