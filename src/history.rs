@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::dates::{month_label, previous_month_end};
-use crate::pipeline::{assess_for_history, Prepared};
+use crate::pipeline::{ranking_as_of, Prepared};
 use crate::state::{self, Encoders, MonthScores, MonthState};
 use crate::writer::WriterThread;
 
@@ -157,13 +157,14 @@ fn month_as_of_end(
             return Ok(kept);
         }
     }
-    let assessment = assess_for_history(config, calendar, end, tables)
+    let scores = ranking_as_of(config, calendar, end, tables)
         .with_context(|| format!("按 {end} 计算 {month} 的考核排名时出错"))?;
+    let kept = MonthScores::of(&month, end, &scores);
     history
         .writer
-        .send(MonthState::ranking_of(&assessment)?)
-        .map_err(|_| anyhow::anyhow!("{month} 的历史记录未能写入"))?;
-    Ok(MonthScores::of(&month, end, &assessment.scores))
+        .send(MonthState::ranking_of(month, end, &scores)?)
+        .map_err(|_| anyhow::anyhow!("{} 的历史记录未能写入", kept.month))?;
+    Ok(kept)
 }
 
 #[cfg(test)]

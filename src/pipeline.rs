@@ -1,6 +1,8 @@
 //! The functional core of a run: staged files → normalized tables → metrics → scores.
 //! Takes values, returns values; the shell (`cli::run`) does the reading and writing.
 
+use std::collections::BTreeMap;
+
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use rayon::prelude::*;
@@ -12,7 +14,7 @@ use crate::ingest::schema::field::{NOTICE_NO, SUBMITTER, TARGET_UNIT, TASK_NO};
 use crate::ingest::schema::Table;
 use crate::ingest::stage::StagedSheet;
 use crate::ingest::FileOutcome;
-use crate::metrics::{self, Metrics, Tables};
+use crate::metrics::{self, IndicatorOutcome, Metrics, Tables};
 use crate::model::frames::table_frame;
 use crate::model::ledger::{CurrentLedger, Ledgers};
 use crate::model::{authority, events};
@@ -201,25 +203,23 @@ pub fn assess_tables(
     as_of: NaiveDate,
     tables: &Prepared,
 ) -> PolarsResult<Assessment> {
-    assess_with(config, calendar, as_of, tables, Problems::Listed)
+    assess_with(config, calendar, as_of, tables)
 }
 
-/// An earlier month assessed for its history (上月排名, 年度趋势) alone: the data problems,
-/// which never change a score and are reported only for the month written, are not looked for.
-pub fn assess_for_history(
+/// The ranking of an earlier month, for its history (上月排名, 年度趋势) alone: only what the
+/// scores read is computed (no lights, 预警, project library or meetings), and the data
+/// problems, which never change a score and are reported only for the month written, are not
+/// looked for.
+pub fn ranking_as_of(
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
-    tables: &Prepared,
-) -> PolarsResult<Assessment> {
-    assess_with(config, calendar, as_of, tables, Problems::Skipped)
-}
-
-/// Whether an assessment lists the problems found while normalizing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Problems {
-    Listed,
-    Skipped,
+    prepared: &Prepared,
+) -> PolarsResult<Vec<ScoreRow>> {
+    let date = DateTables::of(as_of, prepared)?;
+    let (indicators, overdue_notices) =
+        metrics::for_ranking(&date.tables(prepared), config, calendar, as_of)?;
+    Ok(scores_of(config, indicators, overdue_notices))
 }
 
 /// The rows of an event table that may count (SPEC §1, who may report what), and the problems
@@ -305,43 +305,98 @@ impl Prepared {
     }
 }
 
+/// The tables of one date D: the current ledger, and the events that happened by D keyed to
+/// its projects.
+struct DateTables {
+    ledger: CurrentLedger,
+    notices: DataFrame,
+    tasks: DataFrame,
+    visits: DataFrame,
+    investments: DataFrame,
+    /// Attracted-investment rows given more than once.
+    repeated_investments: Vec<Problem>,
+}
+
+impl DateTables {
+    fn of(as_of: NaiveDate, prepared: &Prepared) -> PolarsResult<DateTables> {
+        // SPEC §2: a notice, task or visit dated after D has not happened yet. The investments,
+        // which do not need the current ledger, are prepared beside it, the others side by side.
+        let (ledger, investments) = rayon::join(
+            || prepared.ledgers.current(as_of),
+            || events::investments(&prepared.investments.rows, as_of),
+        );
+        let ledger = ledger?;
+        let keyed = |allowed: &Allowed, date: &str| -> PolarsResult<DataFrame> {
+            let mut rows = happened_by(allowed.rows.clone(), date, as_of)?;
+            events::with_project_key(&mut rows, &ledger.projects)?;
+            Ok(rows)
+        };
+        let (notices, (tasks, visits)) = rayon::join(
+            || keyed(&prepared.notices, "issued"),
+            || {
+                rayon::join(
+                    || keyed(&prepared.tasks, "assigned"),
+                    || keyed(&prepared.visits, "visit_date"),
+                )
+            },
+        );
+        let (investments, repeated_investments) = investments?;
+        Ok(DateTables {
+            notices: notices?,
+            tasks: tasks?,
+            visits: visits?,
+            ledger,
+            investments,
+            repeated_investments,
+        })
+    }
+
+    fn tables<'a>(&'a self, prepared: &'a Prepared) -> Tables<'a> {
+        Tables {
+            all_ledgers: prepared.ledgers.rows(),
+            projects: &self.ledger.projects,
+            notices: &self.notices,
+            tasks: &self.tasks,
+            visits: &self.visits,
+            investments: &self.investments,
+        }
+    }
+}
+
+/// The units' scores from D's indicators and the notices past 办理时限 per unit.
+fn scores_of(
+    config: &Config,
+    indicators: Vec<IndicatorOutcome>,
+    overdue_notices: BTreeMap<String, u32>,
+) -> Vec<ScoreRow> {
+    let input = ScoringInput {
+        indicators: indicators.iter().map(|o| o.indicator).collect(),
+        rates: indicators
+            .iter()
+            .flat_map(|o| {
+                o.ratios.iter().filter_map(move |(unit, r)| {
+                    r.rate().map(|rate| ((o.indicator, unit.clone()), rate))
+                })
+            })
+            .collect(),
+        overdue_notices: Some(overdue_notices),
+    };
+    score(config, &input)
+}
+
 fn assess_with(
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
     prepared: &Prepared,
-    wanted: Problems,
 ) -> PolarsResult<Assessment> {
-    let staged_projects = prepared.ledgers.rows();
-    // SPEC §2: a notice, task, visit or meeting dated after D has not happened yet. The tables
-    // that do not need the current ledger are prepared beside it, the others side by side.
-    let (ledger, (investments, meetings)) = rayon::join(
-        || prepared.ledgers.current(as_of),
-        || {
-            rayon::join(
-                || events::investments(&prepared.investments.rows, as_of),
-                || happened_by(prepared.meetings.rows.clone(), "meeting_date", as_of),
-            )
-        },
+    // SPEC §2: a meeting dated after D has not happened yet.
+    let (date, meetings) = rayon::join(
+        || DateTables::of(as_of, prepared),
+        || happened_by(prepared.meetings.rows.clone(), "meeting_date", as_of),
     );
-    let ledger = ledger?;
-    let keyed = |allowed: &Allowed, date: &str| -> PolarsResult<DataFrame> {
-        let mut rows = happened_by(allowed.rows.clone(), date, as_of)?;
-        events::with_project_key(&mut rows, &ledger.projects)?;
-        Ok(rows)
-    };
-    let (notices, (tasks, visits)) = rayon::join(
-        || keyed(&prepared.notices, "issued"),
-        || {
-            rayon::join(
-                || keyed(&prepared.tasks, "assigned"),
-                || keyed(&prepared.visits, "visit_date"),
-            )
-        },
-    );
-    let (notices, tasks, visits) = (notices?, tasks?, visits?);
-    let ((investments, repeated_investments), meetings) = (investments?, meetings?);
-    let mut problems = ledger.warnings.clone();
+    let (date, meetings) = (date?, meetings?);
+    let mut problems = date.ledger.warnings.clone();
     for allowed in [
         &prepared.notices,
         &prepared.tasks,
@@ -350,36 +405,30 @@ fn assess_with(
     ] {
         problems.extend(allowed.refused.iter().cloned());
     }
-    problems.extend(repeated_investments);
+    problems.extend(date.repeated_investments.iter().cloned());
     problems.extend(prepared.meetings.refused.iter().cloned());
-    if wanted == Problems::Listed {
-        normalization_problems(&mut problems, staged_projects, &notices, &tasks, &visits)?;
-    }
-    let tables = Tables {
-        all_ledgers: staged_projects,
-        projects: &ledger.projects,
-        notices: &notices,
-        tasks: &tasks,
-        visits: &visits,
-        investments: &investments,
-        meetings: &meetings,
-    };
-    let metrics = metrics::compute(tables, config, calendar, as_of)?;
+    normalization_problems(
+        &mut problems,
+        prepared.ledgers.rows(),
+        &date.notices,
+        &date.tasks,
+        &date.visits,
+    )?;
+    let metrics = metrics::compute(date.tables(prepared), &meetings, config, calendar, as_of)?;
     problems.extend(metrics.problems.iter().cloned());
-    let input = ScoringInput {
-        indicators: metrics.indicators.iter().map(|o| o.indicator).collect(),
-        rates: metrics
-            .indicators
-            .iter()
-            .flat_map(|o| {
-                o.ratios.iter().filter_map(move |(unit, r)| {
-                    r.rate().map(|rate| ((o.indicator, unit.clone()), rate))
-                })
-            })
-            .collect(),
-        overdue_notices: Some(metrics.overdue_notices.clone()),
-    };
-    let scores = score(config, &input);
+    let scores = scores_of(
+        config,
+        metrics.indicators.clone(),
+        metrics.overdue_notices.clone(),
+    );
+    let DateTables {
+        ledger,
+        notices,
+        tasks,
+        visits,
+        investments,
+        ..
+    } = date;
     Ok(Assessment {
         as_of,
         month: crate::dates::month_label(as_of),

@@ -124,7 +124,11 @@ pub struct MonthState {
 impl MonthState {
     /// The scores and the normalized tables of a month run for itself.
     pub fn of(assessment: &Assessment) -> PolarsResult<MonthState> {
-        let mut state = MonthState::ranking_of(assessment)?;
+        let mut state = MonthState::ranking_of(
+            assessment.month.clone(),
+            assessment.as_of,
+            &assessment.scores,
+        )?;
         state.tables.extend([
             ("projects", assessment.metrics.lights.clone()),
             ("notices", assessment.notices.clone()),
@@ -134,14 +138,15 @@ impl MonthState {
         Ok(state)
     }
 
-    /// The scores alone, of a month assessed only for its ranking.
-    pub fn ranking_of(assessment: &Assessment) -> PolarsResult<MonthState> {
+    /// The scores alone, of `month` assessed as of `as_of` only for its ranking.
+    pub fn ranking_of(
+        month: String,
+        as_of: NaiveDate,
+        scores: &[ScoreRow],
+    ) -> PolarsResult<MonthState> {
         Ok(MonthState {
-            month: assessment.month.clone(),
-            tables: vec![(
-                SCORES_STEM,
-                scores_frame(&assessment.scores, assessment.as_of)?,
-            )],
+            month,
+            tables: vec![(SCORES_STEM, scores_frame(scores, as_of)?)],
         })
     }
 }

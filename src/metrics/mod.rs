@@ -67,7 +67,6 @@ pub struct Tables<'a> {
     pub tasks: &'a DataFrame,
     pub visits: &'a DataFrame,
     pub investments: &'a DataFrame,
-    pub meetings: &'a DataFrame,
 }
 
 /// Every due item with its status as of D (`due::item_status`): T, C, due, in scope, on time,
@@ -239,24 +238,34 @@ impl Metrics {
     }
 }
 
-pub fn compute(
-    tables: Tables,
+/// The indicators of D and what they judged: all that scoring reads, and what the reports'
+/// lists start from.
+struct Scored {
+    indicators: Vec<IndicatorOutcome>,
+    statuses: Statuses,
+    notices: notices::NoticeMetrics,
+    leader_visits: DataFrame,
+    landing: landing::Landing,
+}
+
+fn scored(
+    tables: &Tables,
     config: &Config,
     calendar: &Calendar,
     as_of: NaiveDate,
-) -> PolarsResult<Metrics> {
+) -> PolarsResult<Scored> {
     let [start, completion, prelim] =
         <[due::Judged; 3]>::try_from(projects::project_indicators(tables.projects, as_of)?)
             .map_err(|_| PolarsError::ComputeError("three project indicators".into()))?;
-    let notice_metrics = notices::notice_metrics(tables.notices, calendar, as_of)?;
+    let mut notice_metrics = notices::notice_metrics(tables.notices, calendar, as_of)?;
     let tasks = tasks::task_indicator(tables.tasks, as_of)?;
     let mut indicators = vec![
         start.outcome,
         completion.outcome,
         prelim.outcome,
         investment::investment_indicator(tables.projects, as_of)?,
-        notice_metrics.reply.outcome,
-        notice_metrics.closure.outcome,
+        notice_metrics.reply.outcome.clone(),
+        notice_metrics.closure.outcome.clone(),
         tasks.outcome,
     ];
     let visit_metrics = visits::visit_metrics(tables.projects, tables.visits, config, as_of)?;
@@ -276,32 +285,68 @@ pub fn compute(
     )?;
     indicators.push(landing.handover.clone());
     indicators.sort_by_key(|o| o.indicator);
-    let time_progress = investment::time_progress(as_of);
     let statuses = Statuses {
         start: start.items,
         completion: completion.items,
         prelim: prelim.items,
-        reply: notice_metrics.reply.items,
-        closure: notice_metrics.closure.items,
+        reply: std::mem::take(&mut notice_metrics.reply.items),
+        closure: std::mem::take(&mut notice_metrics.closure.items),
         tasks: tasks.items,
         handover: landing.handover_items.clone(),
         reports: reports.items,
     };
+    Ok(Scored {
+        indicators,
+        statuses,
+        notices: notice_metrics,
+        leader_visits: visit_metrics.leaders,
+        landing,
+    })
+}
+
+/// What scoring reads of D's metrics, for a month assessed only for its ranking: the
+/// indicators, and per unit the notices past 办理时限 and not closed by D.
+pub fn for_ranking(
+    tables: &Tables,
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+) -> PolarsResult<(Vec<IndicatorOutcome>, BTreeMap<String, u32>)> {
+    let scored = scored(tables, config, calendar, as_of)?;
+    Ok((scored.indicators, scored.notices.overdue_open))
+}
+
+/// Every metric of D; `meetings` are the joint meetings held by D.
+pub fn compute(
+    tables: Tables,
+    meetings: &DataFrame,
+    config: &Config,
+    calendar: &Calendar,
+    as_of: NaiveDate,
+) -> PolarsResult<Metrics> {
+    let Scored {
+        indicators,
+        statuses,
+        notices,
+        leader_visits,
+        landing,
+    } = scored(&tables, config, calendar, as_of)?;
+    let time_progress = investment::time_progress(as_of);
     let warnings = warnings::upcoming(&statuses, calendar, config.warn_working_days, as_of)?;
     let lights = lights::project_lights(tables.projects, &statuses, &config.lights, time_progress)?;
-    let meetings = meetings::meetings(tables.meetings, config, calendar, as_of)?;
+    let meetings = meetings::meetings(meetings, config, calendar, as_of)?;
     Ok(Metrics {
         indicators,
         time_progress,
         statuses,
         warnings,
-        notices: notice_metrics.issued,
-        incomplete_replies: notice_metrics.incomplete,
-        overdue_notices: notice_metrics.overdue_open,
-        leader_visits: visit_metrics.leaders,
+        notices: notices.issued,
+        incomplete_replies: notices.incomplete,
+        overdue_notices: notices.overdue_open,
+        leader_visits,
         lights,
         library: library::library(tables.projects, as_of)?,
-        problems: notice_metrics
+        problems: notices
             .problems
             .into_iter()
             .chain(landing.problems.iter().cloned())
