@@ -2,6 +2,7 @@
 //! values"). Pure: every function takes a cell and returns a value or a reason in Chinese.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -11,7 +12,9 @@ use crate::text::{fold, folded, to_half_width, trim};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Empty,
-    Text(String),
+    /// Shared: a workbook's shared string, or a merged region's value, is one allocation for
+    /// every cell that shows it.
+    Text(Arc<str>),
     Number(f64),
     /// A cell the workbook itself marks as a date (date number format, epoch already applied).
     Date(NaiveDate),
@@ -34,7 +37,7 @@ impl Cell {
     pub fn shown(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => s.to_string(),
             Cell::Number(x) => format_number(*x),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
@@ -426,7 +429,7 @@ mod tests {
     }
 
     fn text(s: &str) -> Cell {
-        Cell::Text(s.to_string())
+        Cell::Text(s.into())
     }
 
     #[test]
@@ -574,7 +577,7 @@ mod tests {
         assert_eq!(excel_general(-3.25), "-3.25");
         assert_eq!(Cell::Number(1e308).shown_in_message(), "1E+308");
         let long = "问".repeat(200);
-        let shown = Cell::Text(long).shown_in_message();
+        let shown = Cell::Text(long.into()).shown_in_message();
         assert!(shown.starts_with(&"问".repeat(MESSAGE_CHARS)));
         assert!(shown.ends_with("…（共200字）"), "{shown}");
     }

@@ -273,18 +273,18 @@ fn composite_header(row: &[Cell], below: &[Cell], table: Table, aliases: &AliasT
             }
             let sub = below.get(j).filter(|c| !c.is_blank()).map(Cell::shown);
             match (sub, &group) {
-                (None, _) => top.map_or(Cell::Empty, Cell::Text),
+                (None, _) => top.map_or(Cell::Empty, |top| Cell::Text(top.into())),
                 (Some(sub), Some(group)) => {
                     let sub_name = normalize_header(&sub).name;
                     if TOTAL_WORDS.contains(&sub_name.as_str()) {
-                        Cell::Text(group.clone())
+                        Cell::Text(group.as_str().into())
                     } else if aliases.lookup(table, &sub_name).is_some() {
-                        Cell::Text(sub)
+                        Cell::Text(sub.into())
                     } else {
-                        Cell::Text(format!("{}/{sub}", crate::text::trim(group)))
+                        Cell::Text(format!("{}/{sub}", crate::text::trim(group)).into())
                     }
                 }
-                (Some(sub), None) => Cell::Text(sub),
+                (Some(sub), None) => Cell::Text(sub.into()),
             }
         })
         .collect()
@@ -383,7 +383,7 @@ mod tests {
                 if s.is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(s.to_string())
+                    Cell::Text((*s).into())
                 }
             })
             .collect()

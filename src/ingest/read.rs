@@ -434,7 +434,7 @@ where
 pub(super) fn to_cell(data: Data) -> Cell {
     match data {
         Data::Empty => Cell::Empty,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.into()),
         Data::Float(x) => Cell::Number(x),
         Data::Int(i) => Cell::Number(i as f64),
         Data::Bool(b) => Cell::Bool(b),
@@ -472,7 +472,7 @@ fn read_csv(bytes: &[u8], extension: &str) -> Result<RawSheet, String> {
                     if s.is_empty() {
                         Cell::Empty
                     } else {
-                        Cell::Text(s.to_string())
+                        Cell::Text(s.into())
                     }
                 })
                 .collect(),

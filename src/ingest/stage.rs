@@ -321,10 +321,10 @@ fn sheet_defaults(
     let month = meta
         .month
         .as_deref()
-        .and_then(|m| cell::parse_month(&Cell::Text(m.to_string())).ok().flatten())
+        .and_then(|m| cell::parse_month(&Cell::Text(m.into())).ok().flatten())
         .or(source.file_month);
     let fill_date = meta.fill_date.as_deref().and_then(|d| {
-        cell::parse_date(&Cell::Text(d.to_string()), DateRole::Actual)
+        cell::parse_date(&Cell::Text(d.into()), DateRole::Actual)
             .ok()
             .flatten()
             .map(|p| p.value)
@@ -1086,7 +1086,7 @@ mod tests {
 
     #[test]
     fn total_markers_however_spaced() {
-        let text = |s: &str| Cell::Text(s.to_string());
+        let text = |s: &str| Cell::Text(s.into());
         assert!(is_total_marker(&text("合 计")));
         assert!(is_total_marker(&text("\u{3000}全县合计 ")));
         assert!(is_total_marker(&text("小\n计")));
@@ -1103,7 +1103,7 @@ mod tests {
                 if s.is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(s.to_string())
+                    Cell::Text((*s).into())
                 }
             })
             .collect()

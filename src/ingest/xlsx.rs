@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::io::{Read, Seek};
+use std::sync::Arc;
 
 use calamine::{Data, ExcelDateTime, ExcelDateTimeType};
 use memchr::memchr;
@@ -501,14 +502,14 @@ fn without_escapes(text: Cow<'_, str>) -> Scan<Cow<'_, str>> {
 }
 
 /// The shared strings part.
-fn shared_strings(xml: &[u8]) -> Scan<Vec<String>> {
+fn shared_strings(xml: &[u8]) -> Scan<Vec<Arc<str>>> {
     let mut strings = Vec::new();
     let mut tags = Tags::new(xml);
     while let Some(tag) = tags.next()? {
         if plain(tag)?.opens(b"si") {
             strings.push(match tag.empty {
-                true => String::new(),
-                false => string_item(&mut tags, b"si")?,
+                true => "".into(),
+                false => string_item(&mut tags, b"si")?.into(),
             });
         }
     }
@@ -545,7 +546,7 @@ fn string_item(tags: &mut Tags, closing: &[u8]) -> Scan<String> {
 
 /// What the cells of every sheet are read with.
 struct Context<'a> {
-    strings: &'a [String],
+    strings: &'a [Arc<str>],
     formats: &'a [NumberKind],
     is_1904: bool,
 }
@@ -771,8 +772,8 @@ fn cell_value(
                 }
                 Cell::Empty
             }
-            b"is" if tag.empty => Cell::Text(String::new()),
-            b"is" => Cell::Text(string_item(tags, b"is")?),
+            b"is" if tag.empty => Cell::Text("".into()),
+            b"is" => Cell::Text(string_item(tags, b"is")?.into()),
             _ => return Err(Unsupported),
         };
     }
@@ -843,8 +844,8 @@ fn typed_value(
             }
             _ => return Err(Unsupported),
         },
-        Some(b"str") => Cell::Text(without_escapes(Cow::Borrowed(text))?.into_owned()),
-        Some(b"d") => Cell::Text(text.to_string()),
+        Some(b"str") => Cell::Text(without_escapes(Cow::Borrowed(text))?.into()),
+        Some(b"d") => Cell::Text(text.into()),
         Some(b"inlineStr") => Cell::Empty,
         Some(_) => return Err(Unsupported),
     })
@@ -1216,7 +1217,7 @@ mod tests {
         let xml = br#"<?xml version="1.0"?><sst><si><r><t> a</t></r><r><rPr/><t xml:space="preserve"> b </t></r><rPh><t>x</t></rPh></si><si/><si><t>&lt;&#x4E2D;&amp;</t></si></sst>"#;
         assert_eq!(
             shared_strings(xml),
-            Ok(vec!["a b ".to_string(), String::new(), "<中&".to_string()])
+            Ok(vec!["a b ".into(), "".into(), "<中&".into()])
         );
         assert_eq!(
             shared_strings(b"<sst><si><t>a_x000D_b</t></si></sst>"),

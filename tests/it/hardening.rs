@@ -53,7 +53,7 @@ fn random_text(rng: &mut ChaCha8Rng) -> String {
 fn random_cell(rng: &mut ChaCha8Rng) -> Cell {
     match rng.random_range(0..6) {
         0 => Cell::Empty,
-        1 | 2 => Cell::Text(random_text(rng)),
+        1 | 2 => Cell::Text(random_text(rng).into()),
         3 => Cell::Number(f64::from_bits(rng.random())),
         4 => Cell::Number(rng.random_range(-1e6..1e8)),
         _ => Cell::Bool(rng.random()),
