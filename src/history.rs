@@ -135,8 +135,7 @@ pub fn earlier_months(
     let ends = month_ends_before(as_of);
     let month = |end: &NaiveDate| month_as_of_end(history, config, calendar, *end, tables);
     if two_at_a_time {
-        // On polars' pool, like the assessment of M beside them (`cli::run`).
-        polars_core::runtime::RAYON.install(|| ends.par_iter().map(month).collect())
+        ends.par_iter().map(month).collect()
     } else {
         ends.iter().map(month).collect()
     }

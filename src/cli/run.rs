@@ -256,16 +256,16 @@ fn assess_month(
             seconds(start),
         )
     };
-    // Small inputs assess this month beside the months before, all on polars' pool, whose
-    // threads run the assessments' queries: a worker of rayon's own pool would wait for polars'
-    // at every query, and take other work meanwhile (the months before M took 0.7–0.9 s at the
-    // city tier that way, 0.5–0.6 s here). Large inputs assess one month after another, each
-    // assessment leaving memory before the next is built.
-    let ((earlier, earlier_seconds), (assessment, assess_seconds)) = if concurrent {
-        polars_core::runtime::RAYON.install(|| rayon::join(earlier, this_month))
-    } else {
-        (earlier(), this_month())
-    };
+    // On polars' pool, whose threads run the assessments' queries: a worker of rayon's own pool
+    // would wait for polars' at every query, and take other work meanwhile (the months before M
+    // took 0.7–0.9 s at the city tier that way, 0.5–0.6 s here). Small inputs assess this month
+    // beside the months before; large inputs one month after another, each assessment leaving
+    // memory before the next is built.
+    let ((earlier, earlier_seconds), (assessment, assess_seconds)) = polars_core::runtime::RAYON
+        .install(|| match concurrent {
+            true => rayon::join(earlier, this_month),
+            false => (earlier(), this_month()),
+        });
     history_writer.release();
     timings.earlier_months = earlier_seconds;
     timings.assess = assess_seconds;

@@ -254,36 +254,58 @@ fn scored(
     calendar: &Calendar,
     as_of: NaiveDate,
 ) -> PolarsResult<Scored> {
-    let [start, completion, prelim] =
-        <[due::Judged; 3]>::try_from(projects::project_indicators(tables.projects, as_of)?)
-            .map_err(|_| PolarsError::ComputeError("three project indicators".into()))?;
-    let mut notice_metrics = notices::notice_metrics(tables.notices, calendar, as_of)?;
-    let tasks = tasks::task_indicator(tables.tasks, as_of)?;
+    // Three independent groups side by side: the ledger's, the notices' and tasks', the visits'
+    // and investments'.
+    let (ledger, (notices_tasks, visits_landing)) = rayon::join(
+        || {
+            let projects = projects::project_indicators(tables.projects, as_of)?;
+            let investment = investment::investment_indicator(tables.projects, as_of)?;
+            let reports = reports::monthly_report_indicator(
+                tables.all_ledgers,
+                tables.projects,
+                config.due_day,
+                as_of,
+            )?;
+            Ok::<_, PolarsError>((projects, investment, reports))
+        },
+        || {
+            rayon::join(
+                || {
+                    let notices = notices::notice_metrics(tables.notices, calendar, as_of)?;
+                    let tasks = tasks::task_indicator(tables.tasks, as_of)?;
+                    Ok::<_, PolarsError>((notices, tasks))
+                },
+                || {
+                    let visits =
+                        visits::visit_metrics(tables.projects, tables.visits, config, as_of)?;
+                    let landing = landing::landing(
+                        tables.investments,
+                        calendar,
+                        config.handover_working_days,
+                        as_of,
+                    )?;
+                    Ok::<_, PolarsError>((visits, landing))
+                },
+            )
+        },
+    );
+    let (projects, investment, reports) = ledger?;
+    let (mut notice_metrics, tasks) = notices_tasks?;
+    let (visit_metrics, landing) = visits_landing?;
+    let [start, completion, prelim] = <[due::Judged; 3]>::try_from(projects)
+        .map_err(|_| PolarsError::ComputeError("three project indicators".into()))?;
     let mut indicators = vec![
         start.outcome,
         completion.outcome,
         prelim.outcome,
-        investment::investment_indicator(tables.projects, as_of)?,
+        investment,
         notice_metrics.reply.outcome.clone(),
         notice_metrics.closure.outcome.clone(),
         tasks.outcome,
+        visit_metrics.coverage,
+        reports.outcome,
+        landing.handover.clone(),
     ];
-    let visit_metrics = visits::visit_metrics(tables.projects, tables.visits, config, as_of)?;
-    indicators.push(visit_metrics.coverage);
-    let reports = reports::monthly_report_indicator(
-        tables.all_ledgers,
-        tables.projects,
-        config.due_day,
-        as_of,
-    )?;
-    indicators.push(reports.outcome);
-    let landing = landing::landing(
-        tables.investments,
-        calendar,
-        config.handover_working_days,
-        as_of,
-    )?;
-    indicators.push(landing.handover.clone());
     indicators.sort_by_key(|o| o.indicator);
     let statuses = Statuses {
         start: start.items,
