@@ -158,12 +158,11 @@ fn month_as_of_end(
     }
     let scores = ranking_as_of(config, calendar, end, tables)
         .with_context(|| format!("按 {end} 计算 {month} 的考核排名时出错"))?;
-    let kept = MonthScores::of(&month, end, &scores);
     history
         .writer
-        .send(MonthState::ranking_of(month, end, &scores)?)
-        .map_err(|_| anyhow::anyhow!("{} 的历史记录未能写入", kept.month))?;
-    Ok(kept)
+        .send(MonthState::ranking_of(&month, end, &scores)?)
+        .map_err(|_| anyhow::anyhow!("{month} 的历史记录未能写入"))?;
+    Ok(MonthScores::of(&month, end, &scores))
 }
 
 #[cfg(test)]

@@ -219,7 +219,7 @@ pub fn ranking_as_of(
     let date = DateTables::of(as_of, prepared)?;
     let (indicators, overdue_notices) =
         metrics::for_ranking(&date.tables(prepared), config, calendar, as_of)?;
-    Ok(scores_of(config, indicators, overdue_notices))
+    Ok(scores_of(config, &indicators, overdue_notices))
 }
 
 /// The rows of an event table that may count (SPEC §1, who may report what), and the problems
@@ -366,7 +366,7 @@ impl DateTables {
 /// The units' scores from D's indicators and the notices past 办理时限 per unit.
 fn scores_of(
     config: &Config,
-    indicators: Vec<IndicatorOutcome>,
+    indicators: &[IndicatorOutcome],
     overdue_notices: BTreeMap<String, u32>,
 ) -> Vec<ScoreRow> {
     let input = ScoringInput {
@@ -416,11 +416,7 @@ fn assess_with(
     )?;
     let metrics = metrics::compute(date.tables(prepared), &meetings, config, calendar, as_of)?;
     problems.extend(metrics.problems.iter().cloned());
-    let scores = scores_of(
-        config,
-        metrics.indicators.clone(),
-        metrics.overdue_notices.clone(),
-    );
+    let scores = scores_of(config, &metrics.indicators, metrics.overdue_notices.clone());
     let DateTables {
         ledger,
         notices,

@@ -124,11 +124,8 @@ pub struct MonthState {
 impl MonthState {
     /// The scores and the normalized tables of a month run for itself.
     pub fn of(assessment: &Assessment) -> PolarsResult<MonthState> {
-        let mut state = MonthState::ranking_of(
-            assessment.month.clone(),
-            assessment.as_of,
-            &assessment.scores,
-        )?;
+        let mut state =
+            MonthState::ranking_of(&assessment.month, assessment.as_of, &assessment.scores)?;
         state.tables.extend([
             ("projects", assessment.metrics.lights.clone()),
             ("notices", assessment.notices.clone()),
@@ -140,12 +137,12 @@ impl MonthState {
 
     /// The scores alone, of `month` assessed as of `as_of` only for its ranking.
     pub fn ranking_of(
-        month: String,
+        month: &str,
         as_of: NaiveDate,
         scores: &[ScoreRow],
     ) -> PolarsResult<MonthState> {
         Ok(MonthState {
-            month,
+            month: month.to_string(),
             tables: vec![(SCORES_STEM, scores_frame(scores, as_of)?)],
         })
     }

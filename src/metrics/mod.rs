@@ -243,7 +243,11 @@ impl Metrics {
 struct Scored {
     indicators: Vec<IndicatorOutcome>,
     statuses: Statuses,
-    notices: notices::NoticeMetrics,
+    /// The notice metrics besides the two indicators (their items are in `statuses`).
+    issued_notices: DataFrame,
+    incomplete_replies: DataFrame,
+    overdue_notices: BTreeMap<String, u32>,
+    notice_problems: Vec<Problem>,
     leader_visits: DataFrame,
     landing: landing::Landing,
 }
@@ -290,7 +294,15 @@ fn scored(
         },
     );
     let (projects, investment, reports) = ledger?;
-    let (mut notice_metrics, tasks) = notices_tasks?;
+    let (notice_metrics, tasks) = notices_tasks?;
+    let notices::NoticeMetrics {
+        issued,
+        reply,
+        closure,
+        incomplete,
+        overdue_open,
+        problems,
+    } = notice_metrics;
     let (visit_metrics, landing) = visits_landing?;
     let [start, completion, prelim] = <[due::Judged; 3]>::try_from(projects)
         .map_err(|_| PolarsError::ComputeError("three project indicators".into()))?;
@@ -299,8 +311,8 @@ fn scored(
         completion.outcome,
         prelim.outcome,
         investment,
-        notice_metrics.reply.outcome.clone(),
-        notice_metrics.closure.outcome.clone(),
+        reply.outcome,
+        closure.outcome,
         tasks.outcome,
         visit_metrics.coverage,
         reports.outcome,
@@ -311,8 +323,8 @@ fn scored(
         start: start.items,
         completion: completion.items,
         prelim: prelim.items,
-        reply: std::mem::take(&mut notice_metrics.reply.items),
-        closure: std::mem::take(&mut notice_metrics.closure.items),
+        reply: reply.items,
+        closure: closure.items,
         tasks: tasks.items,
         handover: landing.handover_items.clone(),
         reports: reports.items,
@@ -320,7 +332,10 @@ fn scored(
     Ok(Scored {
         indicators,
         statuses,
-        notices: notice_metrics,
+        issued_notices: issued,
+        incomplete_replies: incomplete,
+        overdue_notices: overdue_open,
+        notice_problems: problems,
         leader_visits: visit_metrics.leaders,
         landing,
     })
@@ -335,7 +350,7 @@ pub fn for_ranking(
     as_of: NaiveDate,
 ) -> PolarsResult<(Vec<IndicatorOutcome>, BTreeMap<String, u32>)> {
     let scored = scored(tables, config, calendar, as_of)?;
-    Ok((scored.indicators, scored.notices.overdue_open))
+    Ok((scored.indicators, scored.overdue_notices))
 }
 
 /// Every metric of D; `meetings` are the joint meetings held by D.
@@ -349,7 +364,10 @@ pub fn compute(
     let Scored {
         indicators,
         statuses,
-        notices,
+        issued_notices,
+        incomplete_replies,
+        overdue_notices,
+        notice_problems,
         leader_visits,
         landing,
     } = scored(&tables, config, calendar, as_of)?;
@@ -362,14 +380,13 @@ pub fn compute(
         time_progress,
         statuses,
         warnings,
-        notices: notices.issued,
-        incomplete_replies: notices.incomplete,
-        overdue_notices: notices.overdue_open,
+        notices: issued_notices,
+        incomplete_replies,
+        overdue_notices,
         leader_visits,
         lights,
         library: library::library(tables.projects, as_of)?,
-        problems: notices
-            .problems
+        problems: notice_problems
             .into_iter()
             .chain(landing.problems.iter().cloned())
             .chain(meetings.problems.iter().cloned())
